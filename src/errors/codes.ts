@@ -1,0 +1,66 @@
+/**
+ * One registry for every stable error code Basis emits. The CLI maps `exitCode`, the API maps `httpStatus`,
+ * and logs carry `code`. Codes never change meaning once published; add new ones at the end of a domain.
+ */
+export interface ErrorCodeSpec {
+  readonly title: string;
+  readonly httpStatus: number;
+  readonly exitCode: number;
+}
+
+const spec = (title: string, httpStatus: number, exitCode: number): ErrorCodeSpec => ({ title, httpStatus, exitCode });
+
+export const ERROR_CODES = {
+  // Configuration (exit 78 = EX_CONFIG)
+  'CFG-001': spec('config file could not be loaded', 500, 78),
+  'CFG-002': spec('required environment variable missing', 400, 78),
+  'CFG-003': spec('config file missing', 400, 78),
+  'CFG-004': spec('config file could not be parsed', 400, 78),
+  'CFG-005': spec('config value invalid', 400, 78),
+  'CFG-006': spec('unknown strategy mode', 404, 78),
+  'CFG-007': spec('config layers could not be merged', 400, 78),
+  'CFG-008': spec('cross-field rule violated', 400, 78),
+  'CFG-009': spec('unknown environment', 400, 78),
+  'CFG-010': spec('environment override invalid', 400, 78),
+  'CFG-011': spec('date range outside the data', 400, 78),
+  // Data provider (exit 65 = EX_DATAERR, 66 = EX_NOINPUT)
+  'DPR-001': spec('data file could not be loaded', 500, 66),
+  'DPR-002': spec('data file malformed', 422, 65),
+  'DPR-003': spec('series could not be aligned', 422, 65),
+  'DPR-004': spec('no data directory found', 400, 66),
+  'DPR-005': spec('unhandled data quality problem', 422, 65),
+  'DPR-006': spec('requested time outside the timeline', 400, 65),
+  'DPR-007': spec('unknown series', 400, 65),
+  'DPR-008': spec('data cache unreadable', 500, 65),
+  'DPR-009': spec('download failed', 502, 69),
+  // Positions, exposure, risk, P&L
+  'POS-001': spec('position key not subscribed', 500, 70),
+  'POS-002': spec('position delta malformed', 500, 70),
+  'POS-003': spec('negative balance', 500, 70),
+  'EXP-003': spec('price missing for valuation', 500, 70),
+  'RSK-002': spec('health factor critical', 200, 0),
+  'RSK-003': spec('CEX margin critical', 200, 0),
+  'PNL-003': spec('P&L reconciliation mismatch', 500, 70),
+  // Strategy and execution
+  'STRAT-001': spec('strategy decision failed', 500, 70),
+  'STRAT-003': spec('invalid strategy mode', 400, 64),
+  'STRAT-004': spec('position impossible under this config', 400, 64),
+  'EXEC-001': spec('order failed', 500, 70),
+  'EXEC-003': spec('invalid order', 500, 70),
+  'EXEC-004': spec('order validation failed', 422, 70),
+  'EXEC-006': spec('atomic group rolled back', 500, 70),
+  'XFER-001': spec('transfer unsafe', 422, 70),
+  'XFER-002': spec('transfer failed and was rolled back', 500, 70),
+  // Events and audit
+  'EVT-001': spec('event log unreadable', 500, 65),
+  'EVT-002': spec('event order not strictly increasing', 422, 65),
+  'EVT-004': spec('audit replay mismatch', 422, 65),
+  // Backtest requests and results
+  'BT-001': spec('backtest request invalid', 400, 64),
+  'BT-004': spec('backtest execution failed', 500, 70),
+  'BT-005': spec('results could not be written', 500, 73),
+  // Generic
+  'CLI-001': spec('command-line usage error', 400, 64),
+} as const satisfies Record<string, ErrorCodeSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
