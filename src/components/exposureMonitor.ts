@@ -1,0 +1,161 @@
+import type { ShareClass } from '../domain/tokens.js';
+import type { MarketState } from './marketState.js';
+import type { PositionMonitor, Numeraire } from './positionMonitor.js';
+import type { Slot } from './slots.js';
+
+/** Share-class value of one unit of each numeraire at market m. */
+export function pxUsdt(sc: ShareClass, m: MarketState): number {
+  return sc === 'USDT' ? 1 : 1 / m.ethPx;
+}
+export function pxEth(sc: ShareClass, m: MarketState): number {
+  return sc === 'USDT' ? m.ethPx : 1;
+}
+export function pxBtc(sc: ShareClass, m: MarketState): number {
+  return sc === 'USDT' ? m.btcPx : m.btcPx / m.ethPx;
+}
+export function pxOf(sc: ShareClass, n: Numeraire, m: MarketState): number {
+  return n === 'usdt' ? pxUsdt(sc, m) : n === 'eth' ? pxEth(sc, m) : pxBtc(sc, m);
+}
+
+/**
+ * Positions → exposure: numeraire units (USDT, ETH, BTC), equity in the share class, net delta per
+ * underlying in its own units (never a mixed-unit sum), and the per-venue figures the risk monitor needs.
+ * Equity includes perp unrealized P&L and transfers in flight (domain.md §10).
+ */
+export class ExposureMonitor {
+  usdtUnits = 0;
+  ethUnits = 0;
+  btcUnits = 0;
+  equity = 0;
+  inFlightValue = 0;
+  netDeltaEth = 0;
+  netDeltaBtc = 0;
+  /** Long ETH held outside perps (ETH units) and total short perp ETH. */
+  longEth = 0;
+  shortEth = 0;
+  longBtc = 0;
+  shortBtc = 0;
+  /** ETH-denominated AAVE book (oracle values). */
+  aaveCollateralEth = 0;
+  aaveDebtEth = 0;
+  aaveCollateralUsdt = 0;
+  /** Per CEX: USDT collateral, perp |notional| and uPnL in USDT. */
+  readonly cexCollateral = new Float64Array(3);
+  readonly perpNotional = new Float64Array(3);
+  readonly perpUpnl = new Float64Array(3);
+  private readonly cexUsdtSlot: Int32Array;
+
+  constructor(private readonly shareClass: ShareClass, private readonly slots: readonly Slot[]) {
+    this.cexUsdtSlot = new Int32Array(3).fill(-1);
+    for (const s of slots) {
+      const c = s.venue === 'binance' ? 0 : s.venue === 'bybit' ? 1 : s.venue === 'okx' ? 2 : -1;
+      if (c >= 0 && s.def.kind === 'usdt') this.cexUsdtSlot[c] = s.index;
+    }
+  }
+
+  compute(pm: PositionMonitor, m: MarketState): void {
+    let u = 0;
+    let e = 0;
+    let b = 0;
+    let longEth = 0;
+    let shortEth = 0;
+    let longBtc = 0;
+    let shortBtc = 0;
+    let coll = 0;
+    let debt = 0;
+    let collUsdt = 0;
+    this.perpNotional.fill(0);
+    this.perpUpnl.fill(0);
+    const amounts = pm.amounts;
+    for (let i = 0; i < this.slots.length; i++) {
+      const a = amounts[i] as number;
+      if (a === 0) continue;
+      const d = (this.slots[i] as Slot).def;
+      switch (d.kind) {
+        case 'usdt':
+          u += a;
+          break;
+        case 'eth':
+          e += a;
+          longEth += a;
+          break;
+        case 'btc':
+          b += a;
+          longBtc += a;
+          break;
+        case 'lst': {
+          const v = a * (m.lstRate[d.lst] as number);
+          e += v;
+          longEth += v;
+          break;
+        }
+        case 'aToken': {
+          const under = a * (m.liquidityIndex[d.asset] as number);
+          if (d.numeraire === 'usdt') {
+            u += under;
+            collUsdt += under;
+          } else {
+            const v = d.lst >= 0 ? under * (m.lstRate[d.lst] as number) : under;
+            e += v;
+            longEth += v;
+            coll += v;
+          }
+          break;
+        }
+        case 'debt': {
+          const owed = a * (m.borrowIndex[d.asset] as number);
+          if (d.numeraire === 'usdt') u -= owed;
+          else {
+            e -= owed;
+            longEth -= owed;
+            debt += owed;
+          }
+          break;
+        }
+        case 'perp': {
+          const mark = m.perpMark[d.cex * 2 + d.sym] as number;
+          const upnl = a * (mark - (pm.perpEntry[i] as number));
+          u += upnl;
+          this.perpUpnl[d.cex] = (this.perpUpnl[d.cex] as number) + upnl;
+          this.perpNotional[d.cex] = (this.perpNotional[d.cex] as number) + Math.abs(a) * mark;
+          if (d.sym === 1) {
+            if (a < 0) shortEth -= a;
+            else longEth += a;
+          } else if (a < 0) shortBtc -= a;
+          else longBtc += a;
+          break;
+        }
+      }
+    }
+    let flight = 0;
+    for (const t of pm.inFlight) {
+      if (t.numeraire === 'usdt') u += t.amount;
+      else if (t.numeraire === 'eth') {
+        e += t.amount;
+        longEth += t.amount;
+      } else {
+        b += t.amount;
+        longBtc += t.amount;
+      }
+      flight += t.amount * pxOf(this.shareClass, t.numeraire, m);
+    }
+    for (let c = 0; c < 3; c++) {
+      const s = this.cexUsdtSlot[c] as number;
+      this.cexCollateral[c] = s >= 0 ? (amounts[s] as number) : 0;
+    }
+    this.usdtUnits = u;
+    this.ethUnits = e;
+    this.btcUnits = b;
+    this.equity = u * pxUsdt(this.shareClass, m) + e * pxEth(this.shareClass, m) + b * pxBtc(this.shareClass, m);
+    this.inFlightValue = flight;
+    this.longEth = longEth;
+    this.shortEth = shortEth;
+    this.longBtc = longBtc;
+    this.shortBtc = shortBtc;
+    this.netDeltaEth = longEth - shortEth;
+    this.netDeltaBtc = longBtc - shortBtc;
+    this.aaveCollateralEth = coll;
+    this.aaveDebtEth = debt;
+    this.aaveCollateralUsdt = collUsdt;
+  }
+}

@@ -1,0 +1,123 @@
+import type { ShareClass } from '../domain/tokens.js';
+import { ATTRIBUTION_PARTS, type Attribution, type AttributionPart } from '../report/types.js';
+import { pxBtc, pxEth, pxUsdt, type ExposureMonitor } from './exposureMonitor.js';
+import type { MarketState } from './marketState.js';
+import type { PositionMonitor } from './positionMonitor.js';
+import type { Slot } from './slots.js';
+
+export const PART_INDEX: Readonly<Record<AttributionPart, number>> = Object.fromEntries(
+  ATTRIBUTION_PARTS.map((p, i) => [p, i]),
+) as Record<AttributionPart, number>;
+const P = PART_INDEX;
+
+/**
+ * Attribution that adds up by construction. A step's market move (positions fixed, market m0 → m1) is
+ * split by changing one market variable group at a time — AAVE supply indices, borrow indices, LST
+ * exchange rates, perp basis, then prices — so the parts telescope to exactly the equity change. Every
+ * action (fees, slippage, gas, funding, transfers, liquidations) books its own cost where it happens.
+ * Balance P&L minus the attributed sum is then float noise only.
+ */
+export class PnlCalculator {
+  /** Cumulative attribution per part since the run started. */
+  readonly cumulative = new Float64Array(ATTRIBUTION_PARTS.length);
+  /** This step's attribution per part. */
+  readonly step = new Float64Array(ATTRIBUTION_PARTS.length);
+  initialEquity = 0;
+
+  constructor(private readonly shareClass: ShareClass, private readonly slots: readonly Slot[]) {}
+
+  beginStep(): void {
+    this.step.fill(0);
+  }
+
+  book(part: AttributionPart, valueShare: number): void {
+    const i = P[part];
+    this.step[i] = (this.step[i] as number) + valueShare;
+    this.cumulative[i] = (this.cumulative[i] as number) + valueShare;
+  }
+
+  /** Splits the change in value of the (unchanged) book between m0 and m1 into named parts. */
+  marketMove(pm: PositionMonitor, exp: ExposureMonitor, m0: MarketState, m1: MarketState): void {
+    let dUSupply = 0;
+    let dESupply = 0;
+    let dUBorrow = 0;
+    let dEBorrow = 0;
+    let dEStake = 0;
+    let dUPerpPrice = 0;
+    let dUBasis = 0;
+    const amounts = pm.amounts;
+    for (let i = 0; i < this.slots.length; i++) {
+      const a = amounts[i] as number;
+      if (a === 0) continue;
+      const d = (this.slots[i] as Slot).def;
+      switch (d.kind) {
+        case 'usdt':
+        case 'eth':
+        case 'btc':
+          break;
+        case 'lst':
+          dEStake += a * ((m1.lstRate[d.lst] as number) - (m0.lstRate[d.lst] as number));
+          break;
+        case 'aToken': {
+          const l0 = m0.liquidityIndex[d.asset] as number;
+          const l1 = m1.liquidityIndex[d.asset] as number;
+          if (d.numeraire === 'usdt') dUSupply += a * (l1 - l0);
+          else if (d.lst < 0) dESupply += a * (l1 - l0);
+          else {
+            const r0 = m0.lstRate[d.lst] as number;
+            const r1 = m1.lstRate[d.lst] as number;
+            dESupply += a * (l1 - l0) * r0;
+            dEStake += a * l1 * (r1 - r0);
+          }
+          break;
+        }
+        case 'debt': {
+          const db = a * ((m1.borrowIndex[d.asset] as number) - (m0.borrowIndex[d.asset] as number));
+          if (d.numeraire === 'usdt') dUBorrow -= db;
+          else dEBorrow -= db;
+          break;
+        }
+        case 'perp': {
+          const p = d.cex * 2 + d.sym;
+          const s0 = m0.spotForSym(d.sym);
+          const s1 = m1.spotForSym(d.sym);
+          const k0 = m0.perpMark[p] as number;
+          const k1 = m1.perpMark[p] as number;
+          dUPerpPrice += a * (s1 - s0);
+          dUBasis += a * (k1 - s1 - (k0 - s0));
+          break;
+        }
+      }
+    }
+    const sc = this.shareClass;
+    const u0 = pxUsdt(sc, m0);
+    const e0 = pxEth(sc, m0);
+    const b0 = pxBtc(sc, m0);
+    // Units after the non-price changes are the exposure at m1 (computed by the caller before this call).
+    const priceMove =
+      exp.usdtUnits * (pxUsdt(sc, m1) - u0) + exp.ethUnits * (pxEth(sc, m1) - e0) + exp.btcUnits * (pxBtc(sc, m1) - b0);
+    this.book('supplyInterest', dUSupply * u0 + dESupply * e0);
+    this.book('borrowCost', dUBorrow * u0 + dEBorrow * e0);
+    this.book('stakingYield', dEStake * e0);
+    this.book('basis', dUBasis * u0);
+    this.book('price', dUPerpPrice * u0 + priceMove);
+  }
+
+  stepTotal(): number {
+    let s = 0;
+    for (let i = 0; i < this.step.length; i++) s += this.step[i] as number;
+    return s;
+  }
+
+  attribution(): Attribution {
+    const out = {} as Attribution;
+    ATTRIBUTION_PARTS.forEach((p, i) => (out[p] = this.cumulative[i] as number));
+    return out;
+  }
+
+  total(): number {
+    let s = 0;
+    for (let i = 0; i < this.cumulative.length; i++) s += this.cumulative[i] as number;
+    return s;
+  }
+}

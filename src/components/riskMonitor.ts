@@ -1,0 +1,84 @@
+import type { AaveParams, CexVenueParams, RiskParams } from '../domain/params.js';
+import type { CexVenue } from '../domain/venues.js';
+import type { ExposureMonitor } from './exposureMonitor.js';
+import { CEX_LIST } from './slots.js';
+
+export type RiskLevel = 'ok' | 'warn' | 'breach';
+
+/**
+ * Exposure → risk: AAVE LTV and health factor under e-mode (LST collateral, WETH debt, oracle values, so
+ * ETH/USD cancels and only the LST rate moves HF), CEX margin ratio per venue including unrealized P&L,
+ * and net delta per underlying against the hedge. Each with an ok/warn/breach level. It only observes;
+ * the strategy decides what to do.
+ */
+export class RiskMonitor {
+  ltv = 0;
+  healthFactor = Infinity;
+  hfLevel: RiskLevel = 'ok';
+  /** (collateral + uPnL) / |notional| per CEX; NaN where no perp is open. */
+  readonly marginRatio = new Float64Array(3).fill(NaN);
+  readonly marginLevel: RiskLevel[] = ['ok', 'ok', 'ok'];
+  worstMarginRatio = NaN;
+  /** |net delta| / gross hedged exposure for the mode's underlying. */
+  deltaRatio = 0;
+  deltaLevel: RiskLevel = 'ok';
+  /** A venue below maintenance or HF < 1: the market would liquidate now. */
+  liquidatableAave = false;
+  readonly liquidatableCex = new Uint8Array(3);
+  /** Distance to liquidation: relative LST/ETH oracle drop that takes HF to 1. */
+  lstDropToLiquidation = Infinity;
+
+  private readonly maintenance: Float64Array;
+
+  constructor(
+    private readonly risk: RiskParams,
+    private readonly aave: AaveParams,
+    cex: Readonly<Record<CexVenue, CexVenueParams>>,
+    private readonly underlying: 'ETH' | 'BTC' | 'USDT',
+  ) {
+    this.maintenance = Float64Array.from(CEX_LIST.map((v) => cex[v].maintenanceMarginRate));
+  }
+
+  assess(exp: ExposureMonitor): void {
+    const coll = exp.aaveCollateralEth;
+    const debt = exp.aaveDebtEth;
+    if (debt > 0) {
+      this.ltv = coll > 0 ? debt / coll : Infinity;
+      this.healthFactor = (coll * this.aave.emode.liquidationThreshold) / debt;
+      this.lstDropToLiquidation = 1 - 1 / this.healthFactor;
+    } else {
+      this.ltv = 0;
+      this.healthFactor = Infinity;
+      this.lstDropToLiquidation = Infinity;
+    }
+    this.liquidatableAave = this.healthFactor < 1;
+    this.hfLevel =
+      this.healthFactor < this.risk.healthFactorEmergency ? 'breach' : this.healthFactor < this.risk.healthFactorWarn ? 'warn' : 'ok';
+
+    let worst = NaN;
+    for (let c = 0; c < 3; c++) {
+      const notional = exp.perpNotional[c] as number;
+      if (notional > 0) {
+        const mr = ((exp.cexCollateral[c] as number) + (exp.perpUpnl[c] as number)) / notional;
+        this.marginRatio[c] = mr;
+        this.marginLevel[c] = mr < this.risk.marginRatioEmergency ? 'breach' : mr < this.risk.marginRatioWarn ? 'warn' : 'ok';
+        this.liquidatableCex[c] = mr < (this.maintenance[c] as number) ? 1 : 0;
+        if (!(mr >= worst)) worst = mr;
+      } else {
+        this.marginRatio[c] = NaN;
+        this.marginLevel[c] = 'ok';
+        this.liquidatableCex[c] = 0;
+      }
+    }
+    this.worstMarginRatio = worst;
+
+    const [net, gross] =
+      this.underlying === 'BTC'
+        ? [exp.netDeltaBtc, Math.max(exp.longBtc, exp.shortBtc)]
+        : this.underlying === 'ETH'
+          ? [exp.netDeltaEth, Math.max(exp.longEth, exp.shortEth)]
+          : [0, 0];
+    this.deltaRatio = gross > 0 ? Math.abs(net) / gross : 0;
+    this.deltaLevel = this.deltaRatio > this.risk.deltaBreach ? 'breach' : this.deltaRatio > this.risk.deltaWarn ? 'warn' : 'ok';
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The one clock of a run. Nothing else reads wall time for engine decisions: the backtest clock is driven by
+ * the data grid, a live clock by the system time, so strategy code behaves the same in both.
+ */
+export interface Clock {
+  readonly nowMs: number;
+}
+
+export class BacktestClock implements Clock {
+  nowMs = 0;
+  advanceTo(tMs: number): void {
+    if (tMs < this.nowMs) throw new Error(`clock cannot go backwards: ${tMs} < ${this.nowMs}`);
+    this.nowMs = tMs;
+  }
+}
+
+export class LiveClock implements Clock {
+  get nowMs(): number {
+    return Date.now();
+  }
+}
+
+export const HOUR_MS = 3_600_000;
+export const YEAR_MS = 365.25 * 86_400_000;
+export function isoUtc(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,37 @@
+import { BasisError, type Problem } from '../errors/base.js';
+import type { RunParams } from '../domain/params.js';
+import type { Timeline } from '../data/series.js';
+import { CEX_LIST } from '../components/slots.js';
+
+/** Smallest order a CEX accepts, in USDT notional (domain.md §1.2: trade $10–$1M). */
+export const MIN_CEX_ORDER_USDT = 10;
+
+/**
+ * Refuses a run whose first step could not build the position at all (STRAT-004): capital that does not
+ * cover the gas float, or a hedge slice below the venues' minimum order. Better a clear error before the
+ * loop than a silently idle or half-built book.
+ */
+export function preflight(params: RunParams, timeline: Timeline, startIndex: number, costs: boolean): void {
+  const mode = params.mode;
+  const s = mode.strategy;
+  const problems: Problem[] = [];
+  const ethKey = mode.priceSeries.ETH;
+  const ethPx = ethKey && timeline.has(ethKey) ? (timeline.series(ethKey).values[startIndex] as number) : NaN;
+  const capitalUsdt = mode.shareClass === 'USDT' ? mode.initialCapital : mode.initialCapital * ethPx;
+  if (costs) {
+    const floatUsdt = s.gasFloat.targetEth * ethPx;
+    if (!(capitalUsdt > floatUsdt * 2)) {
+      problems.push({ code: 'STRAT-004', path: `modes.${mode.mode}.initialCapital`, message: 'capital does not cover the gas float with room to invest', expected: `> ${(mode.shareClass === 'USDT' ? floatUsdt * 2 : s.gasFloat.targetEth * 2).toFixed(4)} ${mode.shareClass}`, received: String(mode.initialCapital) });
+    }
+  }
+  if (s.kind === 'btc_basis' || s.kind === 'usdt_market_neutral') {
+    const hedged = s.kind === 'btc_basis' ? capitalUsdt / (1 + s.hedge.targetMarginRatio) : capitalUsdt * s.stakeAllocation;
+    for (const v of CEX_LIST) {
+      const a = s.hedge.hedgeAllocation[v];
+      if (a > 0 && hedged * a < MIN_CEX_ORDER_USDT) {
+        problems.push({ code: 'STRAT-004', path: `modes.${mode.mode}.strategy.hedge.hedgeAllocation.${v}`, message: `the ${v} hedge would be below the minimum order`, expected: `>= ${MIN_CEX_ORDER_USDT} USDT`, received: `${(hedged * a).toFixed(2)} USDT` });
+      }
+    }
+  }
+  if (problems.length > 0) throw new BasisError('STRAT-004', `mode ${mode.mode} cannot build its position with this config`, { problems });
+}

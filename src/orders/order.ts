@@ -1,0 +1,27 @@
+import type { AaveAsset, LstToken, PerpSymbol } from '../domain/tokens.js';
+import type { CexVenue, Venue } from '../domain/venues.js';
+
+/**
+ * Everything a strategy can ask for. Strategies return orders; only execution changes positions.
+ * Amounts are positive and in the named units; direction is in `side` or the sign of `deltaBase`.
+ */
+export type Order =
+  | { readonly kind: 'spot_trade'; readonly venue: CexVenue; readonly pair: 'BTCUSDT' | 'ETHUSDT'; readonly side: 'buy' | 'sell'; readonly sizeBase: number }
+  /** deltaBase < 0 sells (opens or adds to a short); reduceOnly refuses to flip or grow the position. */
+  | { readonly kind: 'perp_trade'; readonly venue: CexVenue; readonly symbol: PerpSymbol; readonly deltaBase: number; readonly reduceOnly: boolean }
+  | { readonly kind: 'aave_supply'; readonly asset: AaveAsset; readonly amount: number }
+  | { readonly kind: 'aave_withdraw'; readonly asset: AaveAsset; readonly amount: number }
+  | { readonly kind: 'aave_borrow'; readonly asset: 'WETH' | 'USDT'; readonly amount: number }
+  | { readonly kind: 'aave_repay'; readonly asset: 'WETH' | 'USDT'; readonly amount: number }
+  | { readonly kind: 'stake'; readonly lst: LstToken; readonly amountEth: number }
+  /** On-chain swap in the wallet; gasFromOutput models a gasless (intent) swap that pays gas out of what it buys. */
+  | { readonly kind: 'dex_swap'; readonly from: 'USDT' | 'ETH' | LstToken; readonly to: 'USDT' | 'ETH'; readonly amountIn: number; readonly gasFromOutput: boolean }
+  /** Flash-loan leverage in one transaction: wallet ETH `inputEth` plus a flash loan sized so LTV ends at `targetLtv`. */
+  | { readonly kind: 'atomic_leverage'; readonly lst: LstToken; readonly inputEth: number; readonly targetLtv: number }
+  /** Flash-loan deleverage in one transaction down to `targetLtv`; `releaseEth` more collateral is sold to ETH and left in the wallet. 0 target and Infinity release = full exit. */
+  | { readonly kind: 'atomic_deleverage'; readonly lst: LstToken; readonly targetLtv: number; readonly releaseEth: number }
+  /** Iterative (non-atomic) loop: stake, supply, borrow, repeat. */
+  | { readonly kind: 'loop_leverage'; readonly lst: LstToken; readonly inputEth: number; readonly targetLtv: number }
+  | { readonly kind: 'transfer'; readonly token: 'USDT' | 'ETH' | 'BTC'; readonly from: Venue; readonly to: Venue; readonly amount: number; readonly purpose: string };
+
+export type OrderKind = Order['kind'];

@@ -1,0 +1,96 @@
+import type { StrategyParams } from '../domain/params.js';
+import type { Order } from '../orders/order.js';
+import { CEX_LIST } from '../components/slots.js';
+import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
+import { closeAllPerps, collateralMoves, gasFloatTopUp, hedgeOrders } from './common.js';
+
+type Params = Extract<StrategyParams, { kind: 'btc_basis' }>;
+
+/**
+ * Long BTC spot on the spot venue, short the same BTC in perps split by the hedge allocation; margin on each
+ * venue. Sizing: spot N and collateral M = N·r with E = N + M, so N = E/(1+r). The operational loop:
+ * margin falls on a rally → sell spot and shrink shorts to the new target, then move the freed USDT to
+ * the venues that need it; equity drifts (funding) → resize both legs.
+ */
+export class BtcBasisStrategy implements Strategy {
+  halted = false;
+  private phase: 'idle' | 'funding' | 'active' = 'idle';
+  private lastRebalanceEquity = 0;
+
+  constructor(private readonly p: Params) {}
+
+  decide(ctx: StrategyContext): Decision | null {
+    const { risk, exposure } = ctx;
+    const h = this.p.hedge;
+    if (this.phase === 'active') {
+      for (let c = 0; c < 3; c++) {
+        if (risk.marginLevel[c] === 'breach') return this.emergency(ctx, `${CEX_LIST[c]} margin ratio ${(risk.marginRatio[c] as number).toFixed(4)} below emergency ${ctx.params.mode.risk.marginRatioEmergency}`);
+      }
+    }
+    if (ctx.positions.inFlight.length > 0 || this.halted) return null;
+    const E = exposure.equity;
+    const N = E / (1 + h.targetMarginRatio);
+    const M = E - N;
+    if (this.phase === 'idle') {
+      this.phase = 'funding';
+      const orders: OrderStep[] = [(c) => gasFloatTopUp(c, this.p.gasFloat)];
+      for (const v of CEX_LIST) {
+        const amount = M * h.hedgeAllocation[v] + (v === this.p.spotVenue ? N : 0);
+        if (amount > 0) orders.push({ kind: 'transfer', token: 'USDT', from: 'wallet', to: v, amount, purpose: 'entry funding' });
+      }
+      return { reason: 'entry', detail: `fund venues: spot ${N.toFixed(2)} USDT, margin ${M.toFixed(2)} USDT`, orders };
+    }
+    if (this.phase === 'funding') {
+      this.phase = 'active';
+      this.lastRebalanceEquity = E;
+      return { reason: 'entry', detail: 'buy spot and open shorts at the same step', orders: this.legs(ctx, N) };
+    }
+    // Active: margin, then equity drift, then delta drift; then collateral distribution.
+    let worst = Infinity;
+    for (let c = 0; c < 3; c++) if ((risk.marginRatio[c] as number) < worst) worst = risk.marginRatio[c] as number;
+    const drift = Math.abs(E - this.lastRebalanceEquity) / this.lastRebalanceEquity;
+    if (worst < ctx.params.mode.risk.marginRatioRebalance || drift > this.p.equityDeviation) {
+      this.lastRebalanceEquity = E;
+      return {
+        reason: 'rebalance',
+        detail: worst < ctx.params.mode.risk.marginRatioRebalance ? `margin ratio ${worst.toFixed(4)} below ${ctx.params.mode.risk.marginRatioRebalance}` : `equity moved ${(drift * 100).toFixed(2)}% since last rebalance`,
+        orders: this.legs(ctx, N),
+      };
+    }
+    if (risk.deltaRatio > h.deltaTolerance) {
+      return { reason: 'delta', detail: `net BTC delta ${(risk.deltaRatio * 100).toFixed(2)}% of the hedge`, orders: hedgeOrders(ctx, h.hedgeAllocation, 'BTCUSDT', exposure.longBtc) };
+    }
+    const moves = collateralMoves(ctx, h.targetMarginRatio, Math.max(100, E * 0.002), 'margin distribution');
+    // Only move collateral when a venue is meaningfully under target (avoids shuffling on noise).
+    if (moves.length > 0 && worst < h.targetMarginRatio * 0.9) return { reason: 'margin_support', detail: `bring every venue back to margin ratio ${h.targetMarginRatio}`, orders: moves };
+    return null;
+  }
+
+  /** Spot to N/P on the spot venue and shorts to the same size split by allocation. */
+  private legs(ctx: StrategyContext, notionalUsdt: number): Decision['orders'] {
+    const target = notionalUsdt / ctx.m.btcPx;
+    const venue = this.p.spotVenue;
+    const spotKey = `${venue}:BaseToken:BTC`;
+    return [
+      (c) => {
+        const have = c.positions.amount(spotKey);
+        if (Math.abs(target - have) <= 1e-9) return null;
+        if (target < have) return { kind: 'spot_trade', venue, pair: 'BTCUSDT', side: 'sell', sizeBase: have - target };
+        // Buy only what the venue's free USDT pays for (fees and slippage included); the rest waits for collateral moves.
+        const usdt = c.positions.amount(`${venue}:BaseToken:USDT`);
+        const size = Math.min(target - have, (usdt * 0.98) / c.m.btcPx);
+        return size > 1e-9 ? { kind: 'spot_trade', venue, pair: 'BTCUSDT', side: 'buy', sizeBase: size } : null;
+      },
+      // The hedge follows the spot actually held, so delta stays neutral whatever the buy could afford.
+      (c) => hedgeOrders(c, this.p.hedge.hedgeAllocation, 'BTCUSDT', c.positions.amount(spotKey)),
+    ];
+  }
+
+  private emergency(ctx: StrategyContext, why: string): Decision {
+    this.halted = true;
+    const spot = ctx.positions.amount(`${this.p.spotVenue}:BaseToken:BTC`);
+    const orders: Order[] = closeAllPerps(ctx);
+    if (spot > 0) orders.push({ kind: 'spot_trade', venue: this.p.spotVenue, pair: 'BTCUSDT', side: 'sell', sizeBase: spot });
+    return { reason: 'emergency', detail: why, orders };
+  }
+}

@@ -1,0 +1,73 @@
+import type { GasFloatParams } from '../domain/params.js';
+import type { CexVenue } from '../domain/venues.js';
+import type { PerpSymbol } from '../domain/tokens.js';
+import type { Order } from '../orders/order.js';
+import { CEX_LIST } from '../components/slots.js';
+import type { StrategyContext } from './strategy.js';
+
+/** Gas ETH the wallet needs: a USDT book buys it with a gasless swap (gas paid from the ETH it receives). */
+export function gasFloatTopUp(ctx: StrategyContext, float: GasFloatParams): Order | null {
+  if (!ctx.costsOn) return null;
+  const have = ctx.positions.amount('wallet:BaseToken:ETH');
+  if (have >= float.minEth) return null;
+  const usdt = ctx.positions.amount('wallet:BaseToken:USDT');
+  const need = (float.targetEth - have) * ctx.m.ethPx * 1.02;
+  if (usdt <= 0) return null;
+  return { kind: 'dex_swap', from: 'USDT', to: 'ETH', amountIn: Math.min(need, usdt), gasFromOutput: true };
+}
+
+export function perpSize(ctx: StrategyContext, venue: CexVenue, sym: PerpSymbol): number {
+  const key = `${venue}:Perp:${sym}`;
+  return ctx.positions.has(key) ? ctx.positions.amount(key) : 0;
+}
+
+/** Per-venue short sizes for a total hedge, by allocation; venues with 0 are skipped. */
+export function hedgeOrders(ctx: StrategyContext, alloc: Readonly<Record<CexVenue, number>>, sym: PerpSymbol, totalShortBase: number): Order[] {
+  const out: Order[] = [];
+  for (const v of CEX_LIST) {
+    const a = alloc[v];
+    const target = -totalShortBase * a;
+    const delta = target - perpSize(ctx, v, sym);
+    if (a === 0 && perpSize(ctx, v, sym) === 0) continue;
+    if (Math.abs(delta) > 1e-9) out.push({ kind: 'perp_trade', venue: v, symbol: sym, deltaBase: delta, reduceOnly: false });
+  }
+  return out;
+}
+
+/** Moves USDT from venues with more than `target` margin ratio to those below it, via withdraw → deposit. */
+export function collateralMoves(ctx: StrategyContext, targetRatio: number, minMoveUsdt: number, purpose: string): Order[] {
+  const surplus: Array<[CexVenue, number]> = [];
+  const deficit: Array<[CexVenue, number]> = [];
+  CEX_LIST.forEach((v, c) => {
+    const notional = ctx.exposure.perpNotional[c] as number;
+    const eq = (ctx.exposure.cexCollateral[c] as number) + (ctx.exposure.perpUpnl[c] as number);
+    const want = notional * targetRatio;
+    const free = Math.min(eq - want, ctx.exposure.cexCollateral[c] as number);
+    if (free > minMoveUsdt) surplus.push([v, free]);
+    else if (want - eq > minMoveUsdt) deficit.push([v, want - eq]);
+  });
+  const out: Order[] = [];
+  surplus.sort((a, b) => b[1] - a[1]);
+  for (const d of deficit) {
+    let need = d[1];
+    for (const s of surplus) {
+      if (need <= minMoveUsdt) break;
+      const amt = Math.min(need, s[1]);
+      if (amt <= minMoveUsdt) continue;
+      out.push({ kind: 'transfer', token: 'USDT', from: s[0], to: d[0], amount: amt, purpose });
+      s[1] -= amt;
+      need -= amt;
+    }
+  }
+  return out;
+}
+
+export function closeAllPerps(ctx: StrategyContext): Order[] {
+  const out: Order[] = [];
+  for (const s of ctx.positions.slots) {
+    if (s.def.kind !== 'perp') continue;
+    const size = ctx.positions.amounts[s.index] as number;
+    if (size !== 0) out.push({ kind: 'perp_trade', venue: s.venue as CexVenue, symbol: s.symbol as PerpSymbol, deltaBase: -size, reduceOnly: true });
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+import type { StrategyParams } from '../domain/params.js';
+import type { Decision, Strategy, StrategyContext } from './strategy.js';
+import { entryOrder, ltvBandOrder, targetLtv } from './leverage.js';
+
+type Params = Extract<StrategyParams, { kind: 'eth_leveraged' }>;
+
+/**
+ * Stake ETH into the LST, supply it under e-mode, borrow WETH and restake to λ (flash-loan entry or loop).
+ * Net ETH stays equal to equity; leverage multiplies the carry (y − b·λ)/(1 − λ). Holds LTV in its band
+ * and keeps a wallet ETH float for gas, released from the book when it runs low.
+ */
+export class EthLeveragedStrategy implements Strategy {
+  halted = false;
+  private entered = false;
+  constructor(private readonly p: Params) {}
+
+  decide(ctx: StrategyContext): Decision | null {
+    const lst = this.p.lst.token;
+    const ltv = targetLtv(ctx.params.aave, this.p.leverage);
+    if (this.halted) return null;
+    if (this.entered && ctx.risk.hfLevel === 'breach') {
+      this.halted = true;
+      return {
+        reason: 'emergency',
+        detail: `health factor ${ctx.risk.healthFactor.toFixed(4)} below ${ctx.params.mode.risk.healthFactorEmergency}`,
+        orders: [
+          { kind: 'atomic_deleverage', lst, targetLtv: 0, releaseEth: Infinity },
+          (c) => {
+            const left = c.positions.amount(`wallet:BaseToken:${lst}`);
+            return left > 0 ? { kind: 'dex_swap', from: lst, to: 'ETH', amountIn: left, gasFromOutput: false } : null;
+          },
+        ],
+      };
+    }
+    if (!this.entered) {
+      this.entered = true;
+      const float = ctx.costsOn ? this.p.gasFloat.targetEth : 0;
+      const input = ctx.positions.amount('wallet:BaseToken:ETH') - float;
+      return { reason: 'entry', detail: `lever ${input.toFixed(4)} ETH to LTV ${ltv.toFixed(4)}`, orders: [entryOrder(lst, this.p.leverage, input, ltv)] };
+    }
+    const band = ltvBandOrder(ctx, lst, this.p.leverage, ltv);
+    if (band) return { reason: 'rebalance', detail: band.why, orders: [band.order] };
+    if (ctx.costsOn && ctx.positions.amount('wallet:BaseToken:ETH') < this.p.gasFloat.minEth && ctx.exposure.aaveDebtEth > 0) {
+      const release = this.p.gasFloat.targetEth - ctx.positions.amount('wallet:BaseToken:ETH');
+      return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [{ kind: 'atomic_deleverage', lst, targetLtv: ltv, releaseEth: release }] };
+    }
+    return null;
+  }
+}

@@ -1,0 +1,25 @@
+import type { StrategyParams } from '../domain/params.js';
+import type { Decision, Strategy, StrategyContext } from './strategy.js';
+import { gasFloatTopUp } from './common.js';
+
+type Params = Extract<StrategyParams, { kind: 'pure_lending' }>;
+
+/** Supply all USDT to AAVE v3 and hold; interest accrues in the liquidity index, so there is nothing to trade. */
+export class PureLendingStrategy implements Strategy {
+  halted = false;
+  constructor(private readonly p: Params) {}
+
+  decide(ctx: StrategyContext): Decision | null {
+    const idle = ctx.positions.amount('wallet:BaseToken:USDT');
+    // Only idle wallet cash triggers action (deposits); index growth never does.
+    if (idle <= 1e-6) return null;
+    return {
+      reason: 'entry',
+      detail: `supply ${idle.toFixed(2)} idle USDT`,
+      orders: [
+        (c) => gasFloatTopUp(c, this.p.gasFloat),
+        (c) => ({ kind: 'aave_supply', asset: 'USDT', amount: c.positions.amount('wallet:BaseToken:USDT') }),
+      ],
+    };
+  }
+}

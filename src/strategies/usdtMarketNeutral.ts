@@ -1,0 +1,165 @@
+import type { StrategyParams } from '../domain/params.js';
+import type { Order } from '../orders/order.js';
+import { CEX_LIST } from '../components/slots.js';
+import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
+import { closeAllPerps, collateralMoves, gasFloatTopUp, hedgeOrders } from './common.js';
+import { entryOrder, ltvBandOrder, targetLtv } from './leverage.js';
+
+type Params = Extract<StrategyParams, { kind: 'usdt_market_neutral' }>;
+
+/**
+ * A share `a` of equity runs the leveraged staking loop on chain; the rest is USDT margin on the CEXs
+ * shorting ETH perps for the REALIZED net ETH of the book (LST value − debt + wallet ETH), never the gross
+ * collateral. Entry: fund venues → buy ETH and open the hedge at the same step → withdraw ETH → lever.
+ * Rally: margin support sells a slice of the on-chain book (atomic deleverage → ETH to the spot venue →
+ * sell → shrink shorts by the same ETH → move USDT to the venues short of margin).
+ */
+export class UsdtMarketNeutralStrategy implements Strategy {
+  halted = false;
+  private phase: 'idle' | 'funding' | 'withdrawing' | 'active' | 'supporting' = 'idle';
+  private supportEth = 0;
+
+  constructor(private readonly p: Params) {}
+
+  decide(ctx: StrategyContext): Decision | null {
+    const { risk, exposure, positions } = ctx;
+    const p = this.p;
+    const lst = p.lst.token;
+    const ltv = targetLtv(ctx.params.aave, p.leverage);
+    if (this.halted) return null;
+    if (this.phase === 'active' || this.phase === 'supporting') {
+      if (risk.hfLevel === 'breach') return this.emergency(ctx, `health factor ${risk.healthFactor.toFixed(4)} below ${ctx.params.mode.risk.healthFactorEmergency}`);
+      for (let c = 0; c < 3; c++) {
+        if (risk.marginLevel[c] === 'breach') return this.emergency(ctx, `${CEX_LIST[c]} margin ratio ${(risk.marginRatio[c] as number).toFixed(4)} below ${ctx.params.mode.risk.marginRatioEmergency}`);
+      }
+    }
+    // The AAVE band is on chain and independent of transfers in flight.
+    if (this.phase === 'active' || this.phase === 'supporting') {
+      const band = ltvBandOrder(ctx, lst, p.leverage, ltv);
+      if (band) return { reason: 'rebalance', detail: band.why, orders: [band.order] };
+    }
+    if (positions.inFlight.length > 0) return null;
+    const E = exposure.equity;
+    const onchain = E * p.stakeAllocation;
+    const margin = E - onchain;
+    switch (this.phase) {
+      case 'idle': {
+        this.phase = 'funding';
+        const orders: OrderStep[] = [(c) => gasFloatTopUp(c, p.gasFloat)];
+        for (const v of CEX_LIST) {
+          const amount = margin * p.hedge.hedgeAllocation[v] + (v === p.spotVenue ? onchain : 0);
+          if (amount > 0) orders.push({ kind: 'transfer', token: 'USDT', from: 'wallet', to: v, amount, purpose: 'entry funding' });
+        }
+        return { reason: 'entry', detail: `fund venues: ${onchain.toFixed(2)} USDT to buy ETH, ${margin.toFixed(2)} USDT margin`, orders };
+      }
+      case 'funding': {
+        this.phase = 'withdrawing';
+        const sizeEth = onchain / ctx.m.ethPx;
+        return {
+          reason: 'entry',
+          detail: `buy ${sizeEth.toFixed(4)} ETH and hedge it at the same step`,
+          orders: [
+            (c) => {
+              const usdt = c.positions.amount(`${p.spotVenue}:BaseToken:USDT`) - margin * p.hedge.hedgeAllocation[p.spotVenue];
+              return { kind: 'spot_trade', venue: p.spotVenue, pair: 'ETHUSDT', side: 'buy', sizeBase: Math.min(sizeEth, (usdt * 0.995) / c.m.ethPx) };
+            },
+            (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.positions.amount(`${p.spotVenue}:BaseToken:ETH`)),
+            (c) => ({ kind: 'transfer', token: 'ETH', from: p.spotVenue, to: 'wallet', amount: c.positions.amount(`${p.spotVenue}:BaseToken:ETH`), purpose: 'move ETH on chain to stake' }),
+          ],
+        };
+      }
+      case 'withdrawing': {
+        this.phase = 'active';
+        const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
+        return {
+          reason: 'entry',
+          detail: `lever the ETH to LTV ${ltv.toFixed(4)} and hedge the realized net ETH`,
+          orders: [
+            (c) => entryOrder(lst, p.leverage, c.positions.amount('wallet:BaseToken:ETH') - float, ltv),
+            (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
+          ],
+        };
+      }
+      case 'supporting': {
+        // The released ETH has arrived at the spot venue: sell it, shrink shorts by the same ETH, then redistribute.
+        this.phase = 'active';
+        const eth = this.supportEth;
+        this.supportEth = 0;
+        return {
+          reason: 'margin_support',
+          detail: `sell ${eth.toFixed(4)} ETH released from the book and shrink shorts equally`,
+          orders: [
+            (c) => {
+              const have = c.positions.amount(`${p.spotVenue}:BaseToken:ETH`);
+              return have > 0 ? { kind: 'spot_trade', venue: p.spotVenue, pair: 'ETHUSDT', side: 'sell', sizeBase: have } : null;
+            },
+            (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
+          ],
+        };
+      }
+      case 'active':
+        break;
+    }
+    // Margin: first move surplus between venues; if the whole CEX side is short, release ETH from the book.
+    let worst = Infinity;
+    for (let c = 0; c < 3; c++) if ((risk.marginRatio[c] as number) < worst) worst = risk.marginRatio[c] as number;
+    const r = p.hedge.targetMarginRatio;
+    if (worst < ctx.params.mode.risk.marginRatioRebalance) {
+      const moves = collateralMoves(ctx, r, Math.max(100, E * 0.001), 'margin support');
+      let notional = 0;
+      let cexEq = 0;
+      for (let c = 0; c < 3; c++) {
+        notional += exposure.perpNotional[c] as number;
+        cexEq += (exposure.cexCollateral[c] as number) + (exposure.perpUpnl[c] as number);
+      }
+      const releaseUsdt = (r * notional - cexEq) / (1 + r);
+      if (releaseUsdt > Math.max(100, E * 0.001)) {
+        const releaseEth = releaseUsdt / ctx.m.ethPx;
+        this.phase = 'supporting';
+        this.supportEth = releaseEth;
+        return {
+          reason: 'margin_support',
+          detail: `margin ratio ${worst.toFixed(4)}: release ${releaseEth.toFixed(4)} ETH from the on-chain book for margin`,
+          orders: [
+            { kind: 'atomic_deleverage', lst, targetLtv: ltv, releaseEth },
+            (c) => {
+              const keep = c.costsOn ? p.gasFloat.targetEth : 0;
+              const amt = Math.min(releaseEth, c.positions.amount('wallet:BaseToken:ETH') - keep);
+              return amt > 0 ? { kind: 'transfer', token: 'ETH', from: 'wallet', to: p.spotVenue, amount: amt, purpose: 'margin support' } : null;
+            },
+          ],
+        };
+      }
+      if (moves.length > 0) return { reason: 'margin_support', detail: `margin ratio ${worst.toFixed(4)}: move USDT between venues`, orders: moves };
+    }
+    if (risk.deltaRatio > p.hedge.deltaTolerance) {
+      return { reason: 'delta', detail: `net ETH delta ${(risk.deltaRatio * 100).toFixed(2)}% of the hedge`, orders: hedgeOrders(ctx, p.hedge.hedgeAllocation, 'ETHUSDT', exposure.longEth) };
+    }
+    if (worst < r * 0.9) {
+      const moves = collateralMoves(ctx, r, Math.max(100, E * 0.002), 'margin distribution');
+      if (moves.length > 0) return { reason: 'margin_support', detail: `bring venues back to margin ratio ${r}`, orders: moves };
+    }
+    if (ctx.costsOn && positions.amount('wallet:BaseToken:ETH') < p.gasFloat.minEth && exposure.aaveDebtEth > 0) {
+      const release = p.gasFloat.targetEth - positions.amount('wallet:BaseToken:ETH');
+      return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [{ kind: 'atomic_deleverage', lst, targetLtv: ltv, releaseEth: release }] };
+    }
+    return null;
+  }
+
+  private emergency(ctx: StrategyContext, why: string): Decision {
+    this.halted = true;
+    const lst = this.p.lst.token;
+    const orders: OrderStep[] = [...closeAllPerps(ctx)];
+    if (ctx.exposure.aaveDebtEth > 0) orders.push({ kind: 'atomic_deleverage', lst, targetLtv: 0, releaseEth: Infinity });
+    orders.push((c) => {
+      const left = c.positions.amount(`wallet:BaseToken:${lst}`);
+      return left > 0 ? ({ kind: 'dex_swap', from: lst, to: 'ETH', amountIn: left, gasFromOutput: false } satisfies Order) : null;
+    });
+    orders.push((c) => {
+      const keep = c.costsOn ? this.p.gasFloat.minEth : 0;
+      const eth = c.positions.amount('wallet:BaseToken:ETH') - keep;
+      return eth > 0 ? { kind: 'dex_swap', from: 'ETH', to: 'USDT', amountIn: eth, gasFromOutput: false } : null;
+    });
+    return { reason: 'emergency', detail: why, orders };
+  }
+}
