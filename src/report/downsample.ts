@@ -1,0 +1,141 @@
+/**
+ * Chart downsampling for the HTML report: at most `maxPoints` points per series, NaN becomes `null` (a gap).
+ *
+ * - {@link downsampleMinMax} (equity, drawdown): the series is cut into ⌊maxPoints/2⌋ buckets of consecutive steps
+ *   and each bucket keeps its minimum and its maximum at their own timestamps, in time order. Peaks and troughs
+ *   survive, so the chart's deepest drawdown is the computed max drawdown.
+ * - {@link downsampleBuckets} (several series sharing one x axis): ≤ maxPoints buckets, x = the bucket's last
+ *   timestamp, y = one reducer per series: `last` value, `min`, `max`, or `absMax` (largest |value|, sign kept).
+ *   The report uses the risk-relevant extreme (max LTV, min health factor, min margin ratio, largest |net delta|).
+ * - {@link sparsePoints} (funding rates): only the non-NaN entries (settlements), then bucketed with `last`.
+ * Series that already fit are passed through unchanged (apart from NaN → null).
+ */
+
+export type Reducer = 'last' | 'min' | 'max' | 'absMax';
+
+export interface XY {
+  readonly x: number[];
+  readonly y: Array<number | null>;
+}
+
+/** Significant digits kept in the page data (display only; the CSV keeps full precision). */
+const DIGITS = 10;
+
+export function roundForChart(v: number): number | null {
+  if (!Number.isFinite(v)) return null;
+  return Number(v.toPrecision(DIGITS));
+}
+
+export function downsampleMinMax(ts: Float64Array, values: Float64Array, maxPoints: number): XY {
+  const n = ts.length;
+  const x: number[] = [];
+  const y: Array<number | null> = [];
+  if (n <= maxPoints) {
+    for (let i = 0; i < n; i++) {
+      x.push(ts[i]!);
+      y.push(roundForChart(values[i]!));
+    }
+    return { x, y };
+  }
+  const buckets = Math.max(1, Math.floor(maxPoints / 2));
+  const size = Math.ceil(n / buckets);
+  for (let start = 0; start < n; start += size) {
+    const end = Math.min(n, start + size);
+    let iMin = -1;
+    let iMax = -1;
+    for (let i = start; i < end; i++) {
+      const v = values[i]!;
+      if (v !== v) continue;
+      if (iMin < 0 || v < values[iMin]!) iMin = i;
+      if (iMax < 0 || v > values[iMax]!) iMax = i;
+    }
+    if (iMin < 0) {
+      x.push(ts[end - 1]!);
+      y.push(null);
+      continue;
+    }
+    const a = Math.min(iMin, iMax);
+    const b = Math.max(iMin, iMax);
+    x.push(ts[a]!);
+    y.push(roundForChart(values[a]!));
+    if (b !== a) {
+      x.push(ts[b]!);
+      y.push(roundForChart(values[b]!));
+    }
+  }
+  return { x, y };
+}
+
+export interface MultiXY {
+  readonly x: number[];
+  readonly ys: Array<Array<number | null>>;
+}
+
+export function downsampleBuckets(
+  ts: Float64Array,
+  series: ReadonlyArray<{ readonly values: Float64Array; readonly reducer: Reducer }>,
+  maxPoints: number,
+): MultiXY {
+  const n = ts.length;
+  const size = n <= maxPoints ? 1 : Math.ceil(n / Math.max(1, maxPoints));
+  const x: number[] = [];
+  const ys: Array<Array<number | null>> = series.map(() => []);
+  for (let start = 0; start < n; start += size) {
+    const end = Math.min(n, start + size);
+    x.push(ts[end - 1]!);
+    for (let s = 0; s < series.length; s++) {
+      ys[s]!.push(roundForChart(reduce(series[s]!.values, start, end, series[s]!.reducer)));
+    }
+  }
+  return { x, ys };
+}
+
+function reduce(v: Float64Array, start: number, end: number, how: Reducer): number {
+  let out = NaN;
+  for (let i = start; i < end; i++) {
+    const x = v[i]!;
+    if (x !== x) continue;
+    if (out !== out) {
+      out = x;
+      continue;
+    }
+    switch (how) {
+      case 'last':
+        out = x;
+        break;
+      case 'min':
+        if (x < out) out = x;
+        break;
+      case 'max':
+        if (x > out) out = x;
+        break;
+      case 'absMax':
+        if (Math.abs(x) > Math.abs(out)) out = x;
+        break;
+    }
+  }
+  return out;
+}
+
+/**
+ * Several sparse series (NaN between events) on one x axis made of the union of their defined timestamps; a
+ * series is `null` where another one has a point. Plot with gaps spanned. Bucketed (last value) above maxPoints.
+ */
+export function sparsePoints(ts: Float64Array, series: ReadonlyArray<Float64Array>, maxPoints: number): MultiXY {
+  const idx: number[] = [];
+  for (let i = 0; i < ts.length; i++) {
+    for (const v of series) {
+      if (v[i] === v[i]) {
+        idx.push(i);
+        break;
+      }
+    }
+  }
+  const sub = Float64Array.from(idx, (i) => ts[i]!);
+  const cols = series.map((v) => Float64Array.from(idx, (i) => v[i]!));
+  return downsampleBuckets(
+    sub,
+    cols.map((values) => ({ values, reducer: 'last' as const })),
+    maxPoints,
+  );
+}

@@ -1,0 +1,69 @@
+import { ATTRIBUTION_PARTS, type RunSummary } from './types.js';
+import { attributionShare, fmtAmount, fmtInt, fmtNum, fmtPct, periodDays } from './format.js';
+
+const SYNTHETIC_LINE = '!!  SYNTHETIC DATA: these results do not come from real market history  !!';
+const SYNTHETIC_BANNER = ['!'.repeat(SYNTHETIC_LINE.length), SYNTHETIC_LINE, '!'.repeat(SYNTHETIC_LINE.length)];
+
+/** A plain-text, fixed-width summary of one run for the terminal (no colour codes; safe to pipe into a file). */
+export function formatSummary(s: RunSummary): string {
+  const unit = s.shareClass;
+  const amt = (x: number, signed = false): string => `${fmtAmount(x, unit, signed)} ${unit}`;
+  const out: string[] = [];
+  if (s.synthetic) out.push(...SYNTHETIC_BANNER, '');
+
+  out.push(`Basis backtest: ${s.mode} (share class ${unit})${s.synthetic ? ' [SYNTHETIC DATA]' : ''}`, '');
+
+  const days = periodDays(s.start, s.end);
+  const rows: Array<[string, string]> = [
+    ['Period', `${s.start} -> ${s.end}${days !== undefined ? ` (${fmtNum(days, 1)} days)` : ''}`],
+    ['Steps', fmtInt(s.steps)],
+    [`Capital (${unit})`, `${amt(s.initialCapital)} -> ${amt(s.finalEquity)}`],
+    ['Total return', fmtPct(s.totalReturn, 2, true)],
+    ['APY', fmtPct(s.apy, 2, true)],
+    ['Max drawdown', fmtPct(s.maxDrawdown, 2)],
+    ['Volatility (ann.)', fmtPct(s.volatility, 2)],
+    ['Sharpe', fmtNum(s.sharpe, 2)],
+    ['Sortino', fmtNum(s.sortino, 2)],
+    ['Rebalances', fmtInt(s.rebalances)],
+    ['Liquidations', fmtInt(s.liquidations)],
+    ['Emergency stops', fmtInt(s.emergencyStops)],
+    [`Fees paid (${unit})`, amt(s.feesPaid)],
+    [`Gas paid (${unit})`, amt(s.gasPaid)],
+  ];
+  const labelWidth = Math.max(...rows.map(([k]) => k.length)) + 2;
+  for (const [k, v] of rows) out.push(`  ${k.padEnd(labelWidth)}${v}`);
+
+  // Attribution table: part, signed amount, share of the attributed P&L.
+  out.push('', `P&L attribution (${unit})`);
+  const attributed = s.reconciliation.attributedPnl;
+  let gross = 0;
+  for (const p of ATTRIBUTION_PARTS) gross += Math.abs(s.attribution[p] ?? 0);
+  const table: Array<[string, string, string]> = [['Part', 'Amount', 'Share']];
+  for (const p of ATTRIBUTION_PARTS) {
+    const v = s.attribution[p] ?? 0;
+    const share = attributionShare(v, attributed, gross);
+    table.push([p, fmtAmount(v, unit, true), share === undefined ? '-' : fmtPct(share, 1)]);
+  }
+  const total = attributionShare(attributed, attributed, gross);
+  table.push(['Total attributed', fmtAmount(attributed, unit, true), total === undefined ? '-' : fmtPct(total, 1)]);
+  const w0 = Math.max(...table.map((r) => r[0].length));
+  const w1 = Math.max(...table.map((r) => r[1].length));
+  const w2 = Math.max(...table.map((r) => r[2].length));
+  table.forEach((r, i) => {
+    out.push(`  ${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2].padStart(w2)}`);
+    if (i === 0 || i === table.length - 2) out.push(`  ${'-'.repeat(w0 + w1 + w2 + 4)}`);
+  });
+
+  const rec = s.reconciliation;
+  out.push(
+    '',
+    `Reconciliation: balance P&L ${amt(rec.balancePnl, true)} = attributed ${amt(rec.attributedPnl, true)} ` +
+      `(residual ${amt(rec.residual, true)})`,
+  );
+  const t = s.timing;
+  out.push(
+    `Speed: ${fmtInt(s.steps)} steps in ${fmtInt(t.runMs)} ms (${fmtInt(t.stepsPerSec)} steps/s), data load ${fmtInt(t.loadMs)} ms`,
+  );
+  if (s.synthetic) out.push('', SYNTHETIC_LINE);
+  return out.join('\n') + '\n';
+}

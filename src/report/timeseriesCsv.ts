@@ -1,0 +1,50 @@
+import type { TimeseriesFrame } from './types.js';
+
+/**
+ * The per-step frame as CSV: header `timestamp,<column names…>`, one row per step, ISO-8601 UTC timestamps,
+ * numbers at full precision (`String(x)`, which round-trips exactly through `Number()`), an empty cell for NaN.
+ * Lines end with `\n`, including the last one. Column names are quoted (RFC 4180) only when they need it.
+ */
+export function formatTimeseriesCsv(frame: TimeseriesFrame): string {
+  const { timestampsMs, columns } = frame;
+  const n = timestampsMs.length;
+  for (const c of columns) {
+    if (c.values.length !== n) {
+      throw new RangeError(`column ${c.name} has ${c.values.length} values but the frame has ${n} timestamps`);
+    }
+  }
+  const width = columns.length;
+  const lines = new Array<string>(n + 2);
+  lines[0] = ['timestamp', ...columns.map((c) => csvField(c.name))].join(',');
+  const cells = new Array<string>(width + 1);
+  const cols = columns.map((c) => c.values);
+  // Number → string dominates the cost; many columns (positions, funding, flags) repeat the previous step's value,
+  // so each column remembers its last value and string.
+  const prevValue = new Float64Array(width).fill(NaN);
+  const prevText = new Array<string>(width).fill('');
+  for (let i = 0; i < n; i++) {
+    cells[0] = isoUtc(timestampsMs[i]!);
+    for (let j = 0; j < width; j++) {
+      const x = cols[j]![i]!;
+      if (x === prevValue[j]) {
+        cells[j + 1] = prevText[j]!;
+      } else {
+        const text = x === x ? String(x) : '';
+        prevValue[j] = x;
+        prevText[j] = text;
+        cells[j + 1] = text;
+      }
+    }
+    lines[i + 1] = cells.join(',');
+  }
+  lines[n + 1] = '';
+  return lines.join('\n');
+}
+
+function isoUtc(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
+}
+
+function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -1,0 +1,66 @@
+import type { ModeName } from '../domain/params.js';
+import type { ShareClass } from '../domain/tokens.js';
+
+/** Named P&L parts in share-class units; they sum to the balance-based P&L. */
+export const ATTRIBUTION_PARTS = [
+  'supplyInterest',
+  'borrowCost',
+  'stakingYield',
+  'rewards',
+  'funding',
+  'price',
+  'basis',
+  'tradingFees',
+  'slippage',
+  'gas',
+  'transferFees',
+  'liquidationPenalty',
+] as const;
+export type AttributionPart = (typeof ATTRIBUTION_PARTS)[number];
+export type Attribution = Record<AttributionPart, number>;
+
+export interface RunSummary {
+  readonly mode: ModeName;
+  readonly shareClass: ShareClass;
+  readonly synthetic: boolean;
+  readonly start: string;
+  readonly end: string;
+  readonly steps: number;
+  readonly initialCapital: number;
+  readonly finalEquity: number;
+  readonly totalReturn: number;
+  readonly apy: number;
+  readonly maxDrawdown: number;
+  readonly volatility: number;
+  readonly sharpe: number;
+  readonly sortino: number;
+  readonly rebalances: number;
+  readonly liquidations: number;
+  readonly emergencyStops: number;
+  readonly feesPaid: number;
+  readonly gasPaid: number;
+  readonly attribution: Attribution;
+  readonly reconciliation: { readonly balancePnl: number; readonly attributedPnl: number; readonly residual: number };
+  readonly timing: { readonly loadMs: number; readonly runMs: number; readonly stepsPerSec: number };
+}
+
+/**
+ * Per-step columns. Names follow one convention so the report picks charts by prefix:
+ * `equity`, `drawdown`, `pos:<positionKey>` (token units), `netDelta:<ETH|BTC>` (units), `ltv`, `healthFactor`,
+ * `marginRatio:<venue>`, `fundingRate:<venue>` (per 8 h, at settlements), `price:<ETH|BTC>`, `inFlight` (share class).
+ */
+export interface TimeseriesFrame {
+  readonly timestampsMs: Float64Array;
+  readonly columns: ReadonlyArray<{ readonly name: string; readonly values: Float64Array }>;
+}
+
+/** The fields of an event the report renders; the full event type lives in events/. */
+export interface ReportEvent {
+  readonly order: number;
+  readonly timestampMs: number;
+  readonly type: string;
+  readonly venue?: string;
+  readonly token?: string;
+  readonly status: string;
+  readonly [field: string]: unknown;
+}
