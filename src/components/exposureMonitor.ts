@@ -18,6 +18,18 @@ export function pxOf(sc: ShareClass, n: Numeraire, m: MarketState): number {
 }
 
 /**
+ * Share-class value of numeraire units. A numeraire with zero units contributes nothing even when the mode
+ * has no price for it (pure lending has no BTC price: 0 × NaN must not poison equity).
+ */
+export function valueOf(sc: ShareClass, m: MarketState, usdtUnits: number, ethUnits: number, btcUnits: number): number {
+  return (
+    (usdtUnits !== 0 ? usdtUnits * pxUsdt(sc, m) : 0) +
+    (ethUnits !== 0 ? ethUnits * pxEth(sc, m) : 0) +
+    (btcUnits !== 0 ? btcUnits * pxBtc(sc, m) : 0)
+  );
+}
+
+/**
  * Positions → exposure: numeraire units (USDT, ETH, BTC), equity in the share class, net delta per
  * underlying in its own units (never a mixed-unit sum), and the per-venue figures the risk monitor needs.
  * Equity includes perp unrealized P&L and transfers in flight (domain.md §10).
@@ -146,7 +158,7 @@ export class ExposureMonitor {
     this.usdtUnits = u;
     this.ethUnits = e;
     this.btcUnits = b;
-    this.equity = u * pxUsdt(this.shareClass, m) + e * pxEth(this.shareClass, m) + b * pxBtc(this.shareClass, m);
+    this.equity = valueOf(this.shareClass, m, u, e, b);
     this.inFlightValue = flight;
     this.longEth = longEth;
     this.shortEth = shortEth;

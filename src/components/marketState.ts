@@ -58,71 +58,85 @@ interface Binding {
   readonly key: SeriesKey;
 }
 
-/** Binds the columns a mode needs once, then fills a MarketState per step with array reads only. */
+/**
+ * Binds the columns a mode needs once, then fills a MarketState per step with array reads only: the bound
+ * (column → field slot) pairs are flat arrays, so a step touches exactly the series the mode uses.
+ */
 export class MarketReader {
   private readonly eth: Column;
   private readonly btc: Column;
-  private readonly liq: Column[] = [null, null, null, null];
-  private readonly bor: Column[] = [null, null, null, null];
-  private readonly liqRate: Column[] = [null, null, null, null];
-  private readonly borRate: Column[] = [null, null, null, null];
-  private readonly lst: Column[] = [null, null];
-  private readonly perp: Column[] = [null, null, null, null, null, null];
+  private readonly gas: Column;
+  private readonly cols: Float64Array[] = [];
+  private readonly targets: Float64Array[] = [];
+  private readonly slots: number[] = [];
   private readonly funding: Binding[] = [];
   private readonly fundingSlot: number[] = [];
-  private readonly gas: Column;
   private readonly required: Binding[] = [];
 
   constructor(private readonly timeline: Timeline, mode: ModeParams) {
     const want = new Set<SeriesKey>(mode.dataRequirements);
-    const bind = (key: SeriesKey | undefined): Column => {
-      if (!key || !want.has(key) || !timeline.has(key)) return null;
-      const s = timeline.series(key);
-      return s.values;
+    const col = (key: SeriesKey | undefined): Column => (key && want.has(key) && timeline.has(key) ? timeline.series(key).values : null);
+    const bind = (key: SeriesKey, pick: (m: MarketState) => Float64Array, slot: number): void => {
+      const c = col(key);
+      if (!c) return;
+      this.cols.push(c);
+      this.targets.push(pick(this.probe));
+      this.slots.push(slot);
     };
-    this.eth = bind(mode.priceSeries.ETH);
-    this.btc = bind(mode.priceSeries.BTC);
+    this.eth = col(mode.priceSeries.ETH);
+    this.btc = col(mode.priceSeries.BTC);
+    this.gas = col('gas:ethereum:gwei');
     for (const [name, i] of Object.entries(AAVE_IDX)) {
-      this.liq[i] = bind(`aave:${name}:liquidityIndex` as SeriesKey);
-      this.bor[i] = bind(`aave:${name}:borrowIndex` as SeriesKey);
-      this.liqRate[i] = bind(`aave:${name}:liquidityRate` as SeriesKey);
-      this.borRate[i] = bind(`aave:${name}:borrowRate` as SeriesKey);
+      bind(`aave:${name}:liquidityIndex` as SeriesKey, (m) => m.liquidityIndex, i);
+      bind(`aave:${name}:borrowIndex` as SeriesKey, (m) => m.borrowIndex, i);
+      bind(`aave:${name}:liquidityRate` as SeriesKey, (m) => m.liquidityRate, i);
+      bind(`aave:${name}:borrowRate` as SeriesKey, (m) => m.borrowRate, i);
     }
-    for (const [name, i] of Object.entries(LST_IDX)) this.lst[i] = bind(`oracle:${name}:ETH` as SeriesKey);
+    for (const [name, i] of Object.entries(LST_IDX)) bind(`oracle:${name}:ETH` as SeriesKey, (m) => m.lstRate, i);
     CEX_LIST.forEach((cex, c) =>
       SYM_LIST.forEach((sym, s) => {
-        this.perp[perpIdx(c, s)] = bind(`perp:${cex}:${sym}` as SeriesKey);
+        bind(`perp:${cex}:${sym}` as SeriesKey, (m) => m.perpMark, perpIdx(c, s));
         const fk = `funding:${cex}:${sym}` as SeriesKey;
         if (want.has(fk) && timeline.has(fk)) {
-          const col = timeline.series(fk);
-          this.funding.push({ values: col.values, source: col.source, key: fk });
+          const f = timeline.series(fk);
+          this.funding.push({ values: f.values, source: f.source, key: fk });
           this.fundingSlot.push(perpIdx(c, s));
         }
       }),
     );
-    this.gas = bind('gas:ethereum:gwei');
     for (const key of mode.dataRequirements) {
       if (!key.startsWith('funding:') && timeline.has(key)) {
         const s = timeline.series(key);
-        this.required.push({ values: s.values, source: null, key });
+        this.required.push({ values: s.values, source: s.source, key });
       }
     }
   }
+
+  /** Target arrays are resolved against a probe instance, then re-pointed per output instance. */
+  private readonly probe = new MarketState();
 
   read(i: number, out: MarketState): void {
     out.index = i;
     out.timestampMs = this.timeline.timestampsMs[i] as number;
     out.ethPx = this.eth ? (this.eth[i] as number) : NaN;
     out.btcPx = this.btc ? (this.btc[i] as number) : NaN;
-    for (let a = 0; a < 4; a++) {
-      out.liquidityIndex[a] = this.liq[a] ? ((this.liq[a] as Float64Array)[i] as number) : NaN;
-      out.borrowIndex[a] = this.bor[a] ? ((this.bor[a] as Float64Array)[i] as number) : NaN;
-      out.liquidityRate[a] = this.liqRate[a] ? ((this.liqRate[a] as Float64Array)[i] as number) : NaN;
-      out.borrowRate[a] = this.borRate[a] ? ((this.borRate[a] as Float64Array)[i] as number) : NaN;
+    out.gasGwei = this.gas ? (this.gas[i] as number) : NaN;
+    const probe = this.probe;
+    for (let k = 0; k < this.cols.length; k++) {
+      const t = this.targets[k] as Float64Array;
+      const target =
+        t === probe.liquidityIndex ? out.liquidityIndex
+        : t === probe.borrowIndex ? out.borrowIndex
+        : t === probe.liquidityRate ? out.liquidityRate
+        : t === probe.borrowRate ? out.borrowRate
+        : t === probe.lstRate ? out.lstRate
+        : out.perpMark;
+      target[this.slots[k] as number] = (this.cols[k] as Float64Array)[i] as number;
     }
-    out.lstRate[0] = this.lst[0] ? (this.lst[0][i] as number) : NaN;
-    out.lstRate[1] = this.lst[1] ? (this.lst[1][i] as number) : NaN;
-    for (let p = 0; p < 6; p++) out.perpMark[p] = this.perp[p] ? ((this.perp[p] as Float64Array)[i] as number) : NaN;
+  }
+
+  /** Funding rates at a settlement step (NaN where a venue has no settlement value). */
+  readFunding(i: number, out: MarketState): void {
     out.fundingRate.fill(NaN);
     out.fundingFallback.fill(0);
     for (let f = 0; f < this.funding.length; f++) {
@@ -131,34 +145,19 @@ export class MarketReader {
       out.fundingRate[slot] = b.values[i] as number;
       out.fundingFallback[slot] = b.source !== null && b.source[i] === 3 ? 1 : 0;
     }
-    out.gasGwei = this.gas ? (this.gas[i] as number) : NaN;
   }
 
-  /** Fail fast if any required (non-funding) series has no value at step i. */
-  assertComplete(i: number): void {
+  /** Fail fast, before the loop, if any required (non-funding) series has a hole inside [from, to]. */
+  assertComplete(from: number, to: number): void {
     for (const b of this.required) {
-      const v = b.values[i] as number;
-      if (!(v === v)) {
-        throw new BasisError('EXP-003', `series ${b.key} has no value at ${new Date(this.timeline.timestampsMs[i] as number).toISOString()}`, {
-          problems: [{ code: 'EXP-003', message: 'required market value missing inside the run window', path: b.key }],
-        });
+      for (let i = from; i <= to; i++) {
+        const v = b.values[i] as number;
+        if (!(v === v)) {
+          throw new BasisError('EXP-003', `series ${b.key} has no value at ${new Date(this.timeline.timestampsMs[i] as number).toISOString()}`, {
+            problems: [{ code: 'EXP-003', message: 'required market value missing inside the run window', path: b.key }],
+          });
+        }
       }
     }
-  }
-
-  /** Series of this mode whose value at step i came from a fallback (for DATA_FALLBACK events). */
-  fallbackKeysAt(i: number): SeriesKey[] {
-    const out: SeriesKey[] = [];
-    for (const key of this.timelineKeys()) {
-      const s = this.timeline.series(key);
-      if (s.source[i] === 3) out.push(key);
-    }
-    return out;
-  }
-
-  private keysCache: SeriesKey[] | null = null;
-  private timelineKeys(): SeriesKey[] {
-    if (!this.keysCache) this.keysCache = this.required.map((b) => b.key).concat(this.funding.map((b) => b.key));
-    return this.keysCache;
   }
 }

@@ -20,19 +20,12 @@ const P = PART_INDEX;
 export class PnlCalculator {
   /** Cumulative attribution per part since the run started. */
   readonly cumulative = new Float64Array(ATTRIBUTION_PARTS.length);
-  /** This step's attribution per part. */
-  readonly step = new Float64Array(ATTRIBUTION_PARTS.length);
   initialEquity = 0;
 
   constructor(private readonly shareClass: ShareClass, private readonly slots: readonly Slot[]) {}
 
-  beginStep(): void {
-    this.step.fill(0);
-  }
-
   book(part: AttributionPart, valueShare: number): void {
     const i = P[part];
-    this.step[i] = (this.step[i] as number) + valueShare;
     this.cumulative[i] = (this.cumulative[i] as number) + valueShare;
   }
 
@@ -94,19 +87,16 @@ export class PnlCalculator {
     const e0 = pxEth(sc, m0);
     const b0 = pxBtc(sc, m0);
     // Units after the non-price changes are the exposure at m1 (computed by the caller before this call).
+    // Zero-unit numeraires are skipped: the mode may have no price for them (0 × NaN).
     const priceMove =
-      exp.usdtUnits * (pxUsdt(sc, m1) - u0) + exp.ethUnits * (pxEth(sc, m1) - e0) + exp.btcUnits * (pxBtc(sc, m1) - b0);
-    this.book('supplyInterest', dUSupply * u0 + dESupply * e0);
-    this.book('borrowCost', dUBorrow * u0 + dEBorrow * e0);
-    this.book('stakingYield', dEStake * e0);
-    this.book('basis', dUBasis * u0);
-    this.book('price', dUPerpPrice * u0 + priceMove);
-  }
-
-  stepTotal(): number {
-    let s = 0;
-    for (let i = 0; i < this.step.length; i++) s += this.step[i] as number;
-    return s;
+      (exp.usdtUnits !== 0 ? exp.usdtUnits * (pxUsdt(sc, m1) - u0) : 0) +
+      (exp.ethUnits !== 0 ? exp.ethUnits * (pxEth(sc, m1) - e0) : 0) +
+      (exp.btcUnits !== 0 ? exp.btcUnits * (pxBtc(sc, m1) - b0) : 0);
+    this.book('supplyInterest', (dUSupply !== 0 ? dUSupply * u0 : 0) + (dESupply !== 0 ? dESupply * e0 : 0));
+    this.book('borrowCost', (dUBorrow !== 0 ? dUBorrow * u0 : 0) + (dEBorrow !== 0 ? dEBorrow * e0 : 0));
+    this.book('stakingYield', dEStake !== 0 ? dEStake * e0 : 0);
+    this.book('basis', dUBasis !== 0 ? dUBasis * u0 : 0);
+    this.book('price', (dUPerpPrice !== 0 ? dUPerpPrice * u0 : 0) + priceMove);
   }
 
   attribution(): Attribution {

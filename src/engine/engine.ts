@@ -112,8 +112,8 @@ export class EventDrivenStrategyEngine {
     const mode = this.params.mode;
     const capitalKey = `wallet:BaseToken:${mode.shareClass}` as PositionKey;
     this.clock.advanceTo(this.timeline.timestampsMs[startIndex] as number);
+    this.reader.assertComplete(startIndex, endIndex);
     this.reader.read(startIndex, this.cur);
-    this.reader.assertComplete(startIndex);
     pm.apply(pm.slotOf(capitalKey), mode.initialCapital);
     this.events.emit({ type: 'INITIAL_CAPITAL', status: 'completed', venue: 'wallet', token: mode.shareClass, deltas: [[capitalKey, mode.initialCapital]], details: { amount: mode.initialCapital } });
     while (this.fallbackCursor < this.fallbackStarts.length && (this.fallbackStarts[this.fallbackCursor] as { index: number }).index < startIndex) this.fallbackCursor++;
@@ -129,15 +129,13 @@ export class EventDrivenStrategyEngine {
         (this.ctx as { m: MarketState }).m = this.cur;
         this.clock.advanceTo(this.timeline.timestampsMs[i] as number);
         this.reader.read(i, this.cur);
-        this.reader.assertComplete(i);
-        this.pnl.beginStep();
         this.exposure.compute(pm, this.cur);
         this.pnl.marketMove(pm, this.exposure, this.prev, this.cur);
-      } else this.pnl.beginStep();
+      }
       this.step(i);
       const eq = this.exposure.equity;
       this.stepEquity[i] = eq;
-      if (this.options.recordTimeseries) this.recorder.record(i, this.cur, this.exposure, this.risk, this.pnl);
+      if (this.options.recordTimeseries) this.recorder.record(i, this.cur, this.exposure, this.risk, this.pnl, this.fundingStep[i] === 1);
       equityPrev = eq;
       if (onProgress && (i - startIndex) % progressEvery === 0) onProgress(i - startIndex + 1);
     }
@@ -169,6 +167,7 @@ export class EventDrivenStrategyEngine {
       touched = true;
     }
     if (this.fundingStep[i] === 1) {
+      this.reader.readFunding(i, this.cur);
       const before = this.events.events.length;
       exec.settleFunding();
       touched = touched || this.events.events.length !== before;

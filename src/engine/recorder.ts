@@ -42,7 +42,7 @@ export class Recorder {
     this.pnl = ATTRIBUTION_PARTS.map(col);
   }
 
-  record(i: number, m: MarketState, exp: ExposureMonitor, risk: RiskMonitor, pnl: PnlCalculator): void {
+  record(i: number, m: MarketState, exp: ExposureMonitor, risk: RiskMonitor, pnl: PnlCalculator, fundingStep: boolean): void {
     this.equity[i] = exp.equity;
     const a = this.pm.amounts;
     for (let k = 0; k < this.pos.length; k++) {
@@ -57,7 +57,8 @@ export class Recorder {
     this.hf[i] = Number.isFinite(risk.healthFactor) ? risk.healthFactor : NaN;
     for (let c = 0; c < 3; c++) {
       (this.margin[c] as Float64Array)[i] = risk.marginRatio[c] as number;
-      (this.funding[c] as Float64Array)[i] = m.fundingRate[c * 2 + (Number.isNaN(m.fundingRate[c * 2 + 1] as number) ? 0 : 1)] as number;
+      // Funding is plotted at settlements only (the state holds the last settlement's rates in between).
+      (this.funding[c] as Float64Array)[i] = fundingStep ? (m.fundingRate[c * 2 + (Number.isNaN(m.fundingRate[c * 2 + 1] as number) ? 0 : 1)] as number) : NaN;
     }
     this.ethPx[i] = m.ethPx;
     this.btcPx[i] = m.btcPx;

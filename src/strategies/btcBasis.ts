@@ -2,7 +2,7 @@ import type { StrategyParams } from '../domain/params.js';
 import type { Order } from '../orders/order.js';
 import { CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { closeAllPerps, collateralMoves, gasFloatTopUp, hedgeOrders } from './common.js';
+import { closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders } from './common.js';
 
 type Params = Extract<StrategyParams, { kind: 'btc_basis' }>;
 
@@ -33,11 +33,14 @@ export class BtcBasisStrategy implements Strategy {
     const M = E - N;
     if (this.phase === 'idle') {
       this.phase = 'funding';
-      const orders: OrderStep[] = [(c) => gasFloatTopUp(c, this.p.gasFloat)];
-      for (const v of CEX_LIST) {
-        const amount = M * h.hedgeAllocation[v] + (v === this.p.spotVenue ? N : 0);
-        if (amount > 0) orders.push({ kind: 'transfer', token: 'USDT', from: 'wallet', to: v, amount, purpose: 'entry funding' });
-      }
+      const orders: OrderStep[] = [
+        (c) => gasFloatTopUp(c, this.p.gasFloat),
+        // Split what the wallet holds after buying the gas float; gas for the sends comes from that float.
+        (c) => fundingTransfers(c, (usdt) => {
+          const n = usdt / (1 + h.targetMarginRatio);
+          return CEX_LIST.map((v) => (usdt - n) * h.hedgeAllocation[v] + (v === this.p.spotVenue ? n : 0));
+        }),
+      ];
       return { reason: 'entry', detail: `fund venues: spot ${N.toFixed(2)} USDT, margin ${M.toFixed(2)} USDT`, orders };
     }
     if (this.phase === 'funding') {

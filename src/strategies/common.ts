@@ -71,3 +71,15 @@ export function closeAllPerps(ctx: StrategyContext): Order[] {
   }
   return out;
 }
+
+/** Wallet → CEX transfers splitting the wallet's USDT by `split` (one amount per CEX, in CEX_LIST order). */
+export function fundingTransfers(ctx: StrategyContext, split: (walletUsdt: number) => number[]): Order[] {
+  const usdt = ctx.positions.amount('wallet:BaseToken:USDT');
+  const amounts = split(usdt);
+  const out: Order[] = [];
+  CEX_LIST.forEach((v, c) => {
+    const amount = amounts[c] ?? 0;
+    if (amount > 0) out.push({ kind: 'transfer', token: 'USDT', from: 'wallet', to: v, amount, purpose: 'entry funding' });
+  });
+  return out;
+}

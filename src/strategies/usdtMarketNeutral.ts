@@ -2,7 +2,7 @@ import type { StrategyParams } from '../domain/params.js';
 import type { Order } from '../orders/order.js';
 import { CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { closeAllPerps, collateralMoves, gasFloatTopUp, hedgeOrders } from './common.js';
+import { closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders } from './common.js';
 import { entryOrder, ltvBandOrder, targetLtv } from './leverage.js';
 
 type Params = Extract<StrategyParams, { kind: 'usdt_market_neutral' }>;
@@ -45,11 +45,10 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     switch (this.phase) {
       case 'idle': {
         this.phase = 'funding';
-        const orders: OrderStep[] = [(c) => gasFloatTopUp(c, p.gasFloat)];
-        for (const v of CEX_LIST) {
-          const amount = margin * p.hedge.hedgeAllocation[v] + (v === p.spotVenue ? onchain : 0);
-          if (amount > 0) orders.push({ kind: 'transfer', token: 'USDT', from: 'wallet', to: v, amount, purpose: 'entry funding' });
-        }
+        const orders: OrderStep[] = [
+          (c) => gasFloatTopUp(c, p.gasFloat),
+          (c) => fundingTransfers(c, (usdt) => CEX_LIST.map((v) => usdt * (1 - p.stakeAllocation) * p.hedge.hedgeAllocation[v] + (v === p.spotVenue ? usdt * p.stakeAllocation : 0))),
+        ];
         return { reason: 'entry', detail: `fund venues: ${onchain.toFixed(2)} USDT to buy ETH, ${margin.toFixed(2)} USDT margin`, orders };
       }
       case 'funding': {
@@ -60,7 +59,8 @@ export class UsdtMarketNeutralStrategy implements Strategy {
           detail: `buy ${sizeEth.toFixed(4)} ETH and hedge it at the same step`,
           orders: [
             (c) => {
-              const usdt = c.positions.amount(`${p.spotVenue}:BaseToken:USDT`) - margin * p.hedge.hedgeAllocation[p.spotVenue];
+              const held = c.positions.amount(`${p.spotVenue}:BaseToken:USDT`);
+              const usdt = held - (held * (1 - p.stakeAllocation) * p.hedge.hedgeAllocation[p.spotVenue]) / (p.stakeAllocation + (1 - p.stakeAllocation) * p.hedge.hedgeAllocation[p.spotVenue]);
               return { kind: 'spot_trade', venue: p.spotVenue, pair: 'ETHUSDT', side: 'buy', sizeBase: Math.min(sizeEth, (usdt * 0.995) / c.m.ethPx) };
             },
             (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.positions.amount(`${p.spotVenue}:BaseToken:ETH`)),

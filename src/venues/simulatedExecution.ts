@@ -318,7 +318,6 @@ export class SimulatedExecution {
   private atomic(name: 'ATOMIC_LEVERAGE_ENTRY' | 'ATOMIC_DELEVERAGE', body: () => Tx): void {
     const saved = this.pm.save();
     const cumBefore = this.calc.cumulative.slice();
-    const stepBefore = this.calc.step.slice();
     const gasBefore = this.gasPaid;
     const feesBefore = this.feesPaid;
     try {
@@ -327,7 +326,6 @@ export class SimulatedExecution {
     } catch (err) {
       this.pm.restore(saved);
       this.calc.cumulative.set(cumBefore);
-      this.calc.step.set(stepBefore);
       this.gasPaid = gasBefore;
       this.feesPaid = feesBefore;
       const reason = err instanceof Error ? err.message : String(err);
