@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   'CFG-009': spec('unknown environment', 400, 78),
   'CFG-010': spec('environment override invalid', 400, 78),
   'CFG-011': spec('date range outside the data', 400, 78),
+  'CFG-012': spec('command-line override invalid', 400, 78),
   // Data provider (exit 65 = EX_DATAERR, 66 = EX_NOINPUT)
   'DPR-001': spec('data file could not be loaded', 500, 66),
   'DPR-002': spec('data file malformed', 422, 65),
@@ -33,6 +34,7 @@ export const ERROR_CODES = {
   'DPR-007': spec('unknown series', 400, 65),
   'DPR-008': spec('data cache unreadable', 500, 65),
   'DPR-009': spec('download failed', 502, 69),
+  'DPR-010': spec('data output directory not usable', 400, 73),
   // Positions, exposure, risk, P&L
   'POS-001': spec('position key not subscribed', 500, 70),
   'POS-002': spec('position delta malformed', 500, 70),
