@@ -14,7 +14,12 @@ export type SeriesShape =
   | 'aave_daily'
   /** Daily value held until the next observation (no look-ahead). */
   | 'daily_step'
-  /** Upstream "1h_interpolated" oracle file: only the 00:00 rows were observed; they are used as a daily step. */
+  /**
+   * AAVE oracle price. Upstream ships it as "1h_interpolated" files, straight lines between daily snapshots (they
+   * use the next day's value: look-ahead). We read the observed daily snapshot instead (the reserve files' `price`
+   * column, USD; LST/ETH = LST price / WETH price at the same snapshot) and hold it until the next one. The
+   * interpolated files are only cross-checked by `basis data check`. (Name kept: policy keys use it.)
+   */
   | 'oracle_interpolated'
   /** Real hourly observations (gas). */
   | 'hourly_value';
@@ -25,6 +30,16 @@ export interface CatalogEntry {
   readonly shape: SeriesShape;
   /** Column holding the value (for bars: the open/close pair is implied). */
   readonly column: string;
+  /** Timestamp column; default `timestamp`. */
+  readonly timeColumn?: string;
+  /** Oracle LST/ETH: divide by this series (WETH/USD) at the same snapshot. */
+  readonly denominator?: { readonly dir: string; readonly pattern: RegExp; readonly column: string };
+  /** Oracle: the upstream interpolated file, checked (not used) by `basis data check`. */
+  readonly upstream?: { readonly dir: string; readonly pattern: RegExp; readonly column: string };
+  /** Value domain checked per row: a price/index must be > 0, a rate ≥ 0; `any` for funding and benchmarks. */
+  readonly domain: 'positive' | 'nonnegative' | 'any';
+  /** A market price: one-step moves above maxJumpFraction are reported. */
+  readonly isPrice: boolean;
 }
 
 const bar = (dir: string, prefix: string): CatalogEntry => ({
@@ -32,24 +47,42 @@ const bar = (dir: string, prefix: string): CatalogEntry => ({
   pattern: new RegExp(`^${prefix}_1h_\\d{4}-\\d{2}-\\d{2}_\\d{4}-\\d{2}-\\d{2}\\.csv$`),
   shape: 'hourly_bar',
   column: 'open',
+  domain: 'positive',
+  isPrice: true,
 });
 const funding = (venue: string, sym: string): CatalogEntry => ({
   dir: venue,
   pattern: new RegExp(`^${venue}_${sym}_funding_8h_\\d{4}-\\d{2}-\\d{2}_\\d{4}-\\d{2}-\\d{2}\\.csv$`),
   shape: 'funding',
   column: 'funding_rate',
+  timeColumn: 'funding_timestamp',
+  domain: 'any',
+  isPrice: false,
 });
 const aave = (asset: string, column: string): CatalogEntry => ({
   dir: 'aave_v3_ethereum/rates',
   pattern: new RegExp(`^aave_v3_ethereum_${asset}_reserve_1d_\\d{4}-\\d{2}-\\d{2}_\\d{4}-\\d{2}-\\d{2}\\.csv$`),
   shape: 'aave_daily',
   column,
+  domain: column.endsWith('Index') ? 'positive' : 'nonnegative',
+  isPrice: false,
 });
-const oracle = (pair: string, column: string): CatalogEntry => ({
-  dir: 'aave_v3_ethereum/oracle',
-  pattern: new RegExp(`^aave_v3_ethereum_oracle_${pair}_1h_interpolated_\\d{4}-\\d{2}-\\d{2}_\\d{4}-\\d{2}-\\d{2}\\.csv$`),
+const reservePattern = (asset: string): RegExp =>
+  new RegExp(`^aave_v3_ethereum_${asset}_reserve_1d_\\d{4}-\\d{2}-\\d{2}_\\d{4}-\\d{2}-\\d{2}\\.csv$`);
+/** Oracle price observed at the daily reserve snapshots (`price`, USD); `/ETH` divides by WETH's price. */
+const oracle = (asset: string, quote: 'USD' | 'ETH'): CatalogEntry => ({
+  dir: 'aave_v3_ethereum/rates',
+  pattern: reservePattern(asset),
   shape: 'oracle_interpolated',
-  column,
+  column: 'price',
+  ...(quote === 'ETH' ? { denominator: { dir: 'aave_v3_ethereum/rates', pattern: reservePattern('WETH'), column: 'price' } } : {}),
+  upstream: {
+    dir: 'aave_v3_ethereum/oracle',
+    pattern: new RegExp(`^aave_v3_ethereum_oracle_${asset}_${quote}_1h_interpolated_\\d{4}-\\d{2}-\\d{2}_\\d{4}-\\d{2}-\\d{2}\\.csv$`),
+    column: quote === 'ETH' ? 'oracle_price_eth' : 'oracle_price_usd',
+  },
+  domain: 'positive',
+  isPrice: true,
 });
 
 export const CATALOG: Readonly<Record<SeriesKey, CatalogEntry>> = {
@@ -88,28 +121,35 @@ export const CATALOG: Readonly<Record<SeriesKey, CatalogEntry>> = {
   'aave:wstETH:borrowIndex': aave('wstETH', 'variableBorrowIndex'),
   'aave:wstETH:liquidityRate': aave('wstETH', 'currentLiquidityRate'),
   'aave:wstETH:borrowRate': aave('wstETH', 'currentVariableBorrowRate'),
-  'oracle:weETH:ETH': oracle('weETH_ETH', 'oracle_price_eth'),
-  'oracle:wstETH:ETH': oracle('wstETH_ETH', 'oracle_price_eth'),
-  'oracle:WETH:USD': oracle('WETH_USD', 'oracle_price_usd'),
-  'oracle:weETH:USD': oracle('weETH_USD', 'oracle_price_usd'),
-  'oracle:wstETH:USD': oracle('wstETH_USD', 'oracle_price_usd'),
+  'oracle:weETH:ETH': oracle('weETH', 'ETH'),
+  'oracle:wstETH:ETH': oracle('wstETH', 'ETH'),
+  'oracle:WETH:USD': oracle('WETH', 'USD'),
+  'oracle:weETH:USD': oracle('weETH', 'USD'),
+  'oracle:wstETH:USD': oracle('wstETH', 'USD'),
   'oracle:USDT:USD': {
     dir: 'aave_v3_ethereum/oracle',
     pattern: /^aave_v3_ethereum_oracle_USDT_USD_1d_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/,
     shape: 'daily_step',
     column: 'oracle_price_usd',
+    domain: 'positive',
+    isPrice: true,
   },
   'gas:ethereum:gwei': {
     dir: 'ethereum',
     pattern: /^ethereum_gas_prices_1h_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/,
     shape: 'hourly_value',
     column: 'gas_price_gwei',
+    domain: 'nonnegative',
+    isPrice: false,
   },
   'benchmark:ethena:apr': {
     dir: 'ethena',
     pattern: /^ethena_sUSDe_apr_benchmark_1d_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/,
     shape: 'daily_step',
     column: 'apr_decimal',
+    timeColumn: 'date',
+    domain: 'any',
+    isPrice: false,
   },
 };
 

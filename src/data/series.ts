@@ -62,7 +62,11 @@ export type DataIssueKind =
   | 'fallback_used'
   | 'forward_filled'
   | 'conflicting_duplicates'
-  | 'stub';
+  | 'stub'
+  /** Stamped earlier or later than observed (OKX funding before 2025-03-29; gas rows sampled after their label). */
+  | 'lagged'
+  /** The file could not be read or parsed (DPR-001/DPR-002); `message` names file, line and column. */
+  | 'unreadable';
 
 export interface DataIssue {
   readonly series?: SeriesKey;

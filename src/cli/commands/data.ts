@@ -1,5 +1,73 @@
 import type { Command } from 'commander';
+import { loadConfig, modeWindow, resolveRunParams } from '../../config/index.js';
+import { MODE_NAMES, type ModeName } from '../../domain/params.js';
+import { checkData, formatDataCheck, parseTimestamp, resolveDataDir, type DataCheckReport } from '../../data/index.js';
+import { BasisError } from '../../errors/base.js';
+
+function parseTime(flag: string, value: string | null | undefined): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const ms = parseTimestamp(value.trim());
+  if (!Number.isFinite(ms)) {
+    throw new BasisError('CLI-001', `${flag} ${value} is not a UTC date`, {
+      problems: [{ code: 'CLI-001', message: `bad ${flag}`, expected: 'YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ', received: value }],
+    });
+  }
+  return ms;
+}
+
+interface CheckFlags {
+  mode?: string;
+  start?: string;
+  end?: string;
+  dataDir?: string;
+  env?: string;
+  json?: boolean;
+  allFiles?: boolean;
+}
+
+/** `basis data check`: coverage and data-quality report per mode; exit 65 when any problem is unhandled. */
+export async function runDataCheck(flags: CheckFlags): Promise<{ reports: DataCheckReport[]; exitCode: number }> {
+  const dataDir = resolveDataDir(flags.dataDir ?? null);
+  const { config } = loadConfig({ dataDir, ...(flags.env !== undefined ? { env: flags.env } : {}) });
+  const modes: ModeName[] = flags.mode !== undefined ? [flags.mode as ModeName] : [...MODE_NAMES];
+  const reports: DataCheckReport[] = [];
+  for (const [i, mode] of modes.entries()) {
+    const params = resolveRunParams(config, mode);
+    const win = modeWindow(config, mode);
+    const startMs = parseTime('--start', flags.start ?? win.start);
+    const endMs = parseTime('--end', flags.end ?? win.end);
+    const report = await checkData({
+      dataDir,
+      requirements: params.mode.dataRequirements,
+      policy: config.data,
+      stepMinutes: config.engine.stepMinutes,
+      fundingHoursUtc: config.engine.fundingHoursUtc,
+      ...(startMs !== undefined ? { startMs } : {}),
+      ...(endMs !== undefined ? { endMs } : {}),
+      // Every other file in the directory is parsed once, with the first mode checked.
+      allFiles: i === 0 && (flags.allFiles === true || flags.mode === undefined),
+    });
+    reports.push({ ...report, mode });
+  }
+  return { reports, exitCode: reports.every((r) => r.ok) ? 0 : 65 };
+}
 
 export function registerDataCommands(program: Command): void {
-  void program;
+  const data = program.commands.find((c) => c.name() === 'data') ?? program.command('data').description('Inspect and check the historical market data.');
+  data
+    .command('check')
+    .description('Report coverage, gaps, duplicates, bad values, jumps, stale and interpolated series per mode; exit 65 on any unhandled problem.')
+    .option('--mode <mode>', `one mode (${MODE_NAMES.join(' | ')}); default: every mode, plus every file in the directory`)
+    .option('--start <iso>', "first step (UTC); default: the mode's window or the data's common coverage")
+    .option('--end <iso>', 'last step (UTC)')
+    .option('--data-dir <dir>', 'data directory (default: BASIS_DATA_DIR, ./data, ../shared/data)')
+    .option('--env <env>', 'config environment: dev | staging | prod (default BASIS_ENV or dev)')
+    .option('--all-files', 'also parse every CSV/JSON in the data directory')
+    .option('--json', 'print the reports as JSON')
+    .action(async (flags: CheckFlags) => {
+      const { reports, exitCode } = await runDataCheck(flags);
+      if (flags.json) process.stdout.write(JSON.stringify(flags.mode !== undefined ? reports[0] : reports, null, 2) + '\n');
+      else process.stdout.write(reports.map(formatDataCheck).join('\n\n') + '\n');
+      process.exitCode = exitCode;
+    });
 }
