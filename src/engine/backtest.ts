@@ -136,8 +136,8 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
 export async function writeBacktestResults(outDir: string, out: BacktestOutput): Promise<void> {
   await writeResultsAtomically(outDir, [
     { name: 'summary.json', content: JSON.stringify(out.summary, null, 2) + '\n' },
-    { name: 'timeseries.csv', content: formatTimeseriesCsv(out.frame) },
-    { name: 'events.jsonl', content: formatEventsJsonl(out.events) },
-    { name: 'report.html', content: renderReportHtml(out.summary, out.frame, out.events.map((e) => ({ ...e }))) },
+    { name: 'timeseries.csv', content: () => formatTimeseriesCsv(out.frame) },
+    { name: 'events.jsonl', content: () => formatEventsJsonl(out.events) },
+    { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.events.map((e) => ({ ...e }))) },
   ]);
 }

@@ -6,7 +6,8 @@ import { BasisError } from '../errors/base.js';
 export interface ResultFile {
   /** Path relative to the results directory; `/`-separated sub-folders are allowed, `..` and absolute paths are not. */
   readonly name: string;
-  readonly content: string | Uint8Array;
+  /** A function is called only when this file is written, so large outputs need not all be in memory at once. */
+  readonly content: string | Uint8Array | (() => string | Uint8Array);
 }
 
 /**
@@ -44,7 +45,8 @@ export async function writeResultsAtomically(outDir: string, files: ReadonlyArra
         await mkdir(dir, { recursive: true });
         for (let d = dir; d !== tmp && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
       }
-      await writeSynced(file, files[i]!.content);
+      const content = files[i]!.content;
+      await writeSynced(file, typeof content === 'function' ? content() : content);
     }
     // Deepest directories first so each entry is durable in its parent.
     for (const d of [...dirs].sort((a, b) => b.length - a.length)) await fsyncDir(d);
@@ -84,18 +86,6 @@ export async function writeResultsAtomically(outDir: string, files: ReadonlyArra
   }
 }
 
-/** One JSON object per line (JSON Lines), `\n`-terminated; bigint values are written as decimal strings. */
-export function formatEventsJsonl(events: readonly object[]): string {
-  if (events.length === 0) return '';
-  const lines = new Array<string>(events.length + 1);
-  for (let i = 0; i < events.length; i++) lines[i] = JSON.stringify(events[i], jsonReplacer);
-  lines[events.length] = '';
-  return lines.join('\n');
-}
-
-function jsonReplacer(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value;
-}
 
 function checkName(target: string, name: string): string {
   const bad = (why: string): BasisError => fail(target, `invalid result file name ${JSON.stringify(name)}: ${why}`, name);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BasisError } from '../../src/errors/base.js';
-import { formatEventsJsonl, writeResultsAtomically } from '../../src/report/writeResults.js';
+import { writeResultsAtomically } from '../../src/report/writeResults.js';
 
 let root: string;
 beforeEach(async () => {
@@ -91,11 +91,3 @@ describe('writeResultsAtomically', () => {
   });
 });
 
-describe('formatEventsJsonl', () => {
-  it('one JSON object per line, newline-terminated, bigint as string', () => {
-    const text = formatEventsJsonl([{ order: 1, type: 'a' }, { order: 2, big: 10n ** 20n, nested: { x: [1, 2] } }]);
-    expect(text).toBe('{"order":1,"type":"a"}\n{"order":2,"big":"100000000000000000000","nested":{"x":[1,2]}}\n');
-    expect(text.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toHaveLength(2);
-    expect(formatEventsJsonl([])).toBe('');
-  });
-});

@@ -3,6 +3,7 @@ import { loadConfig, modeWindow, resolveRunParams } from '../../config/index.js'
 import { MODE_NAMES, type ModeName } from '../../domain/params.js';
 import { checkData, formatDataCheck, parseTimestamp, resolveDataDir, type DataCheckReport } from '../../data/index.js';
 import { BasisError } from '../../errors/base.js';
+import { registerDataToolCommands } from './dataTools.js';
 
 function parseTime(flag: string, value: string | null | undefined): number | undefined {
   if (value === undefined || value === null) return undefined;
@@ -53,7 +54,8 @@ export async function runDataCheck(flags: CheckFlags): Promise<{ reports: DataCh
 }
 
 export function registerDataCommands(program: Command): void {
-  const data = program.commands.find((c) => c.name() === 'data') ?? program.command('data').description('Inspect and check the historical market data.');
+  const data = program.commands.find((c) => c.name() === 'data') ?? program.command('data').description('Check, generate (synthetic) and download market data.');
+  registerDataToolCommands(data);
   data
     .command('check')
     .description('Report coverage, gaps, duplicates, bad values, jumps, stale and interpolated series per mode; exit 65 on any unhandled problem.')
