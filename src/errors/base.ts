@@ -37,13 +37,17 @@ export class BasisError extends Error {
 
   /** Follows the cause chain; returns the first error matching `fn`, or the deepest one. */
   walk(fn?: (err: unknown) => boolean): unknown {
-    let current: unknown = this;
-    for (;;) {
-      if (fn?.(current)) return current;
-      const next = current instanceof Error ? current.cause : undefined;
-      if (next === undefined) return fn ? undefined : current;
-      current = next;
-    }
+    return walkCause(this, fn);
+  }
+}
+
+function walkCause(start: unknown, fn?: (err: unknown) => boolean): unknown {
+  let current = start;
+  for (;;) {
+    if (fn?.(current)) return current;
+    const next = current instanceof Error ? current.cause : undefined;
+    if (next === undefined) return fn ? undefined : current;
+    current = next;
   }
 }
 
