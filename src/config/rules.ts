@@ -34,7 +34,7 @@ const fmt = (x: number): string => String(Number(x.toPrecision(10)));
 /**
  * Cross-field rules (CFG-008). Each returns every violation it finds. The risk bands are ordered
  *   healthFactorEmergency (> 1) < healthFactorWarn,
- *   maintenanceMarginRate < marginRatioEmergency < marginRatioWarn < marginRatioRebalance <= targetMarginRatio,
+ *   maintenanceMarginRate < marginRatioEmergency < marginRatioWarn < marginRatioRebalance <= targetMarginRatio < redeployMarginRatio,
  *   deltaWarn < deltaBreach,
  * so a falling margin ratio first triggers a collateral top-up, then a warning, then the emergency exit,
  * and the emergency exit happens before the venue liquidates.
@@ -157,6 +157,9 @@ export function checkRules(input: RuleInput): Problem[] {
       if (!(m.venues as readonly string[]).includes(s.spotVenue)) fail([...base, 'strategy', 'spotVenue'], `spot venue ${s.spotVenue} is not a venue of the mode`, `one of [${m.venues.join(', ')}]`, s.spotVenue);
       if (!(r.marginRatioRebalance <= h.targetMarginRatio)) {
         fail([...base, 'risk', 'marginRatioRebalance'], 'rebalancing must restore a margin ratio above its trigger', `<= strategy.hedge.targetMarginRatio ${fmt(h.targetMarginRatio)}`, fmt(r.marginRatioRebalance));
+      }
+      if (!(h.redeployMarginRatio > h.targetMarginRatio)) {
+        fail([...base, 'strategy', 'hedge', 'redeployMarginRatio'], 'redeploying excess margin must leave the target margin ratio behind', `> strategy.hedge.targetMarginRatio ${fmt(h.targetMarginRatio)}`, fmt(h.redeployMarginRatio));
       }
     }
     if (s.kind === 'usdt_market_neutral' && !(s.stakeAllocation > 0 && s.stakeAllocation < 1)) {

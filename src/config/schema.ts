@@ -162,6 +162,7 @@ const hedgeSchema = z
     hedgeAllocation: z.record(cexVenueSchema, fraction).readonly(),
     targetMarginRatio: z.number().positive(),
     deltaTolerance: fraction,
+    redeployMarginRatio: z.number().positive(),
   })
   .readonly();
 

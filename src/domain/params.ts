@@ -120,6 +120,9 @@ export interface PerpHedgeParams {
   readonly targetMarginRatio: number;
   /** Resize hedges when |net delta| / gross hedge exceeds this. */
   readonly deltaTolerance: number;
+  /** When every venue holds more than this margin ratio (a sell-off fed the shorts), the excess collateral is
+   * redeployed into the position: the reverse of margin support. */
+  readonly redeployMarginRatio: number;
 }
 
 export type StrategyParams =

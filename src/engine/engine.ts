@@ -9,6 +9,7 @@ import { ExposureMonitor } from '../components/exposureMonitor.js';
 import { RiskMonitor } from '../components/riskMonitor.js';
 import { PnlCalculator } from '../components/pnlCalculator.js';
 import { CEX_LIST } from '../components/slots.js';
+import { TransferManager } from '../components/transferManager.js';
 import { EventLogger } from '../events/logger.js';
 import { SimulatedExecution } from '../venues/simulatedExecution.js';
 import { createStrategy } from '../strategies/factory.js';
@@ -48,6 +49,7 @@ export class EventDrivenStrategyEngine {
   readonly pnl: PnlCalculator;
   readonly strategy: Strategy;
   readonly execution: SimulatedExecution;
+  readonly transfers: TransferManager;
   readonly recorder: Recorder;
   private readonly reader: MarketReader;
   private prev = new MarketState();
@@ -71,7 +73,8 @@ export class EventDrivenStrategyEngine {
     this.risk = new RiskMonitor(mode.risk, params.aave, params.cex, mode.asset);
     this.pnl = new PnlCalculator(mode.shareClass, this.positions.slots);
     this.strategy = createStrategy(mode.strategy);
-    this.execution = new SimulatedExecution(params, this.positions, this.pnl, this.events, options.costs);
+    this.transfers = new TransferManager(params, this.positions, this.exposure, options.costs);
+    this.execution = new SimulatedExecution(params, this.positions, this.pnl, this.events, options.costs, this.transfers);
     this.reader = new MarketReader(timeline, mode);
     this.recorder = new Recorder(timeline, this.positions, options.recordTimeseries);
     this.stepEquity = new Float64Array(timeline.length);

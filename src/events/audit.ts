@@ -94,8 +94,8 @@ export async function verifyRun(runDir: string): Promise<AuditReport> {
     }
     const d = e.details ?? {};
     if (e.type === 'TRANSFER_STEP' && typeof d['id'] === 'string') {
-      if (d['stage'] === 'sent') flight.set(d['id'], { token: String(e.token), amount: Number(d['arriving']), to: String(d['to']) });
-      else if (flight.has(d['id'])) flight.delete(d['id']);
+      if (d['stage'] === 'sent' && Number(d['arriveInSteps']) > 0) flight.set(d['id'], { token: String(e.token), amount: Number(d['arriving']), to: `${String(d['to'])}:BaseToken:${String(e.token)}` });
+      else if (d['stage'] === 'credited') flight.delete(d['id']);
     }
     for (const [key, want] of Object.entries(e.balances ?? {})) {
       const got = pm.has(key) ? pm.amount(key) : NaN;

@@ -2,7 +2,7 @@ import type { StrategyParams } from '../domain/params.js';
 import type { Order } from '../orders/order.js';
 import { CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders } from './common.js';
+import { closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, redeployPlan, worstMarginRatio } from './common.js';
 
 type Params = Extract<StrategyParams, { kind: 'btc_basis' }>;
 
@@ -14,7 +14,7 @@ type Params = Extract<StrategyParams, { kind: 'btc_basis' }>;
  */
 export class BtcBasisStrategy implements Strategy {
   halted = false;
-  private phase: 'idle' | 'funding' | 'active' = 'idle';
+  private phase: 'idle' | 'funding' | 'active' | 'gathering' = 'idle';
   private lastRebalanceEquity = 0;
 
   constructor(private readonly p: Params) {}
@@ -43,14 +43,25 @@ export class BtcBasisStrategy implements Strategy {
       ];
       return { reason: 'entry', detail: `fund venues: spot ${N.toFixed(2)} USDT, margin ${M.toFixed(2)} USDT`, orders };
     }
-    if (this.phase === 'funding') {
+    if (this.phase === 'funding' || this.phase === 'gathering') {
+      const redeploy = this.phase === 'gathering';
       this.phase = 'active';
+      if (redeploy) {
+        this.lastRebalanceEquity = E;
+        return { reason: 'rebalance', detail: 'excess margin gathered at the spot venue: resize both legs', orders: this.legs(ctx, N) };
+      }
       this.lastRebalanceEquity = E;
       return { reason: 'entry', detail: 'buy spot and open shorts at the same step', orders: this.legs(ctx, N) };
     }
     // Active: margin, then equity drift, then delta drift; then collateral distribution.
-    let worst = Infinity;
-    for (let c = 0; c < 3; c++) if ((risk.marginRatio[c] as number) < worst) worst = risk.marginRatio[c] as number;
+    const worst = worstMarginRatio(ctx);
+    if (worst > h.redeployMarginRatio && Number.isFinite(worst)) {
+      const plan = redeployPlan(ctx, h, this.p.spotVenue, Math.max(100, E * 0.002));
+      if (plan.usdt > 0) {
+        this.phase = 'gathering';
+        return { reason: 'rebalance', detail: `margin ratio ${worst.toFixed(4)} above ${h.redeployMarginRatio} on every venue: gather ${plan.usdt.toFixed(2)} USDT at ${this.p.spotVenue} to grow both legs`, orders: plan.transfers };
+      }
+    }
     const drift = Math.abs(E - this.lastRebalanceEquity) / this.lastRebalanceEquity;
     if (worst < ctx.params.mode.risk.marginRatioRebalance || drift > this.p.equityDeviation) {
       this.lastRebalanceEquity = E;

@@ -83,3 +83,40 @@ export function fundingTransfers(ctx: StrategyContext, split: (walletUsdt: numbe
   });
   return out;
 }
+
+/** Lowest margin ratio over venues with an open perp (Infinity when none). */
+export function worstMarginRatio(ctx: StrategyContext): number {
+  let worst = Infinity;
+  for (let c = 0; c < 3; c++) {
+    const mr = ctx.risk.marginRatio[c] as number;
+    if (mr < worst) worst = mr;
+  }
+  return worst;
+}
+
+/**
+ * The reverse of margin support. After a sell-off the shorts have fed every venue's collateral; the excess
+ * goes back into the position. With total CEX equity Q, notional N and target ratio r, putting Y = (Q − rN)/(1+r)
+ * of USDT into spot + hedge leaves every venue at r: venue v keeps r·(notional_v + Y·a_v) and sends the rest to
+ * the spot venue, where the USDT is spent.
+ */
+export function redeployPlan(ctx: StrategyContext, hedge: { readonly hedgeAllocation: Readonly<Record<CexVenue, number>>; readonly targetMarginRatio: number }, spotVenue: CexVenue, minMoveUsdt: number): { usdt: number; transfers: Order[] } {
+  const r = hedge.targetMarginRatio;
+  let equity = 0;
+  let notional = 0;
+  for (let c = 0; c < 3; c++) {
+    equity += (ctx.exposure.cexCollateral[c] as number) + (ctx.exposure.perpUpnl[c] as number);
+    notional += ctx.exposure.perpNotional[c] as number;
+  }
+  const usdt = (equity - r * notional) / (1 + r);
+  const transfers: Order[] = [];
+  if (!(usdt > minMoveUsdt)) return { usdt: 0, transfers };
+  CEX_LIST.forEach((v, c) => {
+    if (v === spotVenue) return;
+    const eq = (ctx.exposure.cexCollateral[c] as number) + (ctx.exposure.perpUpnl[c] as number);
+    const keep = r * ((ctx.exposure.perpNotional[c] as number) + usdt * hedge.hedgeAllocation[v]);
+    const send = Math.min(eq - keep, ctx.exposure.cexCollateral[c] as number);
+    if (send > minMoveUsdt) transfers.push({ kind: 'transfer', token: 'USDT', from: v, to: spotVenue, amount: send, purpose: 'redeploy excess margin' });
+  });
+  return { usdt, transfers };
+}

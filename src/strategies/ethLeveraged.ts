@@ -1,6 +1,6 @@
 import type { StrategyParams } from '../domain/params.js';
 import type { Decision, Strategy, StrategyContext } from './strategy.js';
-import { entryOrder, ltvBandOrder, targetLtv } from './leverage.js';
+import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
 
 type Params = Extract<StrategyParams, { kind: 'eth_leveraged' }>;
 
@@ -34,8 +34,7 @@ export class EthLeveragedStrategy implements Strategy {
     }
     if (!this.entered) {
       this.entered = true;
-      const float = ctx.costsOn ? this.p.gasFloat.targetEth : 0;
-      const input = ctx.positions.amount('wallet:BaseToken:ETH') - float;
+      const input = leverableEth(ctx, ctx.costsOn ? this.p.gasFloat.targetEth : 0);
       return { reason: 'entry', detail: `lever ${input.toFixed(4)} ETH to LTV ${ltv.toFixed(4)}`, orders: [entryOrder(lst, this.p.leverage, input, ltv)] };
     }
     const band = ltvBandOrder(ctx, lst, this.p.leverage, ltv);

@@ -29,3 +29,9 @@ export function ltvBandOrder(ctx: StrategyContext, lst: LstToken, lev: LeverageP
   }
   return null;
 }
+
+/** Wallet ETH that can go into the book: all of it but the gas float and the gas of the entry itself. */
+export function leverableEth(ctx: StrategyContext, floatEth: number): number {
+  const gas = ctx.costs.gasEthFor('ATOMIC_ENTRY') + ctx.costs.gasEthFor('SET_EMODE_ONCE');
+  return ctx.positions.amount('wallet:BaseToken:ETH') - floatEth - gas;
+}

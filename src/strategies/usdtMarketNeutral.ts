@@ -2,8 +2,8 @@ import type { StrategyParams } from '../domain/params.js';
 import type { Order } from '../orders/order.js';
 import { CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders } from './common.js';
-import { entryOrder, ltvBandOrder, targetLtv } from './leverage.js';
+import { closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, redeployPlan, worstMarginRatio } from './common.js';
+import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
 
 type Params = Extract<StrategyParams, { kind: 'usdt_market_neutral' }>;
 
@@ -16,8 +16,10 @@ type Params = Extract<StrategyParams, { kind: 'usdt_market_neutral' }>;
  */
 export class UsdtMarketNeutralStrategy implements Strategy {
   halted = false;
-  private phase: 'idle' | 'funding' | 'withdrawing' | 'active' | 'supporting' = 'idle';
+  private phase: 'idle' | 'funding' | 'withdrawing' | 'active' | 'supporting' | 'gathering' = 'idle';
   private supportEth = 0;
+  /** USDT being gathered at the spot venue to redeploy into the staking book. */
+  private redeployUsdt = 0;
 
   constructor(private readonly p: Params) {}
 
@@ -27,14 +29,14 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     const lst = p.lst.token;
     const ltv = targetLtv(ctx.params.aave, p.leverage);
     if (this.halted) return null;
-    if (this.phase === 'active' || this.phase === 'supporting') {
+    if (this.phase === 'active' || this.phase === 'supporting' || this.phase === 'gathering') {
       if (risk.hfLevel === 'breach') return this.emergency(ctx, `health factor ${risk.healthFactor.toFixed(4)} below ${ctx.params.mode.risk.healthFactorEmergency}`);
       for (let c = 0; c < 3; c++) {
         if (risk.marginLevel[c] === 'breach') return this.emergency(ctx, `${CEX_LIST[c]} margin ratio ${(risk.marginRatio[c] as number).toFixed(4)} below ${ctx.params.mode.risk.marginRatioEmergency}`);
       }
     }
     // The AAVE band is on chain and independent of transfers in flight.
-    if (this.phase === 'active' || this.phase === 'supporting') {
+    if (this.phase === 'active' || this.phase === 'supporting' || this.phase === 'gathering') {
       const band = ltvBandOrder(ctx, lst, p.leverage, ltv);
       if (band) return { reason: 'rebalance', detail: band.why, orders: [band.order] };
     }
@@ -75,7 +77,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
           reason: 'entry',
           detail: `lever the ETH to LTV ${ltv.toFixed(4)} and hedge the realized net ETH`,
           orders: [
-            (c) => entryOrder(lst, p.leverage, c.positions.amount('wallet:BaseToken:ETH') - float, ltv),
+            (c) => entryOrder(lst, p.leverage, leverableEth(c, float), ltv),
             (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
           ],
         };
@@ -97,12 +99,35 @@ export class UsdtMarketNeutralStrategy implements Strategy {
           ],
         };
       }
+      case 'gathering': {
+        // The excess margin is at the spot venue: buy ETH with it, hedge it at once, send it on chain to stake.
+        this.phase = 'withdrawing';
+        const spend = this.redeployUsdt;
+        this.redeployUsdt = 0;
+        const c = p.spotVenue === 'binance' ? 0 : p.spotVenue === 'bybit' ? 1 : 2;
+        return {
+          reason: 'rebalance',
+          detail: `redeploy ${spend.toFixed(2)} USDT of excess margin into the staking book`,
+          orders: [
+            (x) => {
+              const eq = (x.exposure.cexCollateral[c] as number) + (x.exposure.perpUpnl[c] as number);
+              const keep = p.hedge.targetMarginRatio * ((x.exposure.perpNotional[c] as number) + spend * p.hedge.hedgeAllocation[p.spotVenue]);
+              const usdt = Math.min(spend, eq - keep, x.positions.amount(`${p.spotVenue}:BaseToken:USDT`)) * 0.995;
+              return usdt > 0 ? { kind: 'spot_trade', venue: p.spotVenue, pair: 'ETHUSDT', side: 'buy', sizeBase: usdt / x.m.ethPx } : null;
+            },
+            (x) => hedgeOrders(x, p.hedge.hedgeAllocation, 'ETHUSDT', x.exposure.longEth),
+            (x) => {
+              const eth = x.positions.amount(`${p.spotVenue}:BaseToken:ETH`);
+              return eth > 0 ? { kind: 'transfer', token: 'ETH', from: p.spotVenue, to: 'wallet', amount: eth, purpose: 'redeploy into the staking book' } : null;
+            },
+          ],
+        };
+      }
       case 'active':
         break;
     }
     // Margin: first move surplus between venues; if the whole CEX side is short, release ETH from the book.
-    let worst = Infinity;
-    for (let c = 0; c < 3; c++) if ((risk.marginRatio[c] as number) < worst) worst = risk.marginRatio[c] as number;
+    const worst = worstMarginRatio(ctx);
     const r = p.hedge.targetMarginRatio;
     if (worst < ctx.params.mode.risk.marginRatioRebalance) {
       const moves = collateralMoves(ctx, r, Math.max(100, E * 0.001), 'margin support');
@@ -132,12 +157,25 @@ export class UsdtMarketNeutralStrategy implements Strategy {
       }
       if (moves.length > 0) return { reason: 'margin_support', detail: `margin ratio ${worst.toFixed(4)}: move USDT between venues`, orders: moves };
     }
+    if (worst > p.hedge.redeployMarginRatio && Number.isFinite(worst)) {
+      const plan = redeployPlan(ctx, p.hedge, p.spotVenue, Math.max(100, E * 0.002));
+      if (plan.usdt > 0) {
+        this.phase = 'gathering';
+        this.redeployUsdt = plan.usdt;
+        return { reason: 'rebalance', detail: `margin ratio ${worst.toFixed(4)} above ${p.hedge.redeployMarginRatio} on every venue: gather ${plan.usdt.toFixed(2)} USDT to redeploy`, orders: plan.transfers };
+      }
+    }
     if (risk.deltaRatio > p.hedge.deltaTolerance) {
       return { reason: 'delta', detail: `net ETH delta ${(risk.deltaRatio * 100).toFixed(2)}% of the hedge`, orders: hedgeOrders(ctx, p.hedge.hedgeAllocation, 'ETHUSDT', exposure.longEth) };
     }
     if (worst < r * 0.9) {
       const moves = collateralMoves(ctx, r, Math.max(100, E * 0.002), 'margin distribution');
       if (moves.length > 0) return { reason: 'margin_support', detail: `bring venues back to margin ratio ${r}`, orders: moves };
+    }
+    // ETH left idle in the wallet (a leverage that could not run) goes into the book.
+    const idle = leverableEth(ctx, ctx.costsOn ? p.gasFloat.targetEth : 0);
+    if (idle > Math.max(p.gasFloat.targetEth, 0.01 * exposure.longEth)) {
+      return { reason: 'rebalance', detail: `lever ${idle.toFixed(4)} idle wallet ETH`, orders: [entryOrder(lst, p.leverage, idle, ltv), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)] };
     }
     if (ctx.costsOn && positions.amount('wallet:BaseToken:ETH') < p.gasFloat.minEth && exposure.aaveDebtEth > 0) {
       const release = p.gasFloat.targetEth - positions.amount('wallet:BaseToken:ETH');

@@ -10,6 +10,7 @@ import type { MarketState } from '../components/marketState.js';
 import type { PositionMonitor } from '../components/positionMonitor.js';
 import type { PnlCalculator } from '../components/pnlCalculator.js';
 import { pxBtc, pxEth, pxUsdt } from '../components/exposureMonitor.js';
+import type { TransferLedger, TransferManager } from '../components/transferManager.js';
 import { AAVE_IDX, CEX_IDX, LST_IDX, SYM_IDX } from '../components/slots.js';
 
 export function slippageBps(curve: SlippageCurve, notionalUsd: number): number {
@@ -46,7 +47,6 @@ export class SimulatedExecution {
   private stepIndex = 0;
   private emodeSet = false;
   private approved = new Set<string>();
-  private transferSeq = 0;
   rebalances = 0;
   liquidations = 0;
   feesPaid = 0;
@@ -58,6 +58,7 @@ export class SimulatedExecution {
     private readonly calc: PnlCalculator,
     private readonly log: EventLogger,
     private readonly costsOn: boolean,
+    private readonly transfers: TransferManager,
   ) {}
 
   at(m: MarketState, stepIndex: number): void {
@@ -148,7 +149,7 @@ export class SimulatedExecution {
       case 'loop_leverage':
         return this.loopLeverage(order.lst, order.inputEth, order.targetLtv);
       case 'transfer':
-        return this.transfer(order, parent);
+        return this.transfer(order);
       default:
         return assertNever(order, 'order');
     }
@@ -441,60 +442,52 @@ export class SimulatedExecution {
     this.emit('AAVE_SUPPLY', tx, { venue: 'aave_v3', token: lst, details: { amount: units } });
   }
 
-  /**
-   * One leg of a cross-venue move: funds leave now and arrive after the venue's latency (in flight they
-   * still count in equity). CEX withdrawals pay the venue's fee; on-chain sends pay gas.
-   */
-  private transfer(o: Extract<Order, { kind: 'transfer' }>, parent?: number): void {
-    const tx = new Tx(this.pm, this.calc);
-    const fromKey = `${o.from}:BaseToken:${o.token}`;
-    const toKey = `${o.to}:BaseToken:${o.token}` as const;
-    this.pm.slotOf(toKey);
-    const stepMin = this.params.engine.stepMinutes;
-    let latencyMin = 0;
-    let feeTokens = 0;
-    if (o.from === 'wallet') {
-      this.payGas(tx, 'VENUE_TRANSFER');
-      if (o.to !== 'wallet') latencyMin = this.params.cex[o.to as CexVenue].depositLatencyMinutes;
-    } else {
-      const cex = this.params.cex[o.from as CexVenue];
-      feeTokens = this.costsOn ? (cex.withdrawalFee[o.token] ?? 0) : 0;
-      latencyMin = cex.withdrawalLatencyMinutes + (o.to !== 'wallet' ? this.params.cex[o.to as CexVenue].depositLatencyMinutes : 0);
-    }
-    if (o.amount <= feeTokens) throw new BasisError('XFER-001', `transfer of ${o.amount} ${o.token} does not cover the withdrawal fee ${feeTokens}`);
-    tx.move(fromKey, -o.amount);
-    const px = o.token === 'USDT' ? this.pxU() : o.token === 'ETH' ? this.pxE() : this.pxB();
-    if (feeTokens > 0) {
-      tx.book('transferFees', -feeTokens * px);
-      this.feesPaid += feeTokens * px;
-    }
-    const steps = Math.ceil(latencyMin / stepMin);
-    const arrive = o.amount - feeTokens;
-    const id = `T${++this.transferSeq}`;
-    if (steps === 0) tx.move(toKey, arrive);
-    else {
-      this.pm.inFlight.push({ id, numeraire: o.token === 'USDT' ? 'usdt' : o.token === 'ETH' ? 'eth' : 'btc', token: o.token, amount: arrive, to: toKey, arriveIndex: this.stepIndex + steps });
-    }
-    this.emit('TRANSFER_STEP', tx, {
-      venue: o.from,
-      token: o.token,
-      ...(parent !== undefined ? { parent } : {}),
-      ...(feeTokens > 0 ? { feeAmount: feeTokens, feeToken: o.token } : {}),
-      details: { id, from: o.from, to: o.to, amount: o.amount, arriving: arrive, arriveInSteps: steps, stage: steps === 0 ? 'credited' : 'sent', purpose: o.purpose },
-    });
+  /** The ledger the transfer manager moves funds through: each leg is one event, all of its moves or none. */
+  private readonly ledger: TransferLedger = {
+    leg: (plan, legIndex, stage, body, status = 'completed') => {
+      const saved = this.pm.save();
+      const tx = new Tx(this.pm, this.calc);
+      const req = plan.request;
+      try {
+        const leg = plan.legs[legIndex];
+        if (stage === 'sent' && leg?.kind === 'wallet_deposit') this.payGas(tx, 'VENUE_TRANSFER');
+        const info = body((key, delta) => tx.move(key, delta));
+        const px = req.token === 'USDT' ? this.pxU() : req.token === 'ETH' ? this.pxE() : this.pxB();
+        if (info.fee > 0) {
+          tx.book('transferFees', -info.fee * px);
+          this.feesPaid += info.fee * px;
+        }
+        this.emit('TRANSFER_STEP', tx, {
+          venue: stage === 'credited' ? (leg?.to ?? req.to) : (leg?.from ?? req.from),
+          token: req.token,
+          status,
+          ...(info.fee > 0 ? { feeAmount: info.fee, feeToken: req.token } : {}),
+          details: { id: plan.id, stage, leg: legIndex + 1, legs: plan.legs.length, route: `${req.from}->${req.to}`, purpose: req.purpose, ...(info.details ?? {}) },
+        });
+      } catch (err) {
+        this.pm.restore(saved);
+        throw err;
+      }
+    },
+    gasFromTransit: (usdtAvailable) => {
+      const s = this.params.mode.strategy;
+      const need = (s.gasFloat.targetEth - this.pm.amount('wallet:BaseToken:ETH')) * this.m.ethPx * 1.02;
+      const spend = Math.min(need, usdtAvailable * 0.05);
+      if (!(spend > 0)) return 0;
+      this.dexSwap({ kind: 'dex_swap', from: 'USDT', to: 'ETH', amountIn: spend, gasFromOutput: true });
+      return spend;
+    },
+    gasEthFor: (op) => this.gasEthFor(op),
+  };
+
+  /** Starts a planned, validated cross-venue transfer (see TransferManager). */
+  private transfer(o: Extract<Order, { kind: 'transfer' }>): void {
+    this.transfers.start({ token: o.token, from: o.from, to: o.to, amount: o.amount, purpose: o.purpose }, this.ledger, this.stepIndex);
   }
 
-  /** Credits transfers whose latency has elapsed. */
+  /** Credits transfers whose latency has elapsed and starts their next leg. */
   settleArrivals(): void {
-    for (let k = 0; k < this.pm.inFlight.length; ) {
-      const t = this.pm.inFlight[k]!;
-      if (t.arriveIndex <= this.stepIndex) {
-        this.pm.inFlight.splice(k, 1);
-        const tx = new Tx(this.pm, this.calc);
-        tx.move(t.to, t.amount);
-        this.emit('TRANSFER_STEP', tx, { venue: t.to.split(':')[0] ?? '', token: t.token, details: { id: t.id, to: t.to, amount: t.amount, stage: 'credited' } });
-      } else k++;
-    }
+    this.transfers.settleArrivals(this.ledger, this.stepIndex);
   }
 
   /** Funding at a settlement step: payment = −size × mark × rate (shorts receive positive funding). */

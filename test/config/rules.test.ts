@@ -128,6 +128,11 @@ describe('cross-field rules (CFG-008)', () => {
     expect(problems.map((p) => p.path)).toEqual(['modes.btc_basis.risk.marginRatioRebalance']);
   });
 
+  it('redeploying excess margin starts above the target margin ratio', () => {
+    const { problems } = violations((s) => s.edit('modes/btc_basis.yaml', 'redeployMarginRatio: 2.0', 'redeployMarginRatio: 0.9'));
+    expect(problems).toEqual([expect.objectContaining({ path: 'modes.btc_basis.strategy.hedge.redeployMarginRatio', received: '0.9' })]);
+  });
+
   it('stakeAllocation in (0, 1)', () => {
     for (const v of ['0', '1']) {
       const { problems } = violations((s) => s.edit('modes/usdt_market_neutral.yaml', 'stakeAllocation: 0.5', `stakeAllocation: ${v}`));
@@ -140,7 +145,7 @@ describe('cross-field rules (CFG-008)', () => {
     expect(a.problems).toEqual([expect.objectContaining({ path: 'modes.eth_leveraged.mode', expected: 'eth_leveraged', received: 'usdt_market_neutral' })]);
     const b = violations((s) => {
       // pure_lending.yaml carrying a btc_basis strategy block
-      s.edit('modes/pure_lending.yaml', /strategy:[\s\S]*?\n(?=# Risk)/, 'strategy:\n  kind: btc_basis\n  spotVenue: binance\n  hedge: { hedgeAllocation: { binance: 1, bybit: 0, okx: 0 }, targetMarginRatio: 1, deltaTolerance: 0.02 }\n  equityDeviation: 0.02\n  gasFloat: { targetEth: 0.05, minEth: 0.02 }\n');
+      s.edit('modes/pure_lending.yaml', /strategy:[\s\S]*?\n(?=# Risk)/, 'strategy:\n  kind: btc_basis\n  spotVenue: binance\n  hedge: { hedgeAllocation: { binance: 1, bybit: 0, okx: 0 }, targetMarginRatio: 1, deltaTolerance: 0.02, redeployMarginRatio: 2 }\n  equityDeviation: 0.02\n  gasFloat: { targetEth: 0.05, minEth: 0.02 }\n');
     });
     expect(b.problems.find((p) => p.path === 'modes.pure_lending.strategy.kind')).toMatchObject({ expected: 'pure_lending', received: 'btc_basis' });
   });
