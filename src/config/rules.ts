@@ -167,6 +167,9 @@ export function checkRules(input: RuleInput): Problem[] {
     }
     if (s.kind === 'eth_leveraged' || s.kind === 'usdt_market_neutral') {
       const expectedVenue = LST_VENUE[s.lst.token];
+      if (s.lst.rewards === 'etherfi_published' && s.lst.token !== 'weETH') {
+        fail([...base, 'strategy', 'lst', 'rewards'], 'EtherFi rewards are paid on eETH/weETH only', `base_only for ${s.lst.token}`, s.lst.rewards);
+      }
       if (s.lst.stakingVenue !== expectedVenue) fail([...base, 'strategy', 'lst', 'stakingVenue'], `${s.lst.token} is minted at ${expectedVenue}`, expectedVenue, s.lst.stakingVenue);
       if (!(m.venues as readonly string[]).includes(s.lst.stakingVenue)) fail([...base, 'strategy', 'lst', 'stakingVenue'], `staking venue ${s.lst.stakingVenue} is not a venue of the mode`, `one of [${m.venues.join(', ')}]`, s.lst.stakingVenue);
       if (input.aave) {

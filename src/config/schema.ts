@@ -38,6 +38,7 @@ export const GAS_OPERATIONS = [
   'ATOMIC_ENTRY',
   'ATOMIC_DELEVERAGE_ONE_SWAP',
   'WRAP_ETH',
+  'CLAIM_REWARDS',
 ] as const satisfies readonly GasOperation[];
 
 export const MODE_NAME_TUPLE = MODE_NAMES as readonly ModeName[] as [ModeName, ...ModeName[]];
@@ -80,6 +81,8 @@ export const costsSchema = z
         perp: slippageCurveSchema,
         dexETHUSDT: slippageCurveSchema,
         dexLstETH: z.record(z.enum(LST_TOKENS), slippageCurveSchema).readonly(),
+        rewardEIGEN: slippageCurveSchema,
+        rewardETHFI: slippageCurveSchema,
       })
       .readonly(),
   })
@@ -145,6 +148,7 @@ const lstSchema = z
     token: z.enum(LST_TOKENS),
     stakingVenue: z.enum(['etherfi', 'lido']),
     exitDiscount: fraction,
+    rewards: z.enum(['base_only', 'etherfi_published']),
   })
   .readonly();
 const leverageSchema = z

@@ -6,3 +6,4 @@ export { resolveDataDir, dataDirHasData, SYNTHETIC_MARKER } from './dataDir.js';
 export { openHistoricalData, checkData, listDataFiles, parseDataFile, type OpenOptions, type CheckOptions } from './provider.js';
 export { formatDataCheck, type DataCheckReport, type DataFileReport } from './report.js';
 export { HistoricalTimeline } from './timeline.js';
+export { loadRewardSchedule, type RewardPayout, type RewardSchedule } from './rewards.js';

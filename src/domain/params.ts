@@ -25,7 +25,8 @@ export type GasOperation =
   | 'VENUE_TRANSFER'
   | 'ATOMIC_ENTRY'
   | 'ATOMIC_DELEVERAGE_ONE_SWAP'
-  | 'WRAP_ETH';
+  | 'WRAP_ETH'
+  | 'CLAIM_REWARDS';
 
 export interface FeeSchedule {
   readonly makerRate: number;
@@ -85,6 +86,9 @@ export interface CostParams {
     perp: SlippageCurve;
     dexETHUSDT: SlippageCurve;
     dexLstETH: Readonly<Record<LstToken, SlippageCurve>>;
+    /** Selling claimed reward tokens for ETH. */
+    rewardEIGEN: SlippageCurve;
+    rewardETHFI: SlippageCurve;
   }>;
 }
 
@@ -93,6 +97,9 @@ export interface LstParams {
   readonly stakingVenue: 'etherfi' | 'lido';
   /** Exit sells the LST on a DEX at the oracle rate × (1 − exitDiscount) minus slippage. */
   readonly exitDiscount: number;
+  /** Restaking rewards on top of the exchange rate: none (base_only), or EtherFi's published EIGEN weekly
+   * distributions and ETHFI top-ups, credited on their payout dates (weETH only; estimates never used). */
+  readonly rewards: 'base_only' | 'etherfi_published';
 }
 
 /** Keep an ETH float in the wallet for gas; top up below min, to target. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { BasisError } from '../errors/base.js';
 import { MODE_NAMES, type ModeName, type RunParams } from '../domain/params.js';
 import { loadConfig, modeWindow, resolveRunParams } from '../config/index.js';
-import { openHistoricalData, resolveDataDir } from '../data/index.js';
+import { loadRewardSchedule, openHistoricalData, resolveDataDir } from '../data/index.js';
 import type { Timeline } from '../data/series.js';
 import type { BasisEvent } from '../events/types.js';
 import { formatEventsJsonl } from '../events/hashChain.js';
@@ -94,7 +94,9 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   const endIndex = endMs !== undefined && req.timeline ? timeline.indexOf(endMs) : timeline.length - 1;
   preflight(params, timeline, startIndex, req.costs !== false);
 
-  const engine = new EventDrivenStrategyEngine(params, timeline, { costs: req.costs !== false, recordTimeseries: req.recordTimeseries !== false });
+  const s = params.mode.strategy;
+  const rewards = (s.kind === 'eth_leveraged' || s.kind === 'usdt_market_neutral') && s.lst.rewards === 'etherfi_published' ? loadRewardSchedule(timeline.dataDir) : undefined;
+  const engine = new EventDrivenStrategyEngine(params, timeline, { costs: req.costs !== false, recordTimeseries: req.recordTimeseries !== false, ...(rewards ? { rewards } : {}) });
   const progress = createProgress(endIndex - startIndex + 1, { enabled: req.progress === true, label: `backtest ${mode}` });
   const result = engine.runBacktest(startIndex, endIndex, (done) => progress.update(done));
   progress.stop();

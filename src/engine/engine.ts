@@ -16,6 +16,8 @@ import { createStrategy } from '../strategies/factory.js';
 import type { Decision, Strategy, StrategyContext } from '../strategies/strategy.js';
 import type { Order } from '../orders/order.js';
 import { BacktestClock } from './clock.js';
+import type { RewardSchedule } from '../data/rewards.js';
+import { LST_IDX, AAVE_IDX } from '../components/slots.js';
 import { Recorder } from './recorder.js';
 
 export interface EngineOptions {
@@ -23,6 +25,8 @@ export interface EngineOptions {
   readonly costs: boolean;
   /** Record the per-step timeseries (off for the pure-speed benchmark). */
   readonly recordTimeseries: boolean;
+  /** Published restaking rewards to credit (modes whose LST config enables them). */
+  readonly rewards?: RewardSchedule;
 }
 
 export interface EngineResult {
@@ -60,6 +64,10 @@ export class EventDrivenStrategyEngine {
   private fallbackCursor = 0;
   emergencyStops = 0;
   stepEquity: Float64Array;
+  /** Cumulative eETH-hours held (wallet weETH + supplied weETH, at the exchange rate): the base of reward credits. */
+  private readonly eethHours: Float64Array | null;
+  private rewardCursor = 0;
+  private runStartIndex = 0;
 
   constructor(
     readonly params: RunParams,
@@ -84,6 +92,7 @@ export class EventDrivenStrategyEngine {
       const t = timeline.timestampsMs[i] as number;
       if (t % 3_600_000 === 0 && hours.has(new Date(t).getUTCHours())) this.fundingStep[i] = 1;
     }
+    this.eethHours = options.rewards ? new Float64Array(timeline.length) : null;
     this.fallbackStarts = [];
     for (const key of mode.dataRequirements) {
       if (!timeline.has(key)) continue;
@@ -114,6 +123,7 @@ export class EventDrivenStrategyEngine {
     const pm = this.positions;
     const mode = this.params.mode;
     const capitalKey = `wallet:BaseToken:${mode.shareClass}` as PositionKey;
+    this.runStartIndex = startIndex;
     this.clock.advanceTo(this.timeline.timestampsMs[startIndex] as number);
     this.reader.assertComplete(startIndex, endIndex);
     this.reader.read(startIndex, this.cur);
@@ -175,6 +185,7 @@ export class EventDrivenStrategyEngine {
       exec.settleFunding();
       touched = touched || this.events.events.length !== before;
     }
+    if (this.eethHours) touched = this.accrueAndCreditRewards(i) || touched;
     while (this.fallbackCursor < this.fallbackStarts.length && (this.fallbackStarts[this.fallbackCursor] as { index: number }).index === i) {
       const f = this.fallbackStarts[this.fallbackCursor++] as { key: SeriesKey; fallback: string };
       this.events.emit({ type: 'DATA_FALLBACK', status: 'completed', deltas: [], details: { series: f.key, fallback: f.fallback } });
@@ -185,6 +196,35 @@ export class EventDrivenStrategyEngine {
     (this.ctx as { stepIndex: number }).stepIndex = i;
     const decision = this.strategy.decide(this.ctx);
     if (decision) this.executeDecision(decision);
+  }
+
+  /**
+   * Integrates the eETH-equivalent weETH held (balance after the previous step, over the step) and credits every
+   * payout due by now from the balance over its own period: only past holdings count, never later ones.
+   */
+  private accrueAndCreditRewards(i: number): boolean {
+    const hours = this.params.engine.stepMinutes / 60;
+    const integral = this.eethHours as Float64Array;
+    if (i > this.runStartIndex) {
+      const m = this.prev;
+      const rate = m.lstRate[LST_IDX.weETH] as number;
+      const wallet = this.positions.has('wallet:BaseToken:weETH') ? this.positions.amount('wallet:BaseToken:weETH') : 0;
+      const supplied = this.positions.has('aave_v3:aToken:aweETH') ? this.positions.amount('aave_v3:aToken:aweETH') * (m.liquidityIndex[AAVE_IDX.weETH] as number) : 0;
+      integral[i] = (integral[i - 1] as number) + (wallet + supplied) * rate * hours;
+    }
+    const payouts = (this.options.rewards as RewardSchedule).payouts;
+    const now = this.timeline.timestampsMs[i] as number;
+    let credited = false;
+    while (this.rewardCursor < payouts.length && (payouts[this.rewardCursor] as { payoutMs: number }).payoutMs <= now) {
+      const p = payouts[this.rewardCursor++] as RewardSchedule['payouts'][number];
+      const runStart = this.timeline.timestampsMs[this.runStartIndex] as number;
+      if (p.periodEndMs <= runStart) continue;
+      const at = (t: number): number => (t <= runStart ? 0 : (integral[Math.min(i, this.timeline.indexOf(t))] as number));
+      const avg = (at(p.periodEndMs) - at(p.periodStartMs)) / ((p.periodEndMs - p.periodStartMs) / 3_600_000);
+      this.execution.creditReward(p, avg, (this.options.rewards as RewardSchedule).priceEth(p.token, now));
+      credited = true;
+    }
+    return credited;
   }
 
   /** Liquidations the market itself would apply this step (HF < 1, margin below maintenance). */

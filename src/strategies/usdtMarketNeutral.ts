@@ -174,7 +174,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     }
     // ETH left idle in the wallet (a leverage that could not run) goes into the book.
     const idle = leverableEth(ctx, ctx.costsOn ? p.gasFloat.targetEth : 0);
-    if (idle > Math.max(p.gasFloat.targetEth, 0.01 * exposure.longEth)) {
+    if (idle > Math.max(p.gasFloat.targetEth, 0.03 * exposure.longEth)) {
       return { reason: 'rebalance', detail: `lever ${idle.toFixed(4)} idle wallet ETH`, orders: [entryOrder(lst, p.leverage, idle, ltv), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)] };
     }
     if (ctx.costsOn && positions.amount('wallet:BaseToken:ETH') < p.gasFloat.minEth && exposure.aaveDebtEth > 0) {

@@ -11,6 +11,7 @@ import type { PositionMonitor } from '../components/positionMonitor.js';
 import type { PnlCalculator } from '../components/pnlCalculator.js';
 import { pxBtc, pxEth, pxUsdt } from '../components/exposureMonitor.js';
 import type { TransferLedger, TransferManager } from '../components/transferManager.js';
+import type { RewardPayout } from '../data/rewards.js';
 import { AAVE_IDX, CEX_IDX, LST_IDX, SYM_IDX } from '../components/slots.js';
 
 export function slippageBps(curve: SlippageCurve, notionalUsd: number): number {
@@ -506,6 +507,29 @@ export class SimulatedExecution {
       tx.book('funding', payment * this.pxU());
       this.emit('FUNDING_SETTLED', tx, { venue: s.venue, token: s.symbol, details: { rate, markUsdt: mark, sizeBase: size, paymentUsdt: payment, fallback: this.m.fundingFallback[p] === 1 } });
     }
+  }
+
+  /**
+   * A published restaking reward: claim the tokens earned by the time-weighted eETH balance over the period and
+   * sell them for ETH in the wallet (pool price, size-bucket cost, claim and swap gas).
+   */
+  creditReward(p: RewardPayout, avgEethBalance: number, priceEth: number): void {
+    const tokens = p.perEeth * avgEethBalance;
+    const tx = new Tx(this.pm, this.calc);
+    const details = { token: p.token, perEeth: p.perEeth, avgEethBalance, tokens, priceEth, periodStart: new Date(p.periodStartMs).toISOString(), periodEnd: new Date(p.periodEndMs).toISOString(), source: p.source };
+    if (!(tokens > 0) || !(priceEth > 0)) {
+      this.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, status: 'failed', details: { ...details, reason: priceEth > 0 ? 'no eETH held over the period' : 'no reward token price at payout' } });
+      return;
+    }
+    const grossEth = tokens * priceEth;
+    const curve = p.token === 'EIGEN' ? this.params.costs.slippage.rewardEIGEN : this.params.costs.slippage.rewardETHFI;
+    const cost = this.costsOn ? slippageBps(curve, grossEth * this.m.ethPx) / 1e4 : 0;
+    tx.move('wallet:BaseToken:ETH', grossEth * (1 - cost));
+    tx.book('rewards', grossEth * this.pxE());
+    tx.book('slippage', -grossEth * cost * this.pxE());
+    this.payGas(tx, 'CLAIM_REWARDS');
+    this.payGas(tx, 'TOKEN_SWAP');
+    this.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, details: { ...details, grossEth, costBps: cost * 1e4 } });
   }
 
   /** What the market would do: AAVE liquidation (close factor, bonus) and CEX liquidation below maintenance. */

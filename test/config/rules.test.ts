@@ -156,16 +156,21 @@ describe('cross-field rules (CFG-008)', () => {
   });
 
   it('the LST matches its staking venue, which the mode uses', () => {
-    const a = violations((s) => s.edit('modes/eth_leveraged.yaml', 'token: weETH', 'token: wstETH'));
+    const a = violations((s) => s.edit('modes/eth_leveraged.yaml', 'token: weETH', 'token: wstETH'), { overrides: ['modes.eth_leveraged.strategy.lst.rewards=base_only'] });
     expect(a.problems.map((p) => [p.path, p.expected])).toEqual([['modes.eth_leveraged.strategy.lst.stakingVenue', 'lido']]);
-    const b = violations(() => undefined, { overrides: ['modes.eth_leveraged.strategy.lst.token=wstETH', 'modes.eth_leveraged.strategy.lst.stakingVenue=lido'] });
+    const b = violations(() => undefined, { overrides: ['modes.eth_leveraged.strategy.lst.token=wstETH', 'modes.eth_leveraged.strategy.lst.stakingVenue=lido', 'modes.eth_leveraged.strategy.lst.rewards=base_only'] });
     expect(b.problems.map((p) => p.path)).toEqual(['modes.eth_leveraged.strategy.lst.stakingVenue']);
     expect(b.problems[0]?.file).toBe('--set modes.eth_leveraged.strategy.lst.stakingVenue=…');
     // with the venue list switched too, wstETH is a valid configuration
     const s = sandbox();
     expect(() =>
-      s.load({ overrides: ['modes.eth_leveraged.strategy.lst.token=wstETH', 'modes.eth_leveraged.strategy.lst.stakingVenue=lido', 'modes.eth_leveraged.venues=["wallet","aave_v3","lido","uniswap"]'] }),
+      s.load({ overrides: ['modes.eth_leveraged.strategy.lst.token=wstETH', 'modes.eth_leveraged.strategy.lst.stakingVenue=lido', 'modes.eth_leveraged.strategy.lst.rewards=base_only', 'modes.eth_leveraged.venues=["wallet","aave_v3","lido","uniswap"]'] }),
     ).not.toThrow();
+  });
+
+  it('EtherFi rewards only with weETH', () => {
+    const { problems } = violations(() => undefined, { overrides: ['modes.eth_leveraged.strategy.lst.token=wstETH', 'modes.eth_leveraged.strategy.lst.stakingVenue=lido', 'modes.eth_leveraged.venues=["wallet","aave_v3","lido","uniswap"]'] });
+    expect(problems).toEqual([expect.objectContaining({ path: 'modes.eth_leveraged.strategy.lst.rewards', expected: 'base_only for wstETH', received: 'etherfi_published' })]);
   });
 
   it('the spot venue is a venue of the mode', () => {
