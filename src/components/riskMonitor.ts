@@ -1,5 +1,6 @@
 import type { AaveParams, CexVenueParams, RiskParams } from '../domain/params.js';
 import type { CexVenue } from '../domain/venues.js';
+import type { ShareClass } from '../domain/tokens.js';
 import type { ExposureMonitor } from './exposureMonitor.js';
 import { CEX_LIST } from './slots.js';
 
@@ -35,6 +36,7 @@ export class RiskMonitor {
     private readonly aave: AaveParams,
     cex: Readonly<Record<CexVenue, CexVenueParams>>,
     private readonly underlying: 'ETH' | 'BTC' | 'USDT',
+    private readonly shareClass: ShareClass,
   ) {
     this.maintenance = Float64Array.from(CEX_LIST.map((v) => cex[v].maintenanceMarginRate));
   }
@@ -72,11 +74,12 @@ export class RiskMonitor {
     }
     this.worstMarginRatio = worst;
 
+    // Target net delta: none for a hedged book; the whole equity when the share class is the asset (ETH in ETH).
     const [net, gross] =
       this.underlying === 'BTC'
         ? [exp.netDeltaBtc, Math.max(exp.longBtc, exp.shortBtc)]
         : this.underlying === 'ETH'
-          ? [exp.netDeltaEth, Math.max(exp.longEth, exp.shortEth)]
+          ? [exp.netDeltaEth - (this.shareClass === 'ETH' ? exp.equity : 0), Math.max(exp.longEth, exp.shortEth)]
           : [0, 0];
     this.deltaRatio = gross > 0 ? Math.abs(net) / gross : 0;
     this.deltaLevel = this.deltaRatio > this.risk.deltaBreach ? 'breach' : this.deltaRatio > this.risk.deltaWarn ? 'warn' : 'ok';

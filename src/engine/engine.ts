@@ -78,7 +78,7 @@ export class EventDrivenStrategyEngine {
     this.positions = new PositionMonitor(mode.positions);
     this.events = new EventLogger(this.positions, () => this.clock.nowMs);
     this.exposure = new ExposureMonitor(mode.shareClass, this.positions.slots);
-    this.risk = new RiskMonitor(mode.risk, params.aave, params.cex, mode.asset);
+    this.risk = new RiskMonitor(mode.risk, params.aave, params.cex, mode.asset, mode.shareClass);
     this.pnl = new PnlCalculator(mode.shareClass, this.positions.slots);
     this.strategy = createStrategy(mode.strategy);
     this.transfers = new TransferManager(params, this.positions, this.exposure, options.costs);
@@ -192,6 +192,7 @@ export class EventDrivenStrategyEngine {
     }
     if (touched) this.exposure.compute(pm, this.cur);
     this.risk.assess(this.exposure);
+    this.logRiskTransitions();
     this.applyMarketLiquidations();
     (this.ctx as { stepIndex: number }).stepIndex = i;
     const decision = this.strategy.decide(this.ctx);
@@ -225,6 +226,22 @@ export class EventDrivenStrategyEngine {
       credited = true;
     }
     return credited;
+  }
+
+  private readonly riskLevels = new Uint8Array(5);
+  /** A RISK_BREACH event each time a risk level changes (ok ↔ warn ↔ breach), with the value that moved it. */
+  private logRiskTransitions(): void {
+    const r = this.risk;
+    const code = (l: 'ok' | 'warn' | 'breach'): number => (l === 'ok' ? 0 : l === 'warn' ? 1 : 2);
+    const check = (k: number, level: 'ok' | 'warn' | 'breach', metric: string, value: number): void => {
+      const c = code(level);
+      if (c === this.riskLevels[k]) return;
+      this.riskLevels[k] = c;
+      this.events.emit({ type: 'RISK_BREACH', status: 'completed', deltas: [], details: { metric, level, value: Number.isFinite(value) ? value : null } });
+    };
+    check(0, r.hfLevel, 'healthFactor', r.healthFactor);
+    check(1, r.deltaLevel, 'deltaRatio', r.deltaRatio);
+    for (let c = 0; c < 3; c++) check(2 + c, r.marginLevel[c] as 'ok' | 'warn' | 'breach', `marginRatio:${CEX_LIST[c]}`, r.marginRatio[c] as number);
   }
 
   /** Liquidations the market itself would apply this step (HF < 1, margin below maintenance). */
