@@ -76,9 +76,13 @@ export class PositionMonitor {
     this.amounts[slot] = applyDelta(s.key, s.def.kind === 'perp', this.amounts[slot] as number, delta);
   }
 
+  /** Every non-zero balance (a key that is absent is zero). */
   balances(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const s of this.slots) out[s.key] = this.amounts[s.index] as number;
+    for (const s of this.slots) {
+      const a = this.amounts[s.index] as number;
+      if (a !== 0) out[s.key] = a;
+    }
     return out;
   }
 

@@ -5,11 +5,11 @@ import { loadConfig, modeWindow, resolveRunParams } from '../config/index.js';
 import { loadRewardSchedule, openHistoricalData, resolveDataDir } from '../data/index.js';
 import type { Timeline } from '../data/series.js';
 import type { BasisEvent } from '../events/types.js';
-import { formatEventsJsonl } from '../events/hashChain.js';
+import { eventsJsonlChunks } from '../events/hashChain.js';
 import {
   computeMetrics,
   createProgress,
-  formatTimeseriesCsv,
+  timeseriesCsvChunks,
   renderReportHtml,
   writeResultsAtomically,
   type RunSummary,
@@ -138,8 +138,8 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
 export async function writeBacktestResults(outDir: string, out: BacktestOutput): Promise<void> {
   await writeResultsAtomically(outDir, [
     { name: 'summary.json', content: JSON.stringify(out.summary, null, 2) + '\n' },
-    { name: 'timeseries.csv', content: () => formatTimeseriesCsv(out.frame) },
-    { name: 'events.jsonl', content: () => formatEventsJsonl(out.events) },
+    { name: 'timeseries.csv', content: () => timeseriesCsvChunks(out.frame) },
+    { name: 'events.jsonl', content: () => eventsJsonlChunks(out.events) },
     { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.events.map((e) => ({ ...e }))) },
   ]);
 }

@@ -156,7 +156,7 @@ export class EventDrivenStrategyEngine {
       type: 'RUN_END',
       status: 'completed',
       deltas: [],
-      details: this.marks(),
+      details: this.runEndDetails(),
     });
     const runMs = performance.now() - t0;
     void equityPrev;
@@ -311,5 +311,10 @@ export class EventDrivenStrategyEngine {
     });
     out['finalEquity'] = this.exposure.equity;
     return out;
+  }
+
+  /** RUN_END details: the marks, and the subscribed keys in book order so a replay sums equity identically. */
+  private runEndDetails(): Record<string, number | string> {
+    return { ...this.marks(), positions: this.positions.slots.map((s) => s.key).join(',') };
   }
 }

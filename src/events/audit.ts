@@ -80,8 +80,22 @@ export async function verifyRun(runDir: string): Promise<AuditReport> {
     bad('EVT-004', events.length, 'the log must end with RUN_END');
     return { ok: false, events: events.length, problems, finalEquity: NaN, balancePnl: NaN };
   }
-  const keys = Object.keys(end.balances ?? {}) as PositionKey[];
-  const pm = new PositionMonitor(keys);
+  // Balances list non-zero positions only: the book is every key any event moved or held.
+  const keySet = new Set<string>();
+  for (const e of events) {
+    for (const [key] of e.deltas) keySet.add(key);
+    for (const key of Object.keys(e.balances ?? {})) keySet.add(key);
+  }
+  const declared = typeof end.details?.['positions'] === 'string' ? (end.details['positions'] as string).split(',') : [];
+  for (const key of keySet) if (!declared.includes(key)) bad('EVT-004', events.length, `position ${key} is not among the run's subscribed positions`);
+  const keys = (declared.length > 0 ? declared : [...keySet]) as PositionKey[];
+  let pm: PositionMonitor;
+  try {
+    pm = new PositionMonitor(keys);
+  } catch (err) {
+    bad('EVT-004', events.length, `the log holds an invalid position key: ${err instanceof Error ? err.message : String(err)}`);
+    return { ok: false, events: events.length, problems, finalEquity: NaN, balancePnl: NaN };
+  }
   const flight = new Map<string, { token: string; amount: number; to: string }>();
   events.forEach((e, k) => {
     try {
@@ -97,9 +111,12 @@ export async function verifyRun(runDir: string): Promise<AuditReport> {
       if (d['stage'] === 'sent' && Number(d['arriveInSteps']) > 0) flight.set(d['id'], { token: String(e.token), amount: Number(d['arriving']), to: `${String(d['to'])}:BaseToken:${String(e.token)}` });
       else if (d['stage'] === 'credited') flight.delete(d['id']);
     }
-    for (const [key, want] of Object.entries(e.balances ?? {})) {
-      const got = pm.has(key) ? pm.amount(key) : NaN;
-      if (got !== want) bad('EVT-004', k + 1, `balance of ${key} after event ${e.order} does not replay`, String(want), String(got));
+    if (e.balances) {
+      for (const s of pm.slots) {
+        const want = e.balances[s.key] ?? 0;
+        const got = pm.amounts[s.index] as number;
+        if (got !== want) bad('EVT-004', k + 1, `balance of ${s.key} after event ${e.order} does not replay`, String(want), String(got));
+      }
     }
   });
   const recordedFlight = Object.keys(end.inFlight ?? {}).sort().join(',');

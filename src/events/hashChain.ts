@@ -12,13 +12,21 @@ export function chainHash(prev: string, eventJson: string): string {
 }
 
 export function formatEventsJsonl(events: readonly BasisEvent[]): string {
-  const lines: string[] = new Array<string>(events.length);
+  return [...eventsJsonlChunks(events)].join('');
+}
+
+/** The same lines in chunks, so a writer never holds the whole log as one string. */
+export function* eventsJsonlChunks(events: readonly BasisEvent[], linesPerChunk = 1_000): Generator<string> {
+  let lines: string[] = [];
   let prev = GENESIS_HASH;
   for (let i = 0; i < events.length; i++) {
     const json = JSON.stringify(events[i]);
     const hash = chainHash(prev, json);
-    lines[i] = `${json.slice(0, -1)},"hash":"${hash}"}`;
+    lines.push(`${json.slice(0, -1)},"hash":"${hash}"}`);
     prev = hash;
+    if (lines.length === linesPerChunk || i === events.length - 1) {
+      yield lines.join('\n') + '\n';
+      lines = [];
+    }
   }
-  return lines.join('\n') + (lines.length ? '\n' : '');
 }

@@ -18,13 +18,19 @@ export class EventLogger {
 
   emit(e: EventInput): number {
     const order = this.nextOrder++;
+    // Empty maps are left out: tens of thousands of funding events would otherwise carry them all.
+    const entries = this.pm.perpEntries();
+    const flight = this.pm.inFlight.length > 0 ? this.pm.inFlightView() : undefined;
+    const pnl = e.pnl && Object.keys(e.pnl).length > 0 ? e.pnl : undefined;
+    const { pnl: _pnl, ...rest } = e;
     this.events.push({
-      ...e,
+      ...rest,
+      ...(pnl ? { pnl } : {}),
       order,
       timestampMs: this.now(),
       balances: this.pm.balances(),
-      perpEntries: this.pm.perpEntries(),
-      inFlight: this.pm.inFlightView(),
+      ...(Object.keys(entries).length > 0 ? { perpEntries: entries } : {}),
+      ...(flight ? { inFlight: flight } : {}),
     });
     return order;
   }

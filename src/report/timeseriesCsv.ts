@@ -6,6 +6,11 @@ import type { TimeseriesFrame } from './types.js';
  * Lines end with `\n`, including the last one. Column names are quoted (RFC 4180) only when they need it.
  */
 export function formatTimeseriesCsv(frame: TimeseriesFrame): string {
+  return [...timeseriesCsvChunks(frame)].join('');
+}
+
+/** The same CSV in chunks of `rowsPerChunk` rows, so a writer never holds the whole file in memory. */
+export function* timeseriesCsvChunks(frame: TimeseriesFrame, rowsPerChunk = 2_000): Generator<string> {
   const { timestampsMs, columns } = frame;
   const n = timestampsMs.length;
   for (const c of columns) {
@@ -14,8 +19,8 @@ export function formatTimeseriesCsv(frame: TimeseriesFrame): string {
     }
   }
   const width = columns.length;
-  const lines = new Array<string>(n + 2);
-  lines[0] = ['timestamp', ...columns.map((c) => csvField(c.name))].join(',');
+  yield ['timestamp', ...columns.map((c) => csvField(c.name))].join(',') + '\n';
+  let lines: string[] = [];
   const cells = new Array<string>(width + 1);
   const cols = columns.map((c) => c.values);
   // Number → string dominates the cost; many columns (positions, funding, flags) repeat the previous step's value,
@@ -35,10 +40,12 @@ export function formatTimeseriesCsv(frame: TimeseriesFrame): string {
         cells[j + 1] = text;
       }
     }
-    lines[i + 1] = cells.join(',');
+    lines.push(cells.join(','));
+    if (lines.length === rowsPerChunk || i === n - 1) {
+      yield lines.join('\n') + '\n';
+      lines = [];
+    }
   }
-  lines[n + 1] = '';
-  return lines.join('\n');
 }
 
 function isoUtc(ms: number): string {

@@ -6,8 +6,9 @@ import { BasisError } from '../errors/base.js';
 export interface ResultFile {
   /** Path relative to the results directory; `/`-separated sub-folders are allowed, `..` and absolute paths are not. */
   readonly name: string;
-  /** A function is called only when this file is written, so large outputs need not all be in memory at once. */
-  readonly content: string | Uint8Array | (() => string | Uint8Array);
+  /** A function is called only when this file is written, so large outputs need not all be in memory at once;
+   * it may return chunks, written one after another. */
+  readonly content: string | Uint8Array | (() => string | Uint8Array | Iterable<string>);
 }
 
 /**
@@ -97,10 +98,11 @@ function checkName(target: string, name: string): string {
   return parts.join(path.sep);
 }
 
-async function writeSynced(file: string, content: string | Uint8Array): Promise<void> {
+async function writeSynced(file: string, content: string | Uint8Array | Iterable<string>): Promise<void> {
   const fh = await open(file, 'wx');
   try {
-    await fh.writeFile(content);
+    if (typeof content === 'string' || content instanceof Uint8Array) await fh.writeFile(content);
+    else for (const chunk of content) await fh.write(chunk);
     await fh.sync();
   } finally {
     await fh.close();

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { benchDataLoad, simplePolicy, USDT_MN_REQUIREMENTS } from '../../bench/dataLoad.js';
+import { simplePolicy, USDT_MN_REQUIREMENTS } from '../../bench/dataLoad.js';
 import { openHistoricalData, parseCsv, SOURCE, type HistoricalTimeline, type SeriesKey } from '../../src/data/index.js';
 import { H, SHARED_DATA, basisError, ms, tmpDir } from './helpers.js';
 
@@ -207,15 +207,5 @@ describe('binary cache', () => {
     expect(warnings.some((w) => w.includes('unreadable'))).toBe(true);
     expect((await openHistoricalData({ ...base, cacheDir })).origin).toBe('cache');
     expect(readdirSync(cacheDir).some((f) => f.endsWith('.tmp'))).toBe(false);
-  });
-});
-
-describe('performance (bench/dataLoad.ts)', () => {
-  test('cold well under 1 s, warm from cache well under 150 ms', async () => {
-    const r = await benchDataLoad(SHARED_DATA, 3);
-    console.log(`data load: cold ${r.coldMs.toFixed(1)} ms, warm ${r.warmMs.toFixed(1)} ms, ${r.files} files, ${r.rows} rows, ${r.steps} steps`);
-    expect(r.files).toBeGreaterThanOrEqual(10);
-    expect(r.coldMs).toBeLessThan(1000);
-    expect(r.warmMs).toBeLessThan(150);
   });
 });

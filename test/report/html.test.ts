@@ -96,14 +96,9 @@ describe('renderReportHtml', () => {
   const summary = summaryFor(frame);
   const events = eventsWithAttack(frame, 5000);
   let html = '';
-  let renderMs = 0;
 
   beforeAll(() => {
-    renderReportHtml(summary, frame, events); // warm-up (asset read, JIT)
-    const t = performance.now();
     html = renderReportHtml(summary, frame, events);
-    renderMs = performance.now() - t;
-    console.log(`HTML render 15,000 steps x 9 columns + 5,001 events: ${renderMs.toFixed(1)} ms, ${(html.length / 1e6).toFixed(2)} MB`);
   });
 
   it('is self-contained: uPlot inlined, no external scripts, styles or fetches', () => {
@@ -182,10 +177,6 @@ describe('renderReportHtml', () => {
     expect(funding.x).toHaveLength(15_000 / 8); // one point per 8 h settlement
     expect(funding.series[0]!.y.every((v) => v !== null)).toBe(true);
     expect(funding.x[1]! - funding.x[0]!).toBe((8 * HOUR) / 1000);
-  });
-
-  it('renders 15k steps and 5k events quickly', () => {
-    expect(renderMs).toBeLessThan(1500);
   });
 
   describe('in headless Chromium', () => {

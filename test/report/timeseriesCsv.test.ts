@@ -77,25 +77,4 @@ describe('formatTimeseriesCsv', () => {
   });
 
   // Best of 7 so a burst of load from parallel test files (e.g. headless Chromium) does not fail the check.
-  it('is fast: 15,000 rows × 40 columns of distinct random values in < 150 ms', () => {
-    const r = rng(11);
-    const n = 15_000;
-    const frame: TimeseriesFrame = {
-      timestampsMs: Float64Array.from({ length: n }, (_, i) => T0 + i * HOUR),
-      columns: Array.from({ length: 40 }, (_, j) => ({
-        name: `col:${j}`,
-        values: Float64Array.from({ length: n }, (_, i) => (j === 7 && i % 8 !== 0 ? NaN : 100_000 * (1 + (r() - 0.5) * 0.1))),
-      })),
-    };
-    formatTimeseriesCsv(frame); // warm-up (JIT)
-    let best = Infinity;
-    let size = 0;
-    for (let k = 0; k < 7; k++) {
-      const t = performance.now();
-      size = formatTimeseriesCsv(frame).length;
-      best = Math.min(best, performance.now() - t);
-    }
-    console.log(`CSV 15,000 x 40: best of 7 ${best.toFixed(1)} ms, ${(size / 1e6).toFixed(1)} MB`);
-    expect(best).toBeLessThan(150);
-  });
 });
