@@ -21,11 +21,10 @@ export class EventLogger {
     // Empty maps are left out: tens of thousands of funding events would otherwise carry them all.
     const entries = this.pm.perpEntries();
     const flight = this.pm.inFlight.length > 0 ? this.pm.inFlightView() : undefined;
-    const pnl = e.pnl && Object.keys(e.pnl).length > 0 ? e.pnl : undefined;
-    const { pnl: _pnl, ...rest } = e;
+    const { pnl, ...rest } = e;
     this.events.push({
       ...rest,
-      ...(pnl ? { pnl } : {}),
+      ...(pnl && Object.keys(pnl).length > 0 ? { pnl } : {}),
       order,
       timestampMs: this.now(),
       balances: this.pm.balances(),
