@@ -13,7 +13,7 @@ import { loadConfig, resolveRunParams } from '../src/config/index.js';
 import { openHistoricalData, resolveDataDir } from '../src/data/index.js';
 import { MODE_NAMES } from '../src/domain/params.js';
 import { EventDrivenStrategyEngine } from '../src/engine/engine.js';
-import { runBacktest } from '../src/engine/backtest.js';
+import { rewardScheduleFor, runBacktest } from '../src/engine/backtest.js';
 import { formatEventsJsonl } from '../src/events/hashChain.js';
 import { formatTimeseriesCsv, renderReportHtml } from '../src/report/index.js';
 import { generateSynthetic } from '../src/data/synth/index.js';
@@ -48,10 +48,11 @@ for (const mode of MODE_NAMES) {
     fundingHoursUtc: params.engine.fundingHoursUtc,
     cacheDir: path.resolve(root, config.paths.cacheDir ?? 'var/cache'),
   });
+  const rewards = rewardScheduleFor(params, dataDir);
   const speed = (recordTimeseries: boolean): number => {
     const rates: number[] = [];
     for (let k = 0; k < WARMUP + RUNS; k++) {
-      const e = new EventDrivenStrategyEngine(params, timeline, { costs: true, recordTimeseries });
+      const e = new EventDrivenStrategyEngine(params, timeline, { costs: true, recordTimeseries, ...(rewards ? { rewards } : {}) });
       const r = e.runBacktest(0, timeline.length - 1);
       if (k >= WARMUP) rates.push(r.steps / (r.runMs / 1000));
     }

@@ -86,12 +86,6 @@ export class PositionMonitor {
     return out;
   }
 
-  perpEntries(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const s of this.slots) if (s.def.kind === 'perp' && this.amounts[s.index] !== 0) out[s.key] = this.perpEntry[s.index] as number;
-    return out;
-  }
-
   inFlightView(): Record<string, { token: string; amount: number; to: string }> {
     const out: Record<string, { token: string; amount: number; to: string }> = {};
     for (const t of this.inFlight) out[t.id] = { token: t.token, amount: t.amount, to: t.to };

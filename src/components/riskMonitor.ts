@@ -75,12 +75,15 @@ export class RiskMonitor {
     this.worstMarginRatio = worst;
 
     // Target net delta: none for a hedged book; the whole equity when the share class is the asset (ETH in ETH).
-    const [net, gross] =
-      this.underlying === 'BTC'
-        ? [exp.netDeltaBtc, Math.max(exp.longBtc, exp.shortBtc)]
-        : this.underlying === 'ETH'
-          ? [exp.netDeltaEth - (this.shareClass === 'ETH' ? exp.equity : 0), Math.max(exp.longEth, exp.shortEth)]
-          : [0, 0];
+    let net = 0;
+    let gross = 0;
+    if (this.underlying === 'BTC') {
+      net = exp.netDeltaBtc;
+      gross = Math.max(exp.longBtc, exp.shortBtc);
+    } else if (this.underlying === 'ETH') {
+      net = exp.netDeltaEth - (this.shareClass === 'ETH' ? exp.equity : 0);
+      gross = Math.max(exp.longEth, exp.shortEth);
+    }
     this.deltaRatio = gross > 0 ? Math.abs(net) / gross : 0;
     this.deltaLevel = this.deltaRatio > this.risk.deltaBreach ? 'breach' : this.deltaRatio > this.risk.deltaWarn ? 'warn' : 'ok';
   }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { BasisError } from '../errors/base.js';
 import { MODE_NAMES, type ModeName, type RunParams } from '../domain/params.js';
 import { loadConfig, modeWindow, resolveRunParams } from '../config/index.js';
-import { loadRewardSchedule, openHistoricalData, resolveDataDir } from '../data/index.js';
+import { loadRewardSchedule, openHistoricalData, resolveDataDir, type RewardSchedule } from '../data/index.js';
 import type { Timeline } from '../data/series.js';
 import type { BasisEvent } from '../events/types.js';
 import { eventsJsonlChunks } from '../events/hashChain.js';
@@ -52,6 +52,12 @@ function parseIso(what: string, iso: string): number {
   return ms;
 }
 
+/** The published reward schedule when the mode's LST config credits rewards, else undefined. */
+export function rewardScheduleFor(params: RunParams, dataDir: string): RewardSchedule | undefined {
+  const s = params.mode.strategy;
+  return (s.kind === 'eth_leveraged' || s.kind === 'usdt_market_neutral') && s.lst.rewards === 'etherfi_published' ? loadRewardSchedule(dataDir) : undefined;
+}
+
 /** Resolves config and data for a request, runs the engine, and returns summary, timeseries and events. */
 export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput> {
   if (!(MODE_NAMES as readonly string[]).includes(req.mode)) {
@@ -94,8 +100,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   const endIndex = endMs !== undefined && req.timeline ? timeline.indexOf(endMs) : timeline.length - 1;
   preflight(params, timeline, startIndex, req.costs !== false);
 
-  const s = params.mode.strategy;
-  const rewards = (s.kind === 'eth_leveraged' || s.kind === 'usdt_market_neutral') && s.lst.rewards === 'etherfi_published' ? loadRewardSchedule(timeline.dataDir) : undefined;
+  const rewards = rewardScheduleFor(params, timeline.dataDir);
   const engine = new EventDrivenStrategyEngine(params, timeline, { costs: req.costs !== false, recordTimeseries: req.recordTimeseries !== false, ...(rewards ? { rewards } : {}) });
   const progress = createProgress(endIndex - startIndex + 1, { enabled: req.progress === true, label: `backtest ${mode}` });
   const result = engine.runBacktest(startIndex, endIndex, (done) => progress.update(done));

@@ -67,6 +67,8 @@ export class EventDrivenStrategyEngine {
   /** Cumulative eETH-hours held (wallet weETH + supplied weETH, at the exchange rate): the base of reward credits. */
   private readonly eethHours: Float64Array | null;
   private rewardCursor = 0;
+  /** Slots of wallet weETH and supplied weETH (−1 when the mode has none). */
+  private readonly weethSlots: readonly [number, number];
   private runStartIndex = 0;
 
   constructor(
@@ -93,6 +95,8 @@ export class EventDrivenStrategyEngine {
       if (t % 3_600_000 === 0 && hours.has(new Date(t).getUTCHours())) this.fundingStep[i] = 1;
     }
     this.eethHours = options.rewards ? new Float64Array(timeline.length) : null;
+    const slotIf = (key: string): number => (this.positions.has(key) ? this.positions.slotOf(key) : -1);
+    this.weethSlots = [slotIf('wallet:BaseToken:weETH'), slotIf('aave_v3:aToken:aweETH')];
     this.fallbackStarts = [];
     for (const key of mode.dataRequirements) {
       if (!timeline.has(key)) continue;
@@ -208,10 +212,10 @@ export class EventDrivenStrategyEngine {
     const integral = this.eethHours as Float64Array;
     if (i > this.runStartIndex) {
       const m = this.prev;
-      const rate = m.lstRate[LST_IDX.weETH] as number;
-      const wallet = this.positions.has('wallet:BaseToken:weETH') ? this.positions.amount('wallet:BaseToken:weETH') : 0;
-      const supplied = this.positions.has('aave_v3:aToken:aweETH') ? this.positions.amount('aave_v3:aToken:aweETH') * (m.liquidityIndex[AAVE_IDX.weETH] as number) : 0;
-      integral[i] = (integral[i - 1] as number) + (wallet + supplied) * rate * hours;
+      const a = this.positions.amounts;
+      const wallet = this.weethSlots[0] >= 0 ? (a[this.weethSlots[0]] as number) : 0;
+      const supplied = this.weethSlots[1] >= 0 ? (a[this.weethSlots[1]] as number) * (m.liquidityIndex[AAVE_IDX.weETH] as number) : 0;
+      integral[i] = (integral[i - 1] as number) + (wallet + supplied) * (m.lstRate[LST_IDX.weETH] as number) * hours;
     }
     const payouts = (this.options.rewards as RewardSchedule).payouts;
     const now = this.timeline.timestampsMs[i] as number;
@@ -228,20 +232,22 @@ export class EventDrivenStrategyEngine {
     return credited;
   }
 
-  private readonly riskLevels = new Uint8Array(5);
+  private readonly riskLevels: Array<'ok' | 'warn' | 'breach'> = ['ok', 'ok', 'ok', 'ok', 'ok'];
   /** A RISK_BREACH event each time a risk level changes (ok ↔ warn ↔ breach), with the value that moved it. */
   private logRiskTransitions(): void {
     const r = this.risk;
-    const code = (l: 'ok' | 'warn' | 'breach'): number => (l === 'ok' ? 0 : l === 'warn' ? 1 : 2);
-    const check = (k: number, level: 'ok' | 'warn' | 'breach', metric: string, value: number): void => {
-      const c = code(level);
-      if (c === this.riskLevels[k]) return;
-      this.riskLevels[k] = c;
-      this.events.emit({ type: 'RISK_BREACH', status: 'completed', deltas: [], details: { metric, level, value: Number.isFinite(value) ? value : null } });
-    };
-    check(0, r.hfLevel, 'healthFactor', r.healthFactor);
-    check(1, r.deltaLevel, 'deltaRatio', r.deltaRatio);
-    for (let c = 0; c < 3; c++) check(2 + c, r.marginLevel[c] as 'ok' | 'warn' | 'breach', `marginRatio:${CEX_LIST[c]}`, r.marginRatio[c] as number);
+    const l = this.riskLevels;
+    // The common case (nothing changed) is five string compares: no allocation on the hot path.
+    if (r.hfLevel === l[0] && r.deltaLevel === l[1] && r.marginLevel[0] === l[2] && r.marginLevel[1] === l[3] && r.marginLevel[2] === l[4]) return;
+    this.riskTransition(0, r.hfLevel, 'healthFactor', r.healthFactor);
+    this.riskTransition(1, r.deltaLevel, 'deltaRatio', r.deltaRatio);
+    for (let c = 0; c < 3; c++) this.riskTransition(2 + c, r.marginLevel[c] as 'ok' | 'warn' | 'breach', `marginRatio:${CEX_LIST[c]}`, r.marginRatio[c] as number);
+  }
+
+  private riskTransition(k: number, level: 'ok' | 'warn' | 'breach', metric: string, value: number): void {
+    if (level === this.riskLevels[k]) return;
+    this.riskLevels[k] = level;
+    this.events.emit({ type: 'RISK_BREACH', status: 'completed', deltas: [], details: { metric, level, value: Number.isFinite(value) ? value : null } });
   }
 
   /** Liquidations the market itself would apply this step (HF < 1, margin below maintenance). */

@@ -81,17 +81,21 @@ export class SimulatedExecution {
   }
 
   private emit(type: EventType, tx: Tx, extra: { venue?: string; token?: string; parent?: number; details?: Record<string, number | string | boolean | null>; feeAmount?: number; feeToken?: string; status?: 'completed' | 'failed' | 'rolled_back' } = {}): number {
+    const gas = tx.gasUnits > 0;
     return this.log.emit({
       type,
       status: extra.status ?? 'completed',
-      ...(extra.venue !== undefined ? { venue: extra.venue } : {}),
-      ...(extra.token !== undefined ? { token: extra.token } : {}),
-      ...(extra.parent !== undefined ? { parent: extra.parent } : {}),
+      venue: extra.venue,
+      token: extra.token,
+      parent: extra.parent,
       deltas: tx.deltas,
       pnl: tx.pnl,
-      ...(tx.gasUnits > 0 ? { gasUnits: tx.gasUnits, gasEth: tx.gasEth, gasPriceGwei: this.m.gasGwei } : {}),
-      ...(extra.feeAmount !== undefined ? { feeAmount: extra.feeAmount, feeToken: extra.feeToken } : {}),
-      ...(extra.details ? { details: extra.details } : {}),
+      gasUnits: gas ? tx.gasUnits : undefined,
+      gasEth: gas ? tx.gasEth : undefined,
+      gasPriceGwei: gas ? this.m.gasGwei : undefined,
+      feeAmount: extra.feeAmount,
+      feeToken: extra.feeAmount !== undefined ? extra.feeToken : undefined,
+      details: extra.details,
     });
   }
 
