@@ -46,7 +46,7 @@ for (const mode of MODE_NAMES) {
     policy: config.data,
     stepMinutes: params.engine.stepMinutes,
     fundingHoursUtc: params.engine.fundingHoursUtc,
-    cacheDir: path.resolve(root, config.paths.cacheDir ?? 'var/cache'),
+    cacheDir: config.paths.cacheDir === null ? null : path.resolve(root, config.paths.cacheDir),
   });
   const rewards = rewardScheduleFor(params, dataDir);
   const speed = (recordTimeseries: boolean): number => {

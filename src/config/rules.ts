@@ -158,6 +158,9 @@ export function checkRules(input: RuleInput): Problem[] {
       if (!(r.marginRatioRebalance <= h.targetMarginRatio)) {
         fail([...base, 'risk', 'marginRatioRebalance'], 'rebalancing must restore a margin ratio above its trigger', `<= strategy.hedge.targetMarginRatio ${fmt(h.targetMarginRatio)}`, fmt(r.marginRatioRebalance));
       }
+      if (!(r.marginRatioRebalance < h.redistributeMarginRatio && h.redistributeMarginRatio <= h.targetMarginRatio)) {
+        fail([...base, 'strategy', 'hedge', 'redistributeMarginRatio'], 'collateral is redistributed between the rebalance trigger and the target', `in (risk.marginRatioRebalance ${fmt(r.marginRatioRebalance)}, targetMarginRatio ${fmt(h.targetMarginRatio)}]`, fmt(h.redistributeMarginRatio));
+      }
       if (!(h.redeployMarginRatio > h.targetMarginRatio)) {
         fail([...base, 'strategy', 'hedge', 'redeployMarginRatio'], 'redeploying excess margin must leave the target margin ratio behind', `> strategy.hedge.targetMarginRatio ${fmt(h.targetMarginRatio)}`, fmt(h.redeployMarginRatio));
       }

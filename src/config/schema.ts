@@ -74,6 +74,7 @@ export const costsSchema = z
   .strictObject({
     gasUnits: z.record(z.enum(GAS_OPERATIONS), z.number().int().positive()).readonly(),
     gasPriceMultiplier: z.number().positive(),
+    maxGasTopUpShare: fraction,
     slippage: z
       .strictObject({
         spotBTCUSDT: slippageCurveSchema,
@@ -102,6 +103,7 @@ export const cexVenueParamsSchema = z
     withdrawalLatencyMinutes: nonNegative,
     depositLatencyMinutes: nonNegative,
     liquidationFeeRate: fraction,
+    minOrderUsdt: z.number().positive(),
   })
   .readonly();
 
@@ -159,6 +161,7 @@ const leverageSchema = z
     deleverBand: positiveFraction,
     loopMinBorrowEth: z.number().positive(),
     loopMaxIterations: z.number().int().positive(),
+    idleEthFraction: fraction,
   })
   .readonly();
 const hedgeSchema = z
@@ -167,6 +170,9 @@ const hedgeSchema = z
     targetMarginRatio: z.number().positive(),
     deltaTolerance: fraction,
     redeployMarginRatio: z.number().positive(),
+    redistributeMarginRatio: z.number().positive(),
+    minMoveUsdt: z.number().nonnegative(),
+    minMoveFraction: fraction,
   })
   .readonly();
 

@@ -49,6 +49,8 @@ export interface CexVenueParams {
   readonly depositLatencyMinutes: number;
   /** Liquidation fee on the closed notional when a position is liquidated. */
   readonly liquidationFeeRate: number;
+  /** Smallest order the venue accepts, USDT notional. */
+  readonly minOrderUsdt: number;
 }
 
 export interface AaveRiskParams {
@@ -80,6 +82,9 @@ export interface CostParams {
   readonly gasUnits: Readonly<Record<GasOperation, number>>;
   /** Multiplier on gas price for safety (1 = none). */
   readonly gasPriceMultiplier: number;
+  /** A transfer hop through the wallet may spend at most this share of the USDT it carries on buying back the
+   * wallet's gas float. */
+  readonly maxGasTopUpShare: number;
   readonly slippage: Readonly<{
     spotBTCUSDT: SlippageCurve;
     spotETHUSDT: SlippageCurve;
@@ -118,6 +123,9 @@ export interface LeverageParams {
   /** Iterative loop: stop when the next borrow is below this (ETH) or after maxIterations. */
   readonly loopMinBorrowEth: number;
   readonly loopMaxIterations: number;
+  /** Wallet ETH above max(gas float target, this share of the long ETH) is levered into the book (rewards,
+   * a leverage that could not run). */
+  readonly idleEthFraction: number;
 }
 
 export interface PerpHedgeParams {
@@ -130,6 +138,11 @@ export interface PerpHedgeParams {
   /** When every venue holds more than this margin ratio (a sell-off fed the shorts), the excess collateral is
    * redeployed into the position: the reverse of margin support. */
   readonly redeployMarginRatio: number;
+  /** Collateral moves between venues when one falls below this margin ratio and another holds a surplus. */
+  readonly redistributeMarginRatio: number;
+  /** No collateral move, release or redeploy smaller than max(minMoveUsdt, equity × minMoveFraction). */
+  readonly minMoveUsdt: number;
+  readonly minMoveFraction: number;
 }
 
 export type StrategyParams =

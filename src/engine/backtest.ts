@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { BasisError } from '../errors/base.js';
 import { MODE_NAMES, type ModeName, type RunParams } from '../domain/params.js';
-import { loadConfig, modeWindow, resolveRunParams } from '../config/index.js';
+import { PACKAGE_ROOT, loadConfig, modeWindow, resolveRunParams } from '../config/index.js';
 import { loadRewardSchedule, openHistoricalData, resolveDataDir, type RewardSchedule } from '../data/index.js';
 import type { Timeline } from '../data/series.js';
 import type { BasisEvent } from '../events/types.js';
@@ -42,6 +42,8 @@ export interface BacktestOutput {
   readonly events: readonly BasisEvent[];
   readonly engine: EventDrivenStrategyEngine;
   readonly params: RunParams;
+  /** Where results go by default (config `paths.resultsDir`, relative to the package root). */
+  readonly resultsDir: string;
 }
 
 function parseIso(what: string, iso: string): number {
@@ -93,7 +95,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
       fundingHoursUtc: params.engine.fundingHoursUtc,
       ...(startMs !== undefined ? { startMs } : {}),
       ...(endMs !== undefined ? { endMs } : {}),
-      cacheDir: config.paths.cacheDir === null ? null : path.resolve(config.paths.cacheDir),
+      cacheDir: config.paths.cacheDir === null ? null : path.resolve(PACKAGE_ROOT, config.paths.cacheDir),
     }));
   const loadMs = performance.now() - t0;
   const startIndex = startMs !== undefined && req.timeline ? timeline.indexOf(startMs) : 0;
@@ -136,7 +138,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
     timing: { loadMs, runMs: result.runMs, stepsPerSec: result.steps / (result.runMs / 1000) },
   };
   const frame = engine.recorder.frame(startIndex, endIndex);
-  return { summary, frame, events: engine.events.events, engine, params };
+  return { summary, frame, events: engine.events.events, engine, params, resultsDir: path.resolve(PACKAGE_ROOT, config.paths.resultsDir) };
 }
 
 /** Writes summary.json, timeseries.csv, events.jsonl and report.html into outDir, all or nothing. */

@@ -3,9 +3,6 @@ import type { RunParams } from '../domain/params.js';
 import type { Timeline } from '../data/series.js';
 import { CEX_LIST } from '../components/slots.js';
 
-/** Smallest order a CEX accepts, in USDT notional (domain.md §1.2: trade $10–$1M). */
-export const MIN_CEX_ORDER_USDT = 10;
-
 /**
  * Refuses a run whose first step could not build the position at all (STRAT-004): capital that does not
  * cover the gas float, or a hedge slice below the venues' minimum order. Better a clear error before the
@@ -28,8 +25,9 @@ export function preflight(params: RunParams, timeline: Timeline, startIndex: num
     const hedged = s.kind === 'btc_basis' ? capitalUsdt / (1 + s.hedge.targetMarginRatio) : capitalUsdt * s.stakeAllocation;
     for (const v of CEX_LIST) {
       const a = s.hedge.hedgeAllocation[v];
-      if (a > 0 && hedged * a < MIN_CEX_ORDER_USDT) {
-        problems.push({ code: 'STRAT-004', path: `modes.${mode.mode}.strategy.hedge.hedgeAllocation.${v}`, message: `the ${v} hedge would be below the minimum order`, expected: `>= ${MIN_CEX_ORDER_USDT} USDT`, received: `${(hedged * a).toFixed(2)} USDT` });
+      const min = params.cex[v].minOrderUsdt;
+      if (a > 0 && hedged * a < min) {
+        problems.push({ code: 'STRAT-004', path: `modes.${mode.mode}.strategy.hedge.hedgeAllocation.${v}`, message: `the ${v} hedge would be below the minimum order`, expected: `>= ${min} USDT`, received: `${(hedged * a).toFixed(2)} USDT` });
       }
     }
   }

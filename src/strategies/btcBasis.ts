@@ -2,7 +2,7 @@ import type { StrategyParams } from '../domain/params.js';
 import type { Order } from '../orders/order.js';
 import { CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, redeployPlan, worstMarginRatio } from './common.js';
+import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, worstMarginRatio } from './common.js';
 
 type Params = Extract<StrategyParams, { kind: 'btc_basis' }>;
 
@@ -56,7 +56,7 @@ export class BtcBasisStrategy implements Strategy {
     // Active: margin, then equity drift, then delta drift; then collateral distribution.
     const worst = worstMarginRatio(ctx);
     if (worst > h.redeployMarginRatio && Number.isFinite(worst)) {
-      const plan = redeployPlan(ctx, h, this.p.spotVenue, Math.max(100, E * 0.002));
+      const plan = redeployPlan(ctx, h, this.p.spotVenue, minMove(h, E));
       if (plan.usdt > 0) {
         this.phase = 'gathering';
         return { reason: 'rebalance', detail: `margin ratio ${worst.toFixed(4)} above ${h.redeployMarginRatio} on every venue: gather ${plan.usdt.toFixed(2)} USDT at ${this.p.spotVenue} to grow both legs`, orders: plan.transfers };
@@ -74,9 +74,9 @@ export class BtcBasisStrategy implements Strategy {
     if (risk.deltaRatio > h.deltaTolerance) {
       return { reason: 'delta', detail: `net BTC delta ${(risk.deltaRatio * 100).toFixed(2)}% of the hedge`, orders: hedgeOrders(ctx, h.hedgeAllocation, 'BTCUSDT', exposure.longBtc) };
     }
-    const moves = collateralMoves(ctx, h.targetMarginRatio, Math.max(100, E * 0.002), 'margin distribution');
     // Only move collateral when a venue is meaningfully under target (avoids shuffling on noise).
-    if (moves.length > 0 && worst < h.targetMarginRatio * 0.9) return { reason: 'margin_support', detail: `bring every venue back to margin ratio ${h.targetMarginRatio}`, orders: moves };
+    const moves = worst < h.redistributeMarginRatio ? collateralMoves(ctx, h.targetMarginRatio, minMove(h, E), 'margin distribution') : [];
+    if (moves.length > 0) return { reason: 'margin_support', detail: `bring every venue back to margin ratio ${h.targetMarginRatio}`, orders: moves };
     return null;
   }
 
@@ -90,9 +90,8 @@ export class BtcBasisStrategy implements Strategy {
         const have = c.positions.amount(spotKey);
         if (Math.abs(target - have) <= 1e-9) return null;
         if (target < have) return { kind: 'spot_trade', venue, pair: 'BTCUSDT', side: 'sell', sizeBase: have - target };
-        // Buy only what the venue's free USDT pays for (fees and slippage included); the rest waits for collateral moves.
-        const usdt = c.positions.amount(`${venue}:BaseToken:USDT`);
-        const size = Math.min(target - have, (usdt * 0.98) / c.m.btcPx);
+        // Buy only what the venue's USDT pays for (fees and slippage included); the rest waits for collateral moves.
+        const size = Math.min(target - have, affordableBase(c, venue, 'BTCUSDT', c.positions.amount(`${venue}:BaseToken:USDT`)));
         return size > 1e-9 ? { kind: 'spot_trade', venue, pair: 'BTCUSDT', side: 'buy', sizeBase: size } : null;
       },
       // The hedge follows the spot actually held, so delta stays neutral whatever the buy could afford.

@@ -1,9 +1,24 @@
-import type { GasFloatParams } from '../domain/params.js';
+import type { GasFloatParams, PerpHedgeParams } from '../domain/params.js';
 import type { CexVenue } from '../domain/venues.js';
 import type { PerpSymbol } from '../domain/tokens.js';
 import type { Order } from '../orders/order.js';
 import { CEX_LIST } from '../components/slots.js';
 import type { StrategyContext } from './strategy.js';
+import { slippageBps } from '../venues/costs.js';
+
+/** Base units a spot buy of `usdt` can pay for, fees and slippage included. */
+export function affordableBase(ctx: StrategyContext, venue: CexVenue, pair: 'BTCUSDT' | 'ETHUSDT', usdt: number): number {
+  if (!(usdt > 0)) return 0;
+  const px = pair === 'BTCUSDT' ? ctx.m.btcPx : ctx.m.ethPx;
+  if (!ctx.costsOn) return usdt / px;
+  const curve = pair === 'BTCUSDT' ? ctx.params.costs.slippage.spotBTCUSDT : ctx.params.costs.slippage.spotETHUSDT;
+  return usdt / (px * (1 + slippageBps(curve, usdt) / 1e4 + ctx.params.cex[venue].spotFees.takerRate));
+}
+
+/** The smallest collateral move worth making at this equity. */
+export function minMove(hedge: PerpHedgeParams, equity: number): number {
+  return Math.max(hedge.minMoveUsdt, equity * hedge.minMoveFraction);
+}
 
 /** Gas ETH the wallet needs: a USDT book buys it with a gasless swap (gas paid from the ETH it receives). */
 export function gasFloatTopUp(ctx: StrategyContext, float: GasFloatParams): Order | null {
@@ -11,8 +26,11 @@ export function gasFloatTopUp(ctx: StrategyContext, float: GasFloatParams): Orde
   const have = ctx.positions.amount('wallet:BaseToken:ETH');
   if (have >= float.minEth) return null;
   const usdt = ctx.positions.amount('wallet:BaseToken:USDT');
-  const need = (float.targetEth - have) * ctx.m.ethPx * 1.02;
   if (usdt <= 0) return null;
+  // Enough USDT that, after the pool's cost and the swap's own gas (paid from its output), the float is full.
+  const ethNeeded = float.targetEth - have + ctx.costs.gasEthFor('TOKEN_SWAP');
+  const bps = slippageBps(ctx.params.costs.slippage.dexETHUSDT, ethNeeded * ctx.m.ethPx);
+  const need = (ethNeeded * ctx.m.ethPx) / (1 - bps / 1e4);
   return { kind: 'dex_swap', from: 'USDT', to: 'ETH', amountIn: Math.min(need, usdt), gasFromOutput: true };
 }
 

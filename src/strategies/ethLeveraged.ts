@@ -39,6 +39,11 @@ export class EthLeveragedStrategy implements Strategy {
     }
     const band = ltvBandOrder(ctx, lst, this.p.leverage, ltv);
     if (band) return { reason: 'rebalance', detail: band.why, orders: [band.order] };
+    // Rewards land as wallet ETH: above the threshold they join the book.
+    const idle = leverableEth(ctx, ctx.costsOn ? this.p.gasFloat.targetEth : 0);
+    if (idle > Math.max(this.p.gasFloat.targetEth, this.p.leverage.idleEthFraction * ctx.exposure.longEth)) {
+      return { reason: 'rebalance', detail: `lever ${idle.toFixed(4)} idle wallet ETH`, orders: [entryOrder(lst, this.p.leverage, idle, ltv)] };
+    }
     if (ctx.costsOn && ctx.positions.amount('wallet:BaseToken:ETH') < this.p.gasFloat.minEth && ctx.exposure.aaveDebtEth > 0) {
       const release = this.p.gasFloat.targetEth - ctx.positions.amount('wallet:BaseToken:ETH');
       return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [{ kind: 'atomic_deleverage', lst, targetLtv: ltv, releaseEth: release }] };

@@ -2,7 +2,7 @@ import type { StrategyParams } from '../domain/params.js';
 import type { Order } from '../orders/order.js';
 import { CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, redeployPlan, worstMarginRatio } from './common.js';
+import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, worstMarginRatio } from './common.js';
 import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
 
 type Params = Extract<StrategyParams, { kind: 'usdt_market_neutral' }>;
@@ -63,7 +63,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
             (c) => {
               const held = c.positions.amount(`${p.spotVenue}:BaseToken:USDT`);
               const usdt = held - (held * (1 - p.stakeAllocation) * p.hedge.hedgeAllocation[p.spotVenue]) / (p.stakeAllocation + (1 - p.stakeAllocation) * p.hedge.hedgeAllocation[p.spotVenue]);
-              return { kind: 'spot_trade', venue: p.spotVenue, pair: 'ETHUSDT', side: 'buy', sizeBase: Math.min(sizeEth, (usdt * 0.995) / c.m.ethPx) };
+              return { kind: 'spot_trade', venue: p.spotVenue, pair: 'ETHUSDT', side: 'buy', sizeBase: Math.min(sizeEth, affordableBase(c, p.spotVenue, 'ETHUSDT', usdt)) };
             },
             (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.positions.amount(`${p.spotVenue}:BaseToken:ETH`)),
             (c) => ({ kind: 'transfer', token: 'ETH', from: p.spotVenue, to: 'wallet', amount: c.positions.amount(`${p.spotVenue}:BaseToken:ETH`), purpose: 'move ETH on chain to stake' }),
@@ -112,8 +112,8 @@ export class UsdtMarketNeutralStrategy implements Strategy {
             (x) => {
               const eq = (x.exposure.cexCollateral[c] as number) + (x.exposure.perpUpnl[c] as number);
               const keep = p.hedge.targetMarginRatio * ((x.exposure.perpNotional[c] as number) + spend * p.hedge.hedgeAllocation[p.spotVenue]);
-              const usdt = Math.min(spend, eq - keep, x.positions.amount(`${p.spotVenue}:BaseToken:USDT`)) * 0.995;
-              return usdt > 0 ? { kind: 'spot_trade', venue: p.spotVenue, pair: 'ETHUSDT', side: 'buy', sizeBase: usdt / x.m.ethPx } : null;
+              const size = affordableBase(x, p.spotVenue, 'ETHUSDT', Math.min(spend, eq - keep, x.positions.amount(`${p.spotVenue}:BaseToken:USDT`)));
+              return size > 0 ? { kind: 'spot_trade', venue: p.spotVenue, pair: 'ETHUSDT', side: 'buy', sizeBase: size } : null;
             },
             (x) => hedgeOrders(x, p.hedge.hedgeAllocation, 'ETHUSDT', x.exposure.longEth),
             (x) => {
@@ -130,7 +130,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     const worst = worstMarginRatio(ctx);
     const r = p.hedge.targetMarginRatio;
     if (worst < ctx.params.mode.risk.marginRatioRebalance) {
-      const moves = collateralMoves(ctx, r, Math.max(100, E * 0.001), 'margin support');
+      const moves = collateralMoves(ctx, r, minMove(p.hedge, E), 'margin support');
       let notional = 0;
       let cexEq = 0;
       for (let c = 0; c < 3; c++) {
@@ -138,7 +138,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
         cexEq += (exposure.cexCollateral[c] as number) + (exposure.perpUpnl[c] as number);
       }
       const releaseUsdt = (r * notional - cexEq) / (1 + r);
-      if (releaseUsdt > Math.max(100, E * 0.001)) {
+      if (releaseUsdt > minMove(p.hedge, E)) {
         const releaseEth = releaseUsdt / ctx.m.ethPx;
         this.phase = 'supporting';
         this.supportEth = releaseEth;
@@ -158,7 +158,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
       if (moves.length > 0) return { reason: 'margin_support', detail: `margin ratio ${worst.toFixed(4)}: move USDT between venues`, orders: moves };
     }
     if (worst > p.hedge.redeployMarginRatio && Number.isFinite(worst)) {
-      const plan = redeployPlan(ctx, p.hedge, p.spotVenue, Math.max(100, E * 0.002));
+      const plan = redeployPlan(ctx, p.hedge, p.spotVenue, minMove(p.hedge, E));
       if (plan.usdt > 0) {
         this.phase = 'gathering';
         this.redeployUsdt = plan.usdt;
@@ -168,13 +168,13 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     if (risk.deltaRatio > p.hedge.deltaTolerance) {
       return { reason: 'delta', detail: `net ETH delta ${(risk.deltaRatio * 100).toFixed(2)}% of the hedge`, orders: hedgeOrders(ctx, p.hedge.hedgeAllocation, 'ETHUSDT', exposure.longEth) };
     }
-    if (worst < r * 0.9) {
-      const moves = collateralMoves(ctx, r, Math.max(100, E * 0.002), 'margin distribution');
+    if (worst < p.hedge.redistributeMarginRatio) {
+      const moves = collateralMoves(ctx, r, minMove(p.hedge, E), 'margin distribution');
       if (moves.length > 0) return { reason: 'margin_support', detail: `bring venues back to margin ratio ${r}`, orders: moves };
     }
     // ETH left idle in the wallet (a leverage that could not run) goes into the book.
     const idle = leverableEth(ctx, ctx.costsOn ? p.gasFloat.targetEth : 0);
-    if (idle > Math.max(p.gasFloat.targetEth, 0.03 * exposure.longEth)) {
+    if (idle > Math.max(p.gasFloat.targetEth, p.leverage.idleEthFraction * exposure.longEth)) {
       return { reason: 'rebalance', detail: `lever ${idle.toFixed(4)} idle wallet ETH`, orders: [entryOrder(lst, p.leverage, idle, ltv), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)] };
     }
     if (ctx.costsOn && positions.amount('wallet:BaseToken:ETH') < p.gasFloat.minEth && exposure.aaveDebtEth > 0) {

@@ -1,5 +1,6 @@
 import { BasisError, assertNever } from '../errors/base.js';
-import type { GasOperation, RunParams, SlippageCurve } from '../domain/params.js';
+import type { GasOperation, RunParams } from '../domain/params.js';
+import { slippageBps } from './costs.js';
 import type { LstToken } from '../domain/tokens.js';
 import type { CexVenue } from '../domain/venues.js';
 import type { AttributionPart } from '../report/types.js';
@@ -14,10 +15,6 @@ import type { TransferLedger, TransferManager } from '../components/transferMana
 import type { RewardPayout } from '../data/rewards.js';
 import { AAVE_IDX, CEX_IDX, LST_IDX, SYM_IDX } from '../components/slots.js';
 
-export function slippageBps(curve: SlippageCurve, notionalUsd: number): number {
-  const n = Math.abs(notionalUsd);
-  return n <= 10_000 ? curve.upTo10kBps : n <= 100_000 ? curve.upTo100kBps : curve.upTo1mBps;
-}
 
 /** Collects one event's deltas and P&L while applying them. */
 class Tx {
@@ -476,8 +473,9 @@ export class SimulatedExecution {
     },
     gasFromTransit: (usdtAvailable) => {
       const s = this.params.mode.strategy;
-      const need = (s.gasFloat.targetEth - this.pm.amount('wallet:BaseToken:ETH')) * this.m.ethPx * 1.02;
-      const spend = Math.min(need, usdtAvailable * 0.05);
+      const ethNeeded = s.gasFloat.targetEth - this.pm.amount('wallet:BaseToken:ETH') + this.gasEthFor('TOKEN_SWAP');
+      const bps = this.costsOn ? slippageBps(this.params.costs.slippage.dexETHUSDT, ethNeeded * this.m.ethPx) : 0;
+      const spend = Math.min((ethNeeded * this.m.ethPx) / (1 - bps / 1e4), usdtAvailable * this.params.costs.maxGasTopUpShare);
       if (!(spend > 0)) return 0;
       this.dexSwap({ kind: 'dex_swap', from: 'USDT', to: 'ETH', amountIn: spend, gasFromOutput: true });
       return spend;

@@ -125,7 +125,15 @@ describe('cross-field rules (CFG-008)', () => {
 
   it('rebalancing restores a margin ratio above its trigger', () => {
     const { problems } = violations((s) => s.edit('modes/btc_basis.yaml', 'targetMarginRatio: 1.0', 'targetMarginRatio: 0.4'));
-    expect(problems.map((p) => p.path)).toEqual(['modes.btc_basis.risk.marginRatioRebalance']);
+    // The redistribution band sits between the trigger and the target, so it breaks with them.
+    expect(problems.map((p) => p.path)).toEqual(['modes.btc_basis.risk.marginRatioRebalance', 'modes.btc_basis.strategy.hedge.redistributeMarginRatio']);
+  });
+
+  it('collateral is redistributed between the rebalance trigger and the target', () => {
+    for (const v of ['0.4', '1.2']) {
+      const { problems } = violations((s) => s.edit('modes/usdt_market_neutral.yaml', 'redistributeMarginRatio: 0.9', `redistributeMarginRatio: ${v}`));
+      expect(problems).toEqual([expect.objectContaining({ path: 'modes.usdt_market_neutral.strategy.hedge.redistributeMarginRatio', received: v })]);
+    }
   });
 
   it('redeploying excess margin starts above the target margin ratio', () => {
@@ -145,7 +153,7 @@ describe('cross-field rules (CFG-008)', () => {
     expect(a.problems).toEqual([expect.objectContaining({ path: 'modes.eth_leveraged.mode', expected: 'eth_leveraged', received: 'usdt_market_neutral' })]);
     const b = violations((s) => {
       // pure_lending.yaml carrying a btc_basis strategy block
-      s.edit('modes/pure_lending.yaml', /strategy:[\s\S]*?\n(?=# Risk)/, 'strategy:\n  kind: btc_basis\n  spotVenue: binance\n  hedge: { hedgeAllocation: { binance: 1, bybit: 0, okx: 0 }, targetMarginRatio: 1, deltaTolerance: 0.02, redeployMarginRatio: 2 }\n  equityDeviation: 0.02\n  gasFloat: { targetEth: 0.05, minEth: 0.02 }\n');
+      s.edit('modes/pure_lending.yaml', /strategy:[\s\S]*?\n(?=# Risk)/, 'strategy:\n  kind: btc_basis\n  spotVenue: binance\n  hedge: { hedgeAllocation: { binance: 1, bybit: 0, okx: 0 }, targetMarginRatio: 1, deltaTolerance: 0.02, redeployMarginRatio: 2, redistributeMarginRatio: 0.9, minMoveUsdt: 100, minMoveFraction: 0.002 }\n  equityDeviation: 0.02\n  gasFloat: { targetEth: 0.05, minEth: 0.02 }\n');
     });
     expect(b.problems.find((p) => p.path === 'modes.pure_lending.strategy.kind')).toMatchObject({ expected: 'pure_lending', received: 'btc_basis' });
   });

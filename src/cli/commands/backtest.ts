@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { runBacktest, writeBacktestResults } from '../../engine/backtest.js';
 import { formatSummary } from '../../report/index.js';
 
@@ -17,10 +17,10 @@ export function registerBacktestCommand(program: Command): void {
     .option('--set <path=value>', 'override a config value (repeatable), e.g. --set modes.btc_basis.strategy.hedge.targetMarginRatio=1.5', collect, [])
     .option('--data-dir <dir>', 'data directory (default: BASIS_DATA_DIR, ./data, ../shared/data)')
     .option('--env <env>', 'config environment: dev | staging | prod (default BASIS_ENV or dev)')
-    .addOption(new Option('--out <dir>', 'directory to write results into (replaced atomically)').default('out/backtest'))
+    .option('--out <dir>', 'directory to write results into, replaced atomically (default: <paths.resultsDir>/<mode>)')
     .option('--json', 'print the summary as JSON instead of a table')
     .option('--no-progress', 'no progress bar')
-    .action(async (opts: { mode: string; start?: string; end?: string; capital?: number; costs: boolean; set: string[]; dataDir?: string; env?: string; out: string; json?: boolean; progress: boolean }) => {
+    .action(async (opts: { mode: string; start?: string; end?: string; capital?: number; costs: boolean; set: string[]; dataDir?: string; env?: string; out?: string; json?: boolean; progress: boolean }) => {
       const out = await runBacktest({
         mode: opts.mode,
         ...(opts.start !== undefined ? { start: opts.start } : {}),
@@ -32,7 +32,7 @@ export function registerBacktestCommand(program: Command): void {
         ...(opts.env !== undefined ? { env: opts.env } : {}),
         progress: opts.progress,
       });
-      const outDir = path.resolve(opts.out);
+      const outDir = path.resolve(opts.out ?? path.join(out.resultsDir, opts.mode));
       await writeBacktestResults(outDir, out);
       process.stdout.write(opts.json ? JSON.stringify(out.summary, null, 2) + '\n' : formatSummary(out.summary) + '\n');
       process.stdout.write(`results: ${outDir}/{summary.json,timeseries.csv,events.jsonl,report.html}\n`);
