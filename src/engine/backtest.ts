@@ -128,7 +128,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
     volatility: metrics.volatility,
     sharpe: metrics.sharpe,
     sortino: metrics.sortino,
-    rebalances: engine.execution.rebalances,
+    rebalances: engine.rebalances,
     liquidations: engine.execution.liquidations,
     emergencyStops: engine.emergencyStops,
     feesPaid: engine.execution.feesPaid,

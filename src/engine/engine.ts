@@ -11,7 +11,7 @@ import { PnlCalculator } from '../components/pnlCalculator.js';
 import { CEX_LIST } from '../components/slots.js';
 import { TransferManager } from '../components/transferManager.js';
 import { EventLogger } from '../events/logger.js';
-import { SimulatedExecution } from '../venues/simulatedExecution.js';
+import { createExecution, type ExecutionInterface, type MarketSettlement } from '../venues/execution.js';
 import { createStrategy } from '../strategies/factory.js';
 import type { Decision, Strategy, StrategyContext } from '../strategies/strategy.js';
 import type { Order } from '../orders/order.js';
@@ -52,7 +52,9 @@ export class EventDrivenStrategyEngine {
   readonly risk: RiskMonitor;
   readonly pnl: PnlCalculator;
   readonly strategy: Strategy;
-  readonly execution: SimulatedExecution;
+  readonly execution: ExecutionInterface;
+  readonly settlement: MarketSettlement;
+  rebalances = 0;
   readonly transfers: TransferManager;
   readonly recorder: Recorder;
   private readonly reader: MarketReader;
@@ -84,7 +86,9 @@ export class EventDrivenStrategyEngine {
     this.pnl = new PnlCalculator(mode.shareClass, this.positions.slots);
     this.strategy = createStrategy(mode.strategy);
     this.transfers = new TransferManager(params, this.positions, this.exposure, options.costs);
-    this.execution = new SimulatedExecution(params, this.positions, this.pnl, this.events, options.costs, this.transfers);
+    const venues = createExecution('backtest', { params, positions: this.positions, pnl: this.pnl, events: this.events, transfers: this.transfers, costs: options.costs });
+    this.execution = venues.execution;
+    this.settlement = venues.settlement;
     this.reader = new MarketReader(timeline, mode);
     this.recorder = new Recorder(timeline, this.positions, options.recordTimeseries);
     this.stepEquity = new Float64Array(timeline.length);
@@ -175,18 +179,17 @@ export class EventDrivenStrategyEngine {
   }
 
   private step(i: number): void {
-    const exec = this.execution;
     const pm = this.positions;
-    exec.at(this.cur, i);
+    this.execution.at(this.cur, i);
     let touched = false;
     if (pm.inFlight.length > 0) {
-      exec.settleArrivals();
+      this.settlement.settleArrivals();
       touched = true;
     }
     if (this.fundingStep[i] === 1) {
       this.reader.readFunding(i, this.cur);
       const before = this.events.events.length;
-      exec.settleFunding();
+      this.settlement.settleFunding();
       touched = touched || this.events.events.length !== before;
     }
     if (this.eethHours) touched = this.accrueAndCreditRewards(i) || touched;
@@ -226,7 +229,7 @@ export class EventDrivenStrategyEngine {
       if (p.periodEndMs <= runStart) continue;
       const at = (t: number): number => (t <= runStart ? 0 : (integral[Math.min(i, this.timeline.indexOf(t))] as number));
       const avg = (at(p.periodEndMs) - at(p.periodStartMs)) / ((p.periodEndMs - p.periodStartMs) / 3_600_000);
-      this.execution.creditReward(p, avg, (this.options.rewards as RewardSchedule).priceEth(p.token, now));
+      this.settlement.creditReward(p, avg, (this.options.rewards as RewardSchedule).priceEth(p.token, now));
       credited = true;
     }
     return credited;
@@ -255,12 +258,12 @@ export class EventDrivenStrategyEngine {
     const mode = this.params.mode;
     let hit = false;
     if (this.risk.liquidatableAave && (mode.strategy.kind === 'eth_leveraged' || mode.strategy.kind === 'usdt_market_neutral')) {
-      this.execution.liquidateAave(mode.strategy.lst.token, this.risk.healthFactor);
+      this.settlement.liquidateAave(mode.strategy.lst.token, this.risk.healthFactor);
       hit = true;
     }
     for (let c = 0; c < 3; c++) {
       if (this.risk.liquidatableCex[c] === 1) {
-        this.execution.liquidateCex(CEX_LIST[c] as (typeof CEX_LIST)[number], this.risk.marginRatio[c] as number);
+        this.settlement.liquidateCex(CEX_LIST[c] as (typeof CEX_LIST)[number], this.risk.marginRatio[c] as number);
         hit = true;
       }
     }
@@ -280,7 +283,7 @@ export class EventDrivenStrategyEngine {
         deltas: [],
         details: { reason: d.reason, detail: d.detail, healthFactor: Number.isFinite(this.risk.healthFactor) ? this.risk.healthFactor : null, ltv: this.risk.ltv, worstMarginRatio: Number.isNaN(this.risk.worstMarginRatio) ? null : this.risk.worstMarginRatio, deltaRatio: this.risk.deltaRatio },
       });
-      if (type === 'REBALANCE') this.execution.rebalances++;
+      if (type === 'REBALANCE') this.rebalances++;
       else this.emergencyStops++;
     }
     for (const step of d.orders) {
@@ -289,7 +292,7 @@ export class EventDrivenStrategyEngine {
       const list: readonly Order[] = Array.isArray(produced) ? produced : [produced as Order];
       for (const o of list) {
         try {
-          this.execution.execute(o, undefined);
+          this.execution.execute(o, parent);
         } catch (err) {
           if (err instanceof BasisError && (err.code === 'EXEC-004' || err.code === 'XFER-001')) {
             this.events.emit({ type: 'REBALANCE', status: 'failed', deltas: [], ...(parent !== undefined ? { parent } : {}), details: { order: o.kind, reason: err.message } });

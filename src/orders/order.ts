@@ -14,8 +14,9 @@ export type Order =
   | { readonly kind: 'aave_borrow'; readonly asset: 'WETH' | 'USDT'; readonly amount: number }
   | { readonly kind: 'aave_repay'; readonly asset: 'WETH' | 'USDT'; readonly amount: number }
   | { readonly kind: 'stake'; readonly lst: LstToken; readonly amountEth: number }
-  /** On-chain swap in the wallet; gasFromOutput models a gasless (intent) swap that pays gas out of what it buys. */
-  | { readonly kind: 'dex_swap'; readonly from: 'USDT' | 'ETH' | LstToken; readonly to: 'USDT' | 'ETH'; readonly amountIn: number; readonly gasFromOutput: boolean }
+  /** On-chain swap in the wallet. Its gas is paid after the output is credited, so a swap into ETH can fund its own
+   * gas (how a gasless intent swap settles): a USDT-only wallet can buy its first gas float. */
+  | { readonly kind: 'dex_swap'; readonly from: 'USDT' | 'ETH' | LstToken; readonly to: 'USDT' | 'ETH'; readonly amountIn: number }
   /** Flash-loan leverage in one transaction: wallet ETH `inputEth` plus a flash loan sized so LTV ends at `targetLtv`. */
   | { readonly kind: 'atomic_leverage'; readonly lst: LstToken; readonly inputEth: number; readonly targetLtv: number }
   /** Flash-loan deleverage in one transaction down to `targetLtv`; `releaseEth` more collateral is sold to ETH and left in the wallet. 0 target and Infinity release = full exit. */

@@ -31,7 +31,7 @@ export function gasFloatTopUp(ctx: StrategyContext, float: GasFloatParams): Orde
   const ethNeeded = float.targetEth - have + ctx.costs.gasEthFor('TOKEN_SWAP');
   const bps = slippageBps(ctx.params.costs.slippage.dexETHUSDT, ethNeeded * ctx.m.ethPx);
   const need = (ethNeeded * ctx.m.ethPx) / (1 - bps / 1e4);
-  return { kind: 'dex_swap', from: 'USDT', to: 'ETH', amountIn: Math.min(need, usdt), gasFromOutput: true };
+  return { kind: 'dex_swap', from: 'USDT', to: 'ETH', amountIn: Math.min(need, usdt) };
 }
 
 export function perpSize(ctx: StrategyContext, venue: CexVenue, sym: PerpSymbol): number {

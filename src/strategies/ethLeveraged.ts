@@ -27,7 +27,7 @@ export class EthLeveragedStrategy implements Strategy {
           { kind: 'atomic_deleverage', lst, targetLtv: 0, releaseEth: Infinity },
           (c) => {
             const left = c.positions.amount(`wallet:BaseToken:${lst}`);
-            return left > 0 ? { kind: 'dex_swap', from: lst, to: 'ETH', amountIn: left, gasFromOutput: false } : null;
+            return left > 0 ? { kind: 'dex_swap', from: lst, to: 'ETH', amountIn: left } : null;
           },
         ],
       };

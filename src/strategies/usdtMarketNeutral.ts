@@ -191,12 +191,12 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     if (ctx.exposure.aaveDebtEth > 0) orders.push({ kind: 'atomic_deleverage', lst, targetLtv: 0, releaseEth: Infinity });
     orders.push((c) => {
       const left = c.positions.amount(`wallet:BaseToken:${lst}`);
-      return left > 0 ? ({ kind: 'dex_swap', from: lst, to: 'ETH', amountIn: left, gasFromOutput: false } satisfies Order) : null;
+      return left > 0 ? ({ kind: 'dex_swap', from: lst, to: 'ETH', amountIn: left } satisfies Order) : null;
     });
     orders.push((c) => {
       const keep = c.costsOn ? this.p.gasFloat.minEth : 0;
       const eth = c.positions.amount('wallet:BaseToken:ETH') - keep;
-      return eth > 0 ? { kind: 'dex_swap', from: 'ETH', to: 'USDT', amountIn: eth, gasFromOutput: false } : null;
+      return eth > 0 ? { kind: 'dex_swap', from: 'ETH', to: 'USDT', amountIn: eth } : null;
     });
     return { reason: 'emergency', detail: why, orders };
   }

@@ -12,6 +12,7 @@ import type { PositionMonitor } from '../components/positionMonitor.js';
 import type { PnlCalculator } from '../components/pnlCalculator.js';
 import { pxBtc, pxEth, pxUsdt } from '../components/exposureMonitor.js';
 import type { TransferLedger, TransferManager } from '../components/transferManager.js';
+import type { ExecutionInterface, MarketSettlement } from './execution.js';
 import type { RewardPayout } from '../data/rewards.js';
 import { AAVE_IDX, CEX_IDX, LST_IDX, SYM_IDX } from '../components/slots.js';
 
@@ -40,12 +41,11 @@ class Tx {
  * price × ETH price (paid from the wallet's ETH), CEX withdrawal fees and transfer latency. Costs can be
  * switched off for validation (--no-costs). Atomic groups apply every delta or none.
  */
-export class SimulatedExecution {
+export class SimulatedExecution implements ExecutionInterface, MarketSettlement {
   private m!: MarketState;
   private stepIndex = 0;
   private emodeSet = false;
   private approved = new Set<string>();
-  rebalances = 0;
   liquidations = 0;
   feesPaid = 0;
   gasPaid = 0;
@@ -84,7 +84,7 @@ export class SimulatedExecution {
       status: extra.status ?? 'completed',
       venue: extra.venue,
       token: extra.token,
-      parent: extra.parent,
+      parent: extra.parent ?? this.parent,
       deltas: tx.deltas,
       pnl: tx.pnl,
       gasUnits: gas ? tx.gasUnits : undefined,
@@ -126,24 +126,36 @@ export class SimulatedExecution {
     this.feesPaid += valueShare;
   }
 
+  /** The decision event (REBALANCE, EMERGENCY_STOP) the current order belongs to: its events point at it. */
+  private parent: number | undefined;
+
   execute(order: Order, parent?: number): void {
+    this.parent = parent;
+    try {
+      this.dispatch(order);
+    } finally {
+      this.parent = undefined;
+    }
+  }
+
+  private dispatch(order: Order): void {
     switch (order.kind) {
       case 'spot_trade':
-        return this.spotTrade(order, parent);
+        return this.spotTrade(order);
       case 'perp_trade':
-        return this.perpTrade(order, parent);
+        return this.perpTrade(order);
       case 'aave_supply':
-        return this.aaveSupply(order.asset, order.amount, parent);
+        return this.aaveSupply(order.asset, order.amount);
       case 'aave_withdraw':
-        return this.aaveWithdraw(order.asset, order.amount, parent);
+        return this.aaveWithdraw(order.asset, order.amount);
       case 'aave_borrow':
-        return this.aaveBorrow(order.asset, order.amount, parent);
+        return this.aaveBorrow(order.asset, order.amount);
       case 'aave_repay':
-        return this.aaveRepay(order.asset, order.amount, parent);
+        return this.aaveRepay(order.asset, order.amount);
       case 'stake':
-        return this.stake(order.lst, order.amountEth, parent);
+        return this.stake(order.lst, order.amountEth);
       case 'dex_swap':
-        return this.dexSwap(order, parent);
+        return this.dexSwap(order);
       case 'atomic_leverage':
         return this.atomic('ATOMIC_LEVERAGE_ENTRY', () => this.leverageInTx(order.lst, order.inputEth, order.targetLtv));
       case 'atomic_deleverage':
@@ -157,7 +169,7 @@ export class SimulatedExecution {
     }
   }
 
-  private spotTrade(o: Extract<Order, { kind: 'spot_trade' }>, parent?: number): void {
+  private spotTrade(o: Extract<Order, { kind: 'spot_trade' }>): void {
     const base = o.pair === 'BTCUSDT' ? 'BTC' : 'ETH';
     const px = base === 'BTC' ? this.m.btcPx : this.m.ethPx;
     const notional = o.sizeBase * px;
@@ -178,10 +190,10 @@ export class SimulatedExecution {
     }
     tx.book('slippage', -slipCost * this.pxU());
     this.fee(tx, usdtKey, feeUsdt, feeUsdt * this.pxU());
-    this.emit('SPOT_TRADE', tx, { venue: o.venue, token: base, ...(parent !== undefined ? { parent } : {}), feeAmount: feeUsdt, feeToken: 'USDT', details: { side: o.side, sizeBase: o.sizeBase, priceUsdt: px, slippageBps: slip * 1e4 } });
+    this.emit('SPOT_TRADE', tx, { venue: o.venue, token: base, feeAmount: feeUsdt, feeToken: 'USDT', details: { side: o.side, sizeBase: o.sizeBase, priceUsdt: px, slippageBps: slip * 1e4 } });
   }
 
-  private perpTrade(o: Extract<Order, { kind: 'perp_trade' }>, parent?: number): void {
+  private perpTrade(o: Extract<Order, { kind: 'perp_trade' }>): void {
     const key = `${o.venue}:Perp:${o.symbol}`;
     const slot = this.pm.slotOf(key);
     const p = CEX_IDX[o.venue] * 2 + SYM_IDX[o.symbol];
@@ -217,68 +229,68 @@ export class SimulatedExecution {
     const feeUsdt = this.costsOn ? notional * this.params.cex[o.venue].perpFees.takerRate : 0;
     this.fee(tx, usdtKey, feeUsdt, feeUsdt * this.pxU());
     const type: EventType = Math.abs(size1) < Math.abs(size0) ? 'PERP_CLOSE' : 'PERP_OPEN';
-    this.emit(type, tx, { venue: o.venue, token: o.symbol, ...(parent !== undefined ? { parent } : {}), feeAmount: feeUsdt, feeToken: 'USDT', details: { deltaBase: delta, markUsdt: mark, fillUsdt: fill, realizedUsdt: realized, sizeAfter: size1 } });
+    this.emit(type, tx, { venue: o.venue, token: o.symbol, feeAmount: feeUsdt, feeToken: 'USDT', details: { deltaBase: delta, markUsdt: mark, fillUsdt: fill, realizedUsdt: realized, sizeAfter: size1 } });
   }
 
   private aaveKeys(asset: keyof typeof AAVE_IDX): { a: string; d: string; wallet: string } {
     return { a: `aave_v3:aToken:a${asset}`, d: `aave_v3:debtToken:debt${asset}`, wallet: `wallet:BaseToken:${asset === 'WETH' ? 'ETH' : asset}` };
   }
 
-  private aaveSupply(asset: keyof typeof AAVE_IDX, amount: number, parent?: number): void {
+  private aaveSupply(asset: keyof typeof AAVE_IDX, amount: number): void {
     const tx = new Tx(this.pm, this.calc);
     const k = this.aaveKeys(asset);
-    if (parent === undefined && !this.approved.has(asset)) {
+    if (!this.approved.has(asset)) {
       this.payGas(tx, 'APPROVAL_ONCE');
       this.approved.add(asset);
     }
-    if (parent === undefined) this.payGas(tx, 'COLLATERAL_SUPPLIED');
+    this.payGas(tx, 'COLLATERAL_SUPPLIED');
     tx.move(k.wallet, -amount);
     tx.move(k.a, amount / (this.m.liquidityIndex[AAVE_IDX[asset]] as number));
-    this.emit('AAVE_SUPPLY', tx, { venue: 'aave_v3', token: asset, ...(parent !== undefined ? { parent } : {}), details: { amount, liquidityIndex: this.m.liquidityIndex[AAVE_IDX[asset]] as number } });
+    this.emit('AAVE_SUPPLY', tx, { venue: 'aave_v3', token: asset, details: { amount, liquidityIndex: this.m.liquidityIndex[AAVE_IDX[asset]] as number } });
   }
 
-  private aaveWithdraw(asset: keyof typeof AAVE_IDX, amount: number, parent?: number): void {
+  private aaveWithdraw(asset: keyof typeof AAVE_IDX, amount: number): void {
     const tx = new Tx(this.pm, this.calc);
     const k = this.aaveKeys(asset);
     const idx = this.m.liquidityIndex[AAVE_IDX[asset]] as number;
     const scaledHave = this.pm.amount(k.a);
     const scaled = Number.isFinite(amount) ? Math.min(scaledHave, amount / idx) : scaledHave;
-    if (parent === undefined) this.payGas(tx, 'COLLATERAL_WITHDRAWN');
+    this.payGas(tx, 'COLLATERAL_WITHDRAWN');
     tx.move(k.a, -scaled);
     tx.move(k.wallet, scaled * idx);
-    this.emit('AAVE_WITHDRAW', tx, { venue: 'aave_v3', token: asset, ...(parent !== undefined ? { parent } : {}), details: { amount: scaled * idx, liquidityIndex: idx } });
+    this.emit('AAVE_WITHDRAW', tx, { venue: 'aave_v3', token: asset, details: { amount: scaled * idx, liquidityIndex: idx } });
   }
 
-  private aaveBorrow(asset: 'WETH' | 'USDT', amount: number, parent?: number): void {
+  private aaveBorrow(asset: 'WETH' | 'USDT', amount: number): void {
     const tx = new Tx(this.pm, this.calc);
     const k = this.aaveKeys(asset);
-    if (parent === undefined) this.payGas(tx, 'LOAN_CREATED');
+    this.payGas(tx, 'LOAN_CREATED');
     tx.move(k.d, amount / (this.m.borrowIndex[AAVE_IDX[asset]] as number));
     tx.move(k.wallet, amount);
-    this.emit('AAVE_BORROW', tx, { venue: 'aave_v3', token: asset, ...(parent !== undefined ? { parent } : {}), details: { amount } });
+    this.emit('AAVE_BORROW', tx, { venue: 'aave_v3', token: asset, details: { amount } });
   }
 
-  private aaveRepay(asset: 'WETH' | 'USDT', amount: number, parent?: number): void {
+  private aaveRepay(asset: 'WETH' | 'USDT', amount: number): void {
     const tx = new Tx(this.pm, this.calc);
     const k = this.aaveKeys(asset);
     const idx = this.m.borrowIndex[AAVE_IDX[asset]] as number;
     const scaled = Math.min(this.pm.amount(k.d), amount / idx);
-    if (parent === undefined) this.payGas(tx, 'LOAN_REPAID');
+    this.payGas(tx, 'LOAN_REPAID');
     tx.move(k.wallet, -scaled * idx);
     tx.move(k.d, -scaled);
-    this.emit('AAVE_REPAY', tx, { venue: 'aave_v3', token: asset, ...(parent !== undefined ? { parent } : {}), details: { amount: scaled * idx } });
+    this.emit('AAVE_REPAY', tx, { venue: 'aave_v3', token: asset, details: { amount: scaled * idx } });
   }
 
   /** Mint at the protocol rate (EtherFi/Lido mint 1:1 at the oracle exchange rate). */
-  private stake(lst: LstToken, amountEth: number, parent?: number): void {
+  private stake(lst: LstToken, amountEth: number): void {
     const tx = new Tx(this.pm, this.calc);
-    if (parent === undefined) this.payGas(tx, 'STAKE_DEPOSIT');
+    this.payGas(tx, 'STAKE_DEPOSIT');
     tx.move('wallet:BaseToken:ETH', -amountEth);
     tx.move(`wallet:BaseToken:${lst}`, amountEth / (this.m.lstRate[LST_IDX[lst]] as number));
-    this.emit('STAKE_DEPOSIT', tx, { venue: this.params.mode.strategy.kind === 'btc_basis' || this.params.mode.strategy.kind === 'pure_lending' ? 'etherfi' : this.params.mode.strategy.lst.stakingVenue, token: lst, ...(parent !== undefined ? { parent } : {}), details: { amountEth, rate: this.m.lstRate[LST_IDX[lst]] as number } });
+    this.emit('STAKE_DEPOSIT', tx, { venue: this.params.mode.strategy.kind === 'btc_basis' || this.params.mode.strategy.kind === 'pure_lending' ? 'etherfi' : this.params.mode.strategy.lst.stakingVenue, token: lst, details: { amountEth, rate: this.m.lstRate[LST_IDX[lst]] as number } });
   }
 
-  private dexSwap(o: Extract<Order, { kind: 'dex_swap' }>, parent?: number): void {
+  private dexSwap(o: Extract<Order, { kind: 'dex_swap' }>): void {
     const tx = new Tx(this.pm, this.calc);
     const c = this.params.costs.slippage;
     // Value of the input in ETH and USDT at the step's valuation prices.
@@ -296,19 +308,9 @@ export class SimulatedExecution {
     tx.move(`wallet:BaseToken:${o.from}`, -o.amountIn);
     tx.move(`wallet:BaseToken:${o.to}`, outAmount);
     tx.book('slippage', -inEth * costFrac * this.pxE());
-    if (parent === undefined) {
-      if (o.gasFromOutput && o.to === 'ETH') {
-        const gas = this.gasEthFor('TOKEN_SWAP');
-        if (gas > 0) {
-          tx.move('wallet:BaseToken:ETH', -gas);
-          tx.gasUnits += this.params.costs.gasUnits.TOKEN_SWAP;
-          tx.gasEth += gas;
-          tx.book('gas', -gas * this.pxE());
-          this.gasPaid += gas * this.pxE();
-        }
-      } else this.payGas(tx, 'TOKEN_SWAP');
-    }
-    this.emit('DEX_SWAP', tx, { venue: 'uniswap', token: `${o.from}->${o.to}`, ...(parent !== undefined ? { parent } : {}), details: { amountIn: o.amountIn, amountOut: outAmount, costBps: costFrac * 1e4 } });
+    // A gasless (intent) swap pays its gas out of the ETH it buys; any other swap from the wallet's float.
+    this.payGas(tx, 'TOKEN_SWAP');
+    this.emit('DEX_SWAP', tx, { venue: 'uniswap', token: `${o.from}->${o.to}`, details: { amountIn: o.amountIn, amountOut: outAmount, costBps: costFrac * 1e4 } });
   }
 
   private lstParams() {
@@ -477,7 +479,7 @@ export class SimulatedExecution {
       const bps = this.costsOn ? slippageBps(this.params.costs.slippage.dexETHUSDT, ethNeeded * this.m.ethPx) : 0;
       const spend = Math.min((ethNeeded * this.m.ethPx) / (1 - bps / 1e4), usdtAvailable * this.params.costs.maxGasTopUpShare);
       if (!(spend > 0)) return 0;
-      this.dexSwap({ kind: 'dex_swap', from: 'USDT', to: 'ETH', amountIn: spend, gasFromOutput: true });
+      this.dexSwap({ kind: 'dex_swap', from: 'USDT', to: 'ETH', amountIn: spend });
       return spend;
     },
     gasEthFor: (op) => this.gasEthFor(op),
