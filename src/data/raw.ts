@@ -137,7 +137,6 @@ export function normalize(
   let dupFirst = NaN;
   let dupLast = NaN;
   let conflicts = 0;
-  let resolved = 0;
   let cFirst = NaN;
   let cLast = NaN;
   for (let g = 0; g < n; ) {
@@ -159,7 +158,6 @@ export function normalize(
         if (conflicts === 1) cFirst = t;
         cLast = t;
         if (ctx.resolve) {
-          resolved++;
           keep.push(rows[ctx.resolve(rows.map((r) => cols[0]![r]!))]!);
         } else {
           keep.push(rows[0]!);
@@ -185,7 +183,6 @@ export function normalize(
         : `${conflicts} timestamps with different rows and no rule to choose (first row kept)`,
     });
   }
-  void resolved;
   const m = keep.length;
   const outTimes = new Float64Array(m);
   const outCols = cols.map(() => new Float64Array(m));

@@ -140,7 +140,6 @@ export class EventDrivenStrategyEngine {
     while (this.fallbackCursor < this.fallbackStarts.length && (this.fallbackStarts[this.fallbackCursor] as { index: number }).index < startIndex) this.fallbackCursor++;
     this.exposure.compute(pm, this.cur);
     this.pnl.initialEquity = this.exposure.equity;
-    let equityPrev = this.exposure.equity;
     const progressEvery = Math.max(1, Math.floor((endIndex - startIndex + 1) / 100));
     for (let i = startIndex; i <= endIndex; i++) {
       if (i > startIndex) {
@@ -157,7 +156,6 @@ export class EventDrivenStrategyEngine {
       const eq = this.exposure.equity;
       this.stepEquity[i] = eq;
       if (this.options.recordTimeseries) this.recorder.record(i, this.cur, this.exposure, this.risk, this.pnl, this.fundingStep[i] === 1);
-      equityPrev = eq;
       if (onProgress && (i - startIndex) % progressEvery === 0) onProgress(i - startIndex + 1);
     }
     this.events.emit({
@@ -167,7 +165,6 @@ export class EventDrivenStrategyEngine {
       details: this.runEndDetails(),
     });
     const runMs = performance.now() - t0;
-    void equityPrev;
     return {
       startIndex,
       endIndex,

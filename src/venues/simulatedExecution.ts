@@ -425,7 +425,6 @@ export class SimulatedExecution implements ExecutionInterface, MarketSettlement 
       const gasRound = this.gasEthFor('STAKE_DEPOSIT') + this.gasEthFor('COLLATERAL_SUPPLIED') + this.gasEthFor('LOAN_CREATED');
       toStake = Math.min(toStake, this.pm.amount('wallet:BaseToken:ETH') - gasRound);
       if (!(toStake > 0)) break;
-      const rate = this.m.lstRate[LST_IDX[lst]] as number;
       this.stake(lst, toStake);
       const units = this.pm.amount(`wallet:BaseToken:${lst}`);
       this.supplyLst(lst, units);
@@ -434,7 +433,6 @@ export class SimulatedExecution implements ExecutionInterface, MarketSettlement 
       if (borrow < s.leverage.loopMinBorrowEth) break;
       this.aaveBorrow('WETH', borrow);
       toStake = borrow;
-      void rate;
     }
   }
 
