@@ -1,0 +1,120 @@
+import { BasisError } from '../../errors/base.js';
+import type { LstToken } from '../../domain/tokens.js';
+import { AAVE_IDX, LST_IDX } from '../../components/slots.js';
+import { slippageBps } from '../costs.js';
+import type { SimDesk, Tx } from './desk.js';
+import { aaveBook, aaveBorrow, checkLtv } from './aave.js';
+import { lstParams, stake } from './staking.js';
+
+/**
+ * Leverage on AAVE e-mode: the flash-loan entry and deleverage are one transaction each (all deltas or none);
+ * the legacy loop is one transaction per step, each paying gas, with intermediate states exposed.
+ */
+/** Runs `body` as one all-or-nothing transaction; on failure restores every balance and logs the rollback. */
+export function atomic(d: SimDesk, name: 'ATOMIC_LEVERAGE_ENTRY' | 'ATOMIC_DELEVERAGE', body: () => Tx): void {
+  const saved = d.pm.save();
+  const emodeBefore = d.emodeSet;
+  const cumBefore = d.calc.cumulative.slice();
+  const gasBefore = d.gasPaid;
+  const feesBefore = d.feesPaid;
+  try {
+    const tx = body();
+    d.emit(name, tx, { venue: 'aave_v3', details: { atomic: true } });
+  } catch (err) {
+    d.pm.restore(saved);
+    d.emodeSet = emodeBefore;
+    d.calc.cumulative.set(cumBefore);
+    d.gasPaid = gasBefore;
+    d.feesPaid = feesBefore;
+    const reason = err instanceof Error ? err.message : String(err);
+    d.emit(name, d.tx(), { venue: 'aave_v3', status: 'rolled_back', details: { atomic: true, reason } });
+  }
+}
+
+/** Flash-borrow WETH F, stake input + F, supply the LST, borrow F (+premium) to repay the flash. */
+export function leverageInTx(d: SimDesk, lst: LstToken, inputEth: number, targetLtv: number): Tx {
+  const tx = d.tx();
+  if (!d.emodeSet) {
+    d.payGas(tx, 'SET_EMODE_ONCE');
+    d.emodeSet = true;
+  }
+  d.payGas(tx, 'ATOMIC_ENTRY');
+  const { collateralEth: c, debtEth: debt } = aaveBook(d, lst);
+  const flash = (targetLtv * (c + inputEth) - debt) / (1 - targetLtv);
+  if (!(flash > 0)) throw new BasisError('EXEC-004', `leverage entry needs a positive flash loan (got ${flash})`);
+  const premium = d.costsOn ? flash * d.params.aave.flashLoanFeeRate : 0;
+  const rate = d.m.lstRate[LST_IDX[lst]] as number;
+  const lstUnits = (inputEth + flash) / rate;
+  const a = AAVE_IDX[lst];
+  tx.move('wallet:BaseToken:ETH', -inputEth);
+  tx.move(`aave_v3:aToken:a${lst}`, lstUnits / (d.m.liquidityIndex[a] as number));
+  tx.move('aave_v3:debtToken:debtWETH', (flash + premium) / (d.m.borrowIndex[AAVE_IDX.WETH] as number));
+  tx.book('tradingFees', -premium * d.pxE());
+  d.feesPaid += premium * d.pxE();
+  checkLtv(d, lst, 'after leverage');
+  return tx;
+}
+
+/** Flash-borrow WETH R, repay R of debt, withdraw LST, sell it on a DEX for WETH to repay the flash. */
+export function deleverageInTx(d: SimDesk, lst: LstToken, targetLtv: number, releaseEth: number): Tx {
+  const tx = d.tx();
+  d.payGas(tx, 'ATOMIC_DELEVERAGE_ONE_SWAP');
+  const { collateralEth: c, debtEth: debt } = aaveBook(d, lst);
+  const rate = d.m.lstRate[LST_IDX[lst]] as number;
+  const q = d.costsOn
+    ? (1 - lstParams(d).exitDiscount) * (1 - slippageBps(d.params.costs.slippage.dexLstETH[lst], debt * d.m.ethPx) / 1e4)
+    : 1;
+  const full = !Number.isFinite(releaseEth) || targetLtv <= 0;
+  // Repay R: (debt − R) / (c − R/q − release/q) = λ  →  R = (debt − λ(c − release/q)) / (1 − λ/q)
+  const release = full ? 0 : releaseEth;
+  let repay = full ? debt : (debt - targetLtv * (c - release / q)) / (1 - targetLtv / q);
+  repay = Math.min(Math.max(repay, 0), debt);
+  const sellEth = full ? c : repay / q + release / q;
+  if (sellEth > c * (1 + 1e-12)) throw new BasisError('EXEC-004', `deleverage needs ${sellEth} ETH of collateral, only ${c} supplied`);
+  const a = AAVE_IDX[lst];
+  const scaledSell = Math.min(d.pm.amount(`aave_v3:aToken:a${lst}`), sellEth / rate / (d.m.liquidityIndex[a] as number));
+  const premium = d.costsOn ? repay * d.params.aave.flashLoanFeeRate : 0;
+  const proceedsEth = sellEth * q;
+  tx.move(`aave_v3:aToken:a${lst}`, -scaledSell);
+  tx.move('aave_v3:debtToken:debtWETH', -Math.min(d.pm.amount('aave_v3:debtToken:debtWETH'), repay / (d.m.borrowIndex[AAVE_IDX.WETH] as number)));
+  tx.move('wallet:BaseToken:ETH', proceedsEth - repay - premium);
+  tx.book('slippage', -(sellEth - proceedsEth) * d.pxE());
+  tx.book('tradingFees', -premium * d.pxE());
+  d.feesPaid += premium * d.pxE();
+  if (!full) checkLtv(d, lst, 'after deleverage');
+  return tx;
+}
+
+/** Legacy iterative loop: each round pays its own gas and leaves intermediate states exposed. */
+export function loopLeverage(d: SimDesk, lst: LstToken, inputEth: number, targetLtv: number): void {
+  const s = d.params.mode.strategy;
+  if (s.kind !== 'eth_leveraged' && s.kind !== 'usdt_market_neutral') throw new BasisError('STRAT-004', 'loop leverage needs an LST mode');
+  if (!d.emodeSet) {
+    const tx = d.tx();
+    d.payGas(tx, 'SET_EMODE_ONCE');
+    d.emodeSet = true;
+    d.emit('AAVE_SET_EMODE', tx, { venue: 'aave_v3' });
+  }
+  let toStake = inputEth;
+  for (let k = 0; k < s.leverage.loopMaxIterations; k++) {
+    const gasRound = d.gasEthFor('STAKE_DEPOSIT') + d.gasEthFor('COLLATERAL_SUPPLIED') + d.gasEthFor('LOAN_CREATED');
+    toStake = Math.min(toStake, d.pm.amount('wallet:BaseToken:ETH') - gasRound);
+    if (!(toStake > 0)) break;
+    stake(d, lst, toStake);
+    const units = d.pm.amount(`wallet:BaseToken:${lst}`);
+    supplyLst(d, lst, units);
+    const { collateralEth, debtEth } = aaveBook(d, lst);
+    const borrow = targetLtv * collateralEth - debtEth;
+    if (borrow < s.leverage.loopMinBorrowEth) break;
+    aaveBorrow(d, 'WETH', borrow);
+    toStake = borrow;
+  }
+}
+
+export function supplyLst(d: SimDesk, lst: LstToken, units: number): void {
+  const tx = d.tx();
+  d.payGas(tx, 'COLLATERAL_SUPPLIED');
+  tx.move(`wallet:BaseToken:${lst}`, -units);
+  tx.move(`aave_v3:aToken:a${lst}`, units / (d.m.liquidityIndex[AAVE_IDX[lst]] as number));
+  d.emit('AAVE_SUPPLY', tx, { venue: 'aave_v3', token: lst, details: { amount: units } });
+}

@@ -1,0 +1,92 @@
+import type { LstToken } from '../../domain/tokens.js';
+import type { CexVenue } from '../../domain/venues.js';
+import type { RewardPayout } from '../../data/rewards.js';
+import { AAVE_IDX, LST_IDX } from '../../components/slots.js';
+import { slippageBps } from '../costs.js';
+import type { SimDesk } from './desk.js';
+import { aaveBook } from './aave.js';
+
+/** What the market does without an order of ours: funding, reward payouts, liquidations. */
+/** Funding at a settlement step: payment = −size × mark × rate (shorts receive positive funding). */
+export function settleFunding(d: SimDesk): void {
+  const pm = d.pm;
+  for (const s of pm.slots) {
+    if (s.def.kind !== 'perp') continue;
+    const size = pm.amounts[s.index] as number;
+    const p = s.def.cex * 2 + s.def.sym;
+    const rate = d.m.fundingRate[p] as number;
+    if (size === 0 || !(rate === rate)) continue;
+    const mark = d.m.perpMark[p] as number;
+    const payment = -size * mark * rate;
+    const tx = d.tx();
+    tx.move(`${s.venue}:BaseToken:USDT`, payment);
+    tx.book('funding', payment * d.pxU());
+    d.emit('FUNDING_SETTLED', tx, { venue: s.venue, token: s.symbol, details: { rate, markUsdt: mark, sizeBase: size, paymentUsdt: payment, fallback: d.m.fundingFallback[p] === 1 } });
+  }
+}
+
+/**
+ * A published restaking reward: claim the tokens earned by the time-weighted eETH balance over the period and
+ * sell them for ETH in the wallet (pool price, size-bucket cost, claim and swap gas).
+ */
+export function creditReward(d: SimDesk, p: RewardPayout, avgEethBalance: number, priceEth: number): void {
+  const tokens = p.perEeth * avgEethBalance;
+  const tx = d.tx();
+  const details = { token: p.token, perEeth: p.perEeth, avgEethBalance, tokens, priceEth, periodStart: new Date(p.periodStartMs).toISOString(), periodEnd: new Date(p.periodEndMs).toISOString(), source: p.source };
+  if (!(tokens > 0) || !(priceEth > 0)) {
+    d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, status: 'failed', details: { ...details, reason: priceEth > 0 ? 'no eETH held over the period' : 'no reward token price at payout' } });
+    return;
+  }
+  const grossEth = tokens * priceEth;
+  const curve = p.token === 'EIGEN' ? d.params.costs.slippage.rewardEIGEN : d.params.costs.slippage.rewardETHFI;
+  const cost = d.costsOn ? slippageBps(curve, grossEth * d.m.ethPx) / 1e4 : 0;
+  tx.move('wallet:BaseToken:ETH', grossEth * (1 - cost));
+  tx.book('rewards', grossEth * d.pxE());
+  tx.book('slippage', -grossEth * cost * d.pxE());
+  d.payGas(tx, 'CLAIM_REWARDS');
+  d.payGas(tx, 'TOKEN_SWAP');
+  d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, details: { ...details, grossEth, costBps: cost * 1e4 } });
+}
+
+/** What the market would do: AAVE liquidation (close factor, bonus) and CEX liquidation below maintenance. */
+export function liquidateAave(d: SimDesk, lst: LstToken, hf: number): void {
+  const { collateralEth, debtEth } = aaveBook(d, lst);
+  const cf = hf < d.params.aave.fullCloseFactorHf ? 1 : d.params.aave.closeFactor;
+  const bonus = d.params.aave.emode.liquidationBonus;
+  const repay = Math.min(debtEth * cf, collateralEth / (1 + bonus));
+  const seizedEth = repay * (1 + bonus);
+  const rate = d.m.lstRate[LST_IDX[lst]] as number;
+  const a = AAVE_IDX[lst];
+  const tx = d.tx();
+  tx.move(`aave_v3:aToken:a${lst}`, -Math.min(d.pm.amount(`aave_v3:aToken:a${lst}`), seizedEth / rate / (d.m.liquidityIndex[a] as number)));
+  tx.move('aave_v3:debtToken:debtWETH', -Math.min(d.pm.amount('aave_v3:debtToken:debtWETH'), repay / (d.m.borrowIndex[AAVE_IDX.WETH] as number)));
+  tx.book('liquidationPenalty', -repay * bonus * d.pxE());
+  d.liquidations++;
+  d.emit('LIQUIDATION', tx, { venue: 'aave_v3', token: lst, details: { healthFactor: hf, repaidEth: repay, seizedEth, closeFactor: cf } });
+}
+
+export function liquidateCex(d: SimDesk, venue: CexVenue, marginRatio: number): void {
+  const pm = d.pm;
+  const usdtKey = `${venue}:BaseToken:USDT`;
+  const tx = d.tx();
+  let closedNotional = 0;
+  for (const s of pm.slots) {
+    if (s.def.kind !== 'perp' || s.venue !== venue) continue;
+    const size = pm.amounts[s.index] as number;
+    if (size === 0) continue;
+    const mark = d.m.perpMark[s.def.cex * 2 + s.def.sym] as number;
+    const realized = size * (mark - (pm.perpEntry[s.index] as number));
+    tx.move(s.key, -size);
+    pm.perpEntry[s.index] = NaN;
+    const coll = pm.amount(usdtKey);
+    // A loss beyond the collateral is absorbed by the venue's insurance fund: the account ends at zero.
+    const applied = Math.max(realized, -coll);
+    tx.move(usdtKey, applied);
+    if (applied !== realized) tx.book('liquidationPenalty', (applied - realized) * d.pxU());
+    closedNotional += Math.abs(size) * mark;
+  }
+  const penalty = Math.min(closedNotional * d.params.cex[venue].liquidationFeeRate, pm.amount(usdtKey));
+  d.fee(tx, usdtKey, penalty, penalty * d.pxU(), 'liquidationPenalty');
+  d.liquidations++;
+  d.emit('LIQUIDATION', tx, { venue, details: { marginRatio, closedNotionalUsdt: closedNotional, penaltyUsdt: penalty } });
+}

@@ -1,0 +1,45 @@
+import type { TransferLedger } from '../../components/transferManager.js';
+import { slippageBps } from '../costs.js';
+import type { SimDesk } from './desk.js';
+import { dexSwap } from './staking.js';
+
+/** The ledger the transfer manager moves funds through: each leg is one event, all of its moves or none. */
+export function transferLedger(d: SimDesk): TransferLedger {
+  return {
+    leg: (plan, legIndex, stage, body, status = 'completed') => {
+      const saved = d.pm.save();
+      const tx = d.tx();
+      const req = plan.request;
+      try {
+        const leg = plan.legs[legIndex];
+        if (stage === 'sent' && leg?.kind === 'wallet_deposit') d.payGas(tx, 'VENUE_TRANSFER');
+        const info = body((key, delta) => tx.move(key, delta));
+        const px = req.token === 'USDT' ? d.pxU() : req.token === 'ETH' ? d.pxE() : d.pxB();
+        if (info.fee > 0) {
+          tx.book('transferFees', -info.fee * px);
+          d.feesPaid += info.fee * px;
+        }
+        d.emit('TRANSFER_STEP', tx, {
+          venue: stage === 'credited' ? (leg?.to ?? req.to) : (leg?.from ?? req.from),
+          token: req.token,
+          status,
+          ...(info.fee > 0 ? { feeAmount: info.fee, feeToken: req.token } : {}),
+          details: { id: plan.id, stage, leg: legIndex + 1, legs: plan.legs.length, route: `${req.from}->${req.to}`, purpose: req.purpose, ...(info.details ?? {}) },
+        });
+      } catch (err) {
+        d.pm.restore(saved);
+        throw err;
+      }
+    },
+    gasFromTransit: (usdtAvailable) => {
+      const s = d.params.mode.strategy;
+      const ethNeeded = s.gasFloat.targetEth - d.pm.amount('wallet:BaseToken:ETH') + d.gasEthFor('TOKEN_SWAP');
+      const bps = d.costsOn ? slippageBps(d.params.costs.slippage.dexETHUSDT, ethNeeded * d.m.ethPx) : 0;
+      const spend = Math.min((ethNeeded * d.m.ethPx) / (1 - bps / 1e4), usdtAvailable * d.params.costs.maxGasTopUpShare);
+      if (!(spend > 0)) return 0;
+      dexSwap(d, { kind: 'dex_swap', from: 'USDT', to: 'ETH', amountIn: spend });
+      return spend;
+    },
+    gasEthFor: (op) => d.gasEthFor(op),
+  };
+}
