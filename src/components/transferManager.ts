@@ -153,7 +153,7 @@ export class TransferManager {
         return {
           fee,
           gasFrom: leg.kind === 'wallet_deposit' ? 'wallet' : 'none',
-          details: { from: leg.from, to: leg.to, amount: sendAmount, arriving, arriveInSteps: steps },
+          details: { from: leg.from, to: leg.to, amountToken: sendAmount, arrivingToken: arriving, arriveInSteps: steps },
         };
       });
       state.next = legIndex + 1;

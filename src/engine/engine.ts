@@ -136,7 +136,7 @@ export class EventDrivenStrategyEngine {
     this.reader.assertComplete(startIndex, endIndex);
     this.reader.read(startIndex, this.cur);
     pm.apply(pm.slotOf(capitalKey), mode.initialCapital);
-    this.events.emit({ type: 'INITIAL_CAPITAL', status: 'completed', venue: 'wallet', token: mode.shareClass, deltas: [[capitalKey, mode.initialCapital]], details: { amount: mode.initialCapital } });
+    this.events.emit({ type: 'INITIAL_CAPITAL', status: 'completed', venue: 'wallet', token: mode.shareClass, deltas: [[capitalKey, mode.initialCapital]], details: { amountToken: mode.initialCapital } });
     while (this.fallbackCursor < this.fallbackStarts.length && (this.fallbackStarts[this.fallbackCursor] as { index: number }).index < startIndex) this.fallbackCursor++;
     this.exposure.compute(pm, this.cur);
     this.pnl.initialEquity = this.exposure.equity;

@@ -108,7 +108,7 @@ export async function verifyRun(runDir: string): Promise<AuditReport> {
     }
     const d = e.details ?? {};
     if (e.type === 'TRANSFER_STEP' && typeof d['id'] === 'string') {
-      if (d['stage'] === 'sent' && Number(d['arriveInSteps']) > 0) flight.set(d['id'], { token: String(e.token), amount: Number(d['arriving']), to: `${String(d['to'])}:BaseToken:${String(e.token)}` });
+      if (d['stage'] === 'sent' && Number(d['arriveInSteps']) > 0) flight.set(d['id'], { token: String(e.token), amount: Number(d['arrivingToken']), to: `${String(d['to'])}:BaseToken:${String(e.token)}` });
       else if (d['stage'] === 'credited') flight.delete(d['id']);
     }
     if (e.balances) {

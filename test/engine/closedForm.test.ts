@@ -48,7 +48,7 @@ describe('closed-form cases', () => {
     let closedForm = 0;
     for (const e of funding) {
       const venue = e.venue as 'binance' | 'bybit' | 'okx';
-      closedForm += notional * s.hedge.hedgeAllocation[venue] * Number(e.details?.['rate']);
+      closedForm += notional * s.hedge.hedgeAllocation[venue] * Number(e.details?.['rate8h']);
       expect(e.timestampMs).toBeGreaterThan((opened as { timestampMs: number }).timestampMs);
     }
     expect(Math.abs(out.summary.reconciliation.balancePnl - closedForm)).toBeLessThan(1e-9 * capital);

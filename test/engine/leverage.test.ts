@@ -47,7 +47,7 @@ describe('leveraged staking', () => {
       const payout = schedule.payouts.find((p) => p.token === d['token'] && p.periodStartMs === from && p.periodEndMs === to);
       expect(payout).toBeDefined();
       expect(e.timestampMs).toBeGreaterThanOrEqual(to);
-      expect(Number(d['tokens'])).toBeCloseTo((payout?.perEeth ?? NaN) * avg, 6);
+      expect(Number(d['rewardTokens'])).toBeCloseTo((payout?.perEeth ?? NaN) * avg, 6);
     }
     expect(out.summary.attribution.rewards).toBeGreaterThan(0);
   });

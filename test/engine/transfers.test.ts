@@ -64,7 +64,7 @@ describe('transfer manager', () => {
     expect(d.pm.inFlight).toHaveLength(0);
     // 1 USDT withdrawal fee; the hop bought the wallet's gas float back with part of the transiting USDT.
     const swap = d.log.events.find((e) => e.type === 'DEX_SWAP');
-    const spent = Number(swap?.details?.['amountIn']);
+    const spent = Number(swap?.details?.['amountInToken']);
     expect(spent).toBeGreaterThan(0);
     expect(spent).toBeLessThanOrEqual(4_999 * 0.05);
     expect(d.pm.amount('bybit:BaseToken:USDT')).toBeCloseTo(4_999 - spent, 9);

@@ -18,7 +18,7 @@ export function aaveSupply(d: SimDesk, asset: keyof typeof AAVE_IDX, amount: num
   d.payGas(tx, 'COLLATERAL_SUPPLIED');
   tx.move(k.wallet, -amount);
   tx.move(k.a, amount / (d.m.liquidityIndex[AAVE_IDX[asset]] as number));
-  d.emit('AAVE_SUPPLY', tx, { venue: 'aave_v3', token: asset, details: { amount, liquidityIndex: d.m.liquidityIndex[AAVE_IDX[asset]] as number } });
+  d.emit('AAVE_SUPPLY', tx, { venue: 'aave_v3', token: asset, details: { amountToken: amount, liquidityIndex: d.m.liquidityIndex[AAVE_IDX[asset]] as number } });
 }
 
 export function aaveWithdraw(d: SimDesk, asset: keyof typeof AAVE_IDX, amount: number): void {
@@ -30,7 +30,7 @@ export function aaveWithdraw(d: SimDesk, asset: keyof typeof AAVE_IDX, amount: n
   d.payGas(tx, 'COLLATERAL_WITHDRAWN');
   tx.move(k.a, -scaled);
   tx.move(k.wallet, scaled * idx);
-  d.emit('AAVE_WITHDRAW', tx, { venue: 'aave_v3', token: asset, details: { amount: scaled * idx, liquidityIndex: idx } });
+  d.emit('AAVE_WITHDRAW', tx, { venue: 'aave_v3', token: asset, details: { amountToken: scaled * idx, liquidityIndex: idx } });
 }
 
 export function aaveBorrow(d: SimDesk, asset: 'WETH' | 'USDT', amount: number): void {
@@ -39,7 +39,7 @@ export function aaveBorrow(d: SimDesk, asset: 'WETH' | 'USDT', amount: number): 
   d.payGas(tx, 'LOAN_CREATED');
   tx.move(k.d, amount / (d.m.borrowIndex[AAVE_IDX[asset]] as number));
   tx.move(k.wallet, amount);
-  d.emit('AAVE_BORROW', tx, { venue: 'aave_v3', token: asset, details: { amount } });
+  d.emit('AAVE_BORROW', tx, { venue: 'aave_v3', token: asset, details: { amountToken: amount } });
 }
 
 export function aaveRepay(d: SimDesk, asset: 'WETH' | 'USDT', amount: number): void {
@@ -50,7 +50,7 @@ export function aaveRepay(d: SimDesk, asset: 'WETH' | 'USDT', amount: number): v
   d.payGas(tx, 'LOAN_REPAID');
   tx.move(k.wallet, -scaled * idx);
   tx.move(k.d, -scaled);
-  d.emit('AAVE_REPAY', tx, { venue: 'aave_v3', token: asset, details: { amount: scaled * idx } });
+  d.emit('AAVE_REPAY', tx, { venue: 'aave_v3', token: asset, details: { amountToken: scaled * idx } });
 }
 
 /** Aggregate AAVE position in ETH terms for one LST. */

@@ -65,5 +65,5 @@ export function perpTrade(d: SimDesk, o: Extract<Order, { kind: 'perp_trade' }>)
   const feeUsdt = d.costsOn ? notional * d.params.cex[o.venue].perpFees.takerRate : 0;
   d.fee(tx, usdtKey, feeUsdt, feeUsdt * d.pxU());
   const type: EventType = Math.abs(size1) < Math.abs(size0) ? 'PERP_CLOSE' : 'PERP_OPEN';
-  d.emit(type, tx, { venue: o.venue, token: o.symbol, feeAmount: feeUsdt, feeToken: 'USDT', details: { deltaBase: delta, markUsdt: mark, fillUsdt: fill, realizedUsdt: realized, sizeAfter: size1 } });
+  d.emit(type, tx, { venue: o.venue, token: o.symbol, feeAmount: feeUsdt, feeToken: 'USDT', details: { deltaBase: delta, markUsdt: mark, fillUsdt: fill, realizedUsdt: realized, sizeAfterBase: size1 } });
 }

@@ -116,5 +116,5 @@ export function supplyLst(d: SimDesk, lst: LstToken, units: number): void {
   d.payGas(tx, 'COLLATERAL_SUPPLIED');
   tx.move(`wallet:BaseToken:${lst}`, -units);
   tx.move(`aave_v3:aToken:a${lst}`, units / (d.m.liquidityIndex[AAVE_IDX[lst]] as number));
-  d.emit('AAVE_SUPPLY', tx, { venue: 'aave_v3', token: lst, details: { amount: units } });
+  d.emit('AAVE_SUPPLY', tx, { venue: 'aave_v3', token: lst, details: { amountToken: units } });
 }

@@ -21,7 +21,7 @@ export function settleFunding(d: SimDesk): void {
     const tx = d.tx();
     tx.move(`${s.venue}:BaseToken:USDT`, payment);
     tx.book('funding', payment * d.pxU());
-    d.emit('FUNDING_SETTLED', tx, { venue: s.venue, token: s.symbol, details: { rate, markUsdt: mark, sizeBase: size, paymentUsdt: payment, fallback: d.m.fundingFallback[p] === 1 } });
+    d.emit('FUNDING_SETTLED', tx, { venue: s.venue, token: s.symbol, details: { rate8h: rate, markUsdt: mark, sizeBase: size, paymentUsdt: payment, fallback: d.m.fundingFallback[p] === 1 } });
   }
 }
 
@@ -32,7 +32,7 @@ export function settleFunding(d: SimDesk): void {
 export function creditReward(d: SimDesk, p: RewardPayout, avgEethBalance: number, priceEth: number): void {
   const tokens = p.perEeth * avgEethBalance;
   const tx = d.tx();
-  const details = { token: p.token, perEeth: p.perEeth, avgEethBalance, tokens, priceEth, periodStart: new Date(p.periodStartMs).toISOString(), periodEnd: new Date(p.periodEndMs).toISOString(), source: p.source };
+  const details = { token: p.token, perEeth: p.perEeth, avgEethBalance, rewardTokens: tokens, priceEth, periodStart: new Date(p.periodStartMs).toISOString(), periodEnd: new Date(p.periodEndMs).toISOString(), source: p.source };
   if (!(tokens > 0) || !(priceEth > 0)) {
     d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, status: 'failed', details: { ...details, reason: priceEth > 0 ? 'no eETH held over the period' : 'no reward token price at payout' } });
     return;

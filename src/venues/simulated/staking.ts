@@ -13,7 +13,7 @@ export function stake(d: SimDesk, lst: LstToken, amountEth: number): void {
   d.payGas(tx, 'STAKE_DEPOSIT');
   tx.move('wallet:BaseToken:ETH', -amountEth);
   tx.move(`wallet:BaseToken:${lst}`, amountEth / (d.m.lstRate[LST_IDX[lst]] as number));
-  d.emit('STAKE_DEPOSIT', tx, { venue: d.params.mode.strategy.kind === 'btc_basis' || d.params.mode.strategy.kind === 'pure_lending' ? 'etherfi' : d.params.mode.strategy.lst.stakingVenue, token: lst, details: { amountEth, rate: d.m.lstRate[LST_IDX[lst]] as number } });
+  d.emit('STAKE_DEPOSIT', tx, { venue: d.params.mode.strategy.kind === 'btc_basis' || d.params.mode.strategy.kind === 'pure_lending' ? 'etherfi' : d.params.mode.strategy.lst.stakingVenue, token: lst, details: { amountEth, rateEthPerLst: d.m.lstRate[LST_IDX[lst]] as number } });
 }
 
 export function dexSwap(d: SimDesk, o: Extract<Order, { kind: 'dex_swap' }>): void {
@@ -36,7 +36,7 @@ export function dexSwap(d: SimDesk, o: Extract<Order, { kind: 'dex_swap' }>): vo
   tx.book('slippage', -inEth * costFrac * d.pxE());
   // A gasless (intent) swap pays its gas out of the ETH it buys; any other swap from the wallet's float.
   d.payGas(tx, 'TOKEN_SWAP');
-  d.emit('DEX_SWAP', tx, { venue: 'uniswap', token: `${o.from}->${o.to}`, details: { amountIn: o.amountIn, amountOut: outAmount, costBps: costFrac * 1e4 } });
+  d.emit('DEX_SWAP', tx, { venue: 'uniswap', token: `${o.from}->${o.to}`, details: { amountInToken: o.amountIn, amountOutToken: outAmount, costBps: costFrac * 1e4 } });
 }
 
 export function lstParams(d: SimDesk): LstParams {
