@@ -1,6 +1,7 @@
 import type { AaveParams, CexVenueParams, RiskParams } from '../domain/params.js';
 import type { CexVenue } from '../domain/venues.js';
 import type { ShareClass } from '../domain/tokens.js';
+import { healthFactor, loanToValue } from '../protocols/aave/health.js';
 import type { ExposureMonitor } from './exposureMonitor.js';
 import { CEX_LIST } from './slots.js';
 
@@ -44,15 +45,9 @@ export class RiskMonitor {
   assess(exp: ExposureMonitor): void {
     const coll = exp.aaveCollateralEth;
     const debt = exp.aaveDebtEth;
-    if (debt > 0) {
-      this.ltv = coll > 0 ? debt / coll : Infinity;
-      this.healthFactor = (coll * this.aave.emode.liquidationThreshold) / debt;
-      this.lstDropToLiquidation = 1 - 1 / this.healthFactor;
-    } else {
-      this.ltv = 0;
-      this.healthFactor = Infinity;
-      this.lstDropToLiquidation = Infinity;
-    }
+    this.ltv = loanToValue(coll, debt);
+    this.healthFactor = healthFactor(coll, this.aave.emode.liquidationThreshold, debt);
+    this.lstDropToLiquidation = debt > 0 ? 1 - 1 / this.healthFactor : Infinity;
     this.liquidatableAave = this.healthFactor < 1;
     this.hfLevel =
       this.healthFactor < this.risk.healthFactorEmergency ? 'breach' : this.healthFactor < this.risk.healthFactorWarn ? 'warn' : 'ok';

@@ -1,4 +1,5 @@
 import type { SeriesPolicy } from './policy.js';
+import { compoundedInterestFactor, linearInterestFactor } from '../protocols/aave/interest.js';
 import { DAY_MS, HOUR_MS, type RawSeries } from './raw.js';
 import { SOURCE, type SeriesColumn, type SeriesKey } from './series.js';
 
@@ -32,7 +33,6 @@ export interface Aligned {
   readonly stats: AlignStats;
 }
 
-const SECONDS_PER_YEAR = 31_536_000;
 
 function newStats(): AlignStats {
   return { observed: 0, filled: 0, policyFilled: 0, maxStaleMs: 0, fallback: 0, fallbackFirst: NaN, fallbackLast: NaN, missing: 0, missingFirst: NaN, missingLast: NaN, lagged: 0, steps: 0 };
@@ -188,7 +188,8 @@ export function alignFunding(raw: RawSeries, grid: Grid, policy: SeriesPolicy, f
 /**
  * AAVE daily snapshots brought to the grid the way the protocol accrues, from snapshot d only:
  * liquidityIndex(t) = L_d·(1 + r_d·Δs/31536000) (MathUtils.calculateLinearInterest), borrowIndex(t) =
- * B_d·(1 + b_d/31536000)^Δs (per-second compounding), rates held. At a snapshot the real value is returned, so
+ * B_d·(1 + b_d/31536000)^Δs as the contract approximates it (MathUtils.calculateCompoundedInterest, three binomial
+ * terms; protocols/aave/interest.ts), rates held. At a snapshot the real value is returned, so
  * index ratios between snapshots are exact. Inside 24 h this is normal (source accrued); longer (a missing
  * snapshot) needs forward_fill/fallback with maxStaleHours. Beyond the last snapshot: missing.
  */
@@ -219,8 +220,8 @@ export function alignAave(raw: RawSeries, grid: Grid, policy: SeriesPolicy, fall
       continue;
     }
     let v = values[k]!;
-    if (raw.accrual === 'linear') v = v * (1 + (rates![k]! * (dt / 1000)) / SECONDS_PER_YEAR);
-    else if (raw.accrual === 'compound') v = v * Math.exp((dt / 1000) * Math.log1p(rates![k]! / SECONDS_PER_YEAR));
+    if (raw.accrual === 'linear') v = v * linearInterestFactor(rates![k]!, dt / 1000);
+    else if (raw.accrual === 'compound') v = v * compoundedInterestFactor(rates![k]!, dt / 1000);
     w.filled(i, v, SOURCE.accrued, dt, !normal);
   }
   w.stats.steps = grid.length;

@@ -11,7 +11,7 @@ import type { DataIssue, SeriesColumn, SeriesCoverage, SeriesKey } from './serie
  * policy, code version); the key is in the file name and checked again in the header. Written atomically
  * (temp file, then rename). Anything unreadable is treated as a miss by the caller and rebuilt.
  */
-export const CACHE_FORMAT_VERSION = 1;
+export const CACHE_FORMAT_VERSION = 2;
 const MAGIC = 'BASISTL1';
 
 export interface CachedTimeline {
