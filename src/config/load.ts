@@ -1,6 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { BasisError, type Problem } from '../errors/base.js';
 import { MODE_NAMES, type ModeName } from '../domain/params.js';
@@ -43,7 +42,8 @@ export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 
 /** The package root, from src/config/ or dist/config/ alike. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { PACKAGE_ROOT } from '../packageRoot.js';
+import { PACKAGE_ROOT } from '../packageRoot.js';
 
 export interface LoadConfigOptions {
   /** Default: <package root>/configs. */

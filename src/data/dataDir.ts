@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BasisError } from '../errors/base.js';
+import { PACKAGE_ROOT } from '../packageRoot.js';
 
 /** Marker file the synthetic generator writes at the data directory root. */
 export const SYNTHETIC_MARKER = 'SYNTHETIC.json';
@@ -20,12 +21,12 @@ export function dataDirHasData(dir: string): boolean {
 }
 
 const HOW_TO =
-  'Get data with `basis data download` (the real 2024-01 → 2025-09 set) or `basis data synth` (a synthetic set), ' +
-  'or point at an existing copy with --data-dir <dir> or BASIS_DATA_DIR.';
+  'Get data with `basis data download --out data` (fetches the series from their public sources; needs internet) or ' +
+  '`basis data synth --seed 1 --out data` (a synthetic set), or point at an existing copy with --data-dir <dir> or BASIS_DATA_DIR.';
 
 /**
  * The data directory: `explicit` (--data-dir), then BASIS_DATA_DIR, then ./data, then ../shared/data (relative to
- * the working directory). An explicit or environment directory that holds no data is an error (no silent
+ * the working directory, then to the package root, so `npx basis` finds the shared data from any directory). An explicit or environment directory that holds no data is an error (no silent
  * fallback to another set); DPR-004 says how to get data.
  */
 export function resolveDataDir(explicit?: string | null): string {
@@ -40,8 +41,9 @@ export function resolveDataDir(explicit?: string | null): string {
   if (explicit) return pick(explicit, '--data-dir');
   const env = process.env['BASIS_DATA_DIR'];
   if (env) return pick(env, 'BASIS_DATA_DIR');
-  for (const candidate of ['data', path.join('..', 'shared', 'data')]) {
+  for (const candidate of ['data', path.join('..', 'shared', 'data'), path.join(PACKAGE_ROOT, '..', 'shared', 'data')]) {
     const abs = path.resolve(candidate);
+    if (tried.includes(abs)) continue;
     tried.push(abs);
     if (dataDirHasData(abs)) return abs;
   }
