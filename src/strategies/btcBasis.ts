@@ -99,6 +99,10 @@ export class BtcBasisStrategy implements Strategy {
     ];
   }
 
+  /**
+   * The only emergency here is a margin breach, which is on the short side: the shorts close first (no
+   * liquidation can follow), the spot is sold at the same step, so the book is flat within the step.
+   */
   private emergency(ctx: StrategyContext, why: string): Decision {
     this.halted = true;
     const spot = ctx.positions.amount(`${this.p.spotVenue}:BaseToken:BTC`);

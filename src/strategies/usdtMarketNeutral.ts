@@ -1,5 +1,4 @@
 import type { StrategyParams } from '../domain/params.js';
-import type { Order } from '../orders/order.js';
 import { CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
 import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, worstMarginRatio } from './common.js';
@@ -28,7 +27,12 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     const p = this.p;
     const lst = p.lst.token;
     const ltv = targetLtv(ctx.params.aave, p.leverage);
-    if (this.halted) return null;
+    if (this.halted) {
+      // After the stop, ETH still arriving (a transfer that was in flight) is sold when it lands.
+      if (positions.inFlight.length > 0) return null;
+      const stray = positions.amount(`${p.spotVenue}:BaseToken:ETH`) + Math.max(0, positions.amount('wallet:BaseToken:ETH') - p.gasFloat.targetEth);
+      return stray > 0 ? { reason: 'emergency', detail: `sell ${stray.toFixed(4)} ETH that arrived after the emergency stop`, orders: this.sellLongEth() } : null;
+    }
     if (this.phase === 'active' || this.phase === 'supporting' || this.phase === 'gathering') {
       if (risk.hfLevel === 'breach') return this.emergency(ctx, `health factor ${risk.healthFactor.toFixed(4)} below ${ctx.params.mode.risk.healthFactorEmergency}`);
       for (let c = 0; c < 3; c++) {
@@ -184,20 +188,37 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     return null;
   }
 
+  /**
+   * Unwind in a safe order: the on-chain book first (full flash deleverage, LST and ETH sold), the hedges last, so
+   * the book is never long without its shorts.
+   */
   private emergency(ctx: StrategyContext, why: string): Decision {
     this.halted = true;
     const lst = this.p.lst.token;
-    const orders: OrderStep[] = [...closeAllPerps(ctx)];
+    const orders: OrderStep[] = [];
     if (ctx.exposure.aaveDebtEth > 0) orders.push({ kind: 'atomic_deleverage', lst, targetLtv: 0, releaseEth: Infinity });
-    orders.push((c) => {
-      const left = c.positions.amount(`wallet:BaseToken:${lst}`);
-      return left > 0 ? ({ kind: 'dex_swap', from: lst, to: 'ETH', amountIn: left } satisfies Order) : null;
-    });
-    orders.push((c) => {
-      const keep = c.costsOn ? this.p.gasFloat.minEth : 0;
-      const eth = c.positions.amount('wallet:BaseToken:ETH') - keep;
-      return eth > 0 ? { kind: 'dex_swap', from: 'ETH', to: 'USDT', amountIn: eth } : null;
-    });
+    orders.push(...this.sellLongEth(), (c) => closeAllPerps(c));
     return { reason: 'emergency', detail: why, orders };
+  }
+
+  /** Sells every long ETH the strategy can reach, each step sized on what the previous left: wallet LST, wallet
+   * ETH above the gas float, spot-venue ETH. */
+  private sellLongEth(): OrderStep[] {
+    const lst = this.p.lst.token;
+    const venue = this.p.spotVenue;
+    return [
+      (c) => {
+        const units = c.positions.amount(`wallet:BaseToken:${lst}`);
+        return units > 0 ? { kind: 'dex_swap', from: lst, to: 'ETH', amountIn: units } : null;
+      },
+      (c) => {
+        const eth = c.positions.amount('wallet:BaseToken:ETH') - (c.costsOn ? this.p.gasFloat.targetEth : 0);
+        return eth > 0 ? { kind: 'dex_swap', from: 'ETH', to: 'USDT', amountIn: eth } : null;
+      },
+      (c) => {
+        const eth = c.positions.amount(`${venue}:BaseToken:ETH`);
+        return eth > 0 ? { kind: 'spot_trade', venue, pair: 'ETHUSDT', side: 'sell', sizeBase: eth } : null;
+      },
+    ];
   }
 }

@@ -68,3 +68,24 @@ describe('stress windows show the risk logic acting', () => {
     expect(Math.abs(out.summary.reconciliation.residual)).toBeLessThan(1e-6 * out.summary.initialCapital);
   });
 });
+
+describe('emergency stop', () => {
+  it('usdt_market_neutral unwinds in a safe order when the health factor breaks: on-chain book first, hedges last, nothing left open', async () => {
+    const dir = tmpDir('depeg-mn');
+    generateSynthetic({ seed: 3, outDir: dir, start: '2024-06-01', end: '2024-08-31', depeg: { at: '2024-07-15T12:00:00Z', size: 0.08 } });
+    const out = await run({ mode: 'usdt_market_neutral', dataDir: dir, set: ['modes.usdt_market_neutral.strategy.lst.rewards=base_only'] });
+    const stop = out.events.find((e) => e.type === 'EMERGENCY_STOP');
+    expect(stop).toBeDefined();
+    expect(String(stop?.details?.['detail'])).toMatch(/health factor/);
+    const children = out.events.filter((e) => e.parent === stop?.order && e.status === 'completed').map((e) => e.type);
+    expect(children[0]).toBe('ATOMIC_DELEVERAGE');
+    expect(children.lastIndexOf('PERP_CLOSE')).toBe(children.length - 1);
+    expect(children.indexOf('PERP_CLOSE')).toBeGreaterThan(children.lastIndexOf('DEX_SWAP'));
+    const last = out.events.at(-1)?.balances ?? {};
+    for (const [key, amount] of Object.entries(last)) {
+      if (key.includes(':Perp:') || key.startsWith('aave_v3:')) expect(amount, key).toBe(0);
+    }
+    expect(out.summary.emergencyStops).toBe(1);
+    expect(Math.abs(out.summary.reconciliation.residual)).toBeLessThan(1e-6 * out.summary.initialCapital);
+  });
+});
