@@ -8,7 +8,7 @@ import { PositionMonitor } from '../components/positionMonitor.js';
 import { ExposureMonitor } from '../components/exposureMonitor.js';
 import { RiskMonitor } from '../components/riskMonitor.js';
 import { PnlCalculator } from '../components/pnlCalculator.js';
-import { CEX_LIST } from '../components/slots.js';
+import { AAVE_IDX, CEX_LIST, LST_IDX } from '../components/slots.js';
 import { TransferManager } from '../components/transferManager.js';
 import { EventLogger } from '../events/logger.js';
 import { createExecution, type ExecutionInterface, type MarketSettlement } from '../venues/execution.js';
@@ -17,7 +17,6 @@ import type { Decision, Strategy, StrategyContext } from '../strategies/strategy
 import type { Order } from '../orders/order.js';
 import { BacktestClock } from './clock.js';
 import type { RewardSchedule } from '../data/rewards.js';
-import { LST_IDX, AAVE_IDX } from '../components/slots.js';
 import { Recorder } from './recorder.js';
 
 export interface EngineOptions {
@@ -54,7 +53,6 @@ export class EventDrivenStrategyEngine {
   readonly strategy: Strategy;
   readonly execution: ExecutionInterface;
   readonly settlement: MarketSettlement;
-  rebalances = 0;
   readonly transfers: TransferManager;
   readonly recorder: Recorder;
   private readonly reader: MarketReader;
@@ -62,10 +60,13 @@ export class EventDrivenStrategyEngine {
   private cur = new MarketState();
   private readonly ctx: StrategyContext;
   private readonly fundingStep: Uint8Array;
-  private readonly fallbackStarts: Array<{ index: number; key: SeriesKey; fallback: string }>;
+  /** Steps where a run of fallback values starts (or is already under way at the first step), per series. */
+  private fallbackStarts: Array<{ index: number; key: SeriesKey; fallback: string }> = [];
   private fallbackCursor = 0;
+  rebalances = 0;
   emergencyStops = 0;
-  stepEquity: Float64Array;
+  /** Equity in the share class after each step. */
+  readonly stepEquity: Float64Array;
   /** Cumulative eETH-hours held (wallet weETH + supplied weETH, at the exchange rate): the base of reward credits. */
   private readonly eethHours: Float64Array | null;
   private rewardCursor = 0;
@@ -101,17 +102,6 @@ export class EventDrivenStrategyEngine {
     this.eethHours = options.rewards ? new Float64Array(timeline.length) : null;
     const slotIf = (key: string): number => (this.positions.has(key) ? this.positions.slotOf(key) : -1);
     this.weethSlots = [slotIf('wallet:BaseToken:weETH'), slotIf('aave_v3:aToken:aweETH')];
-    this.fallbackStarts = [];
-    for (const key of mode.dataRequirements) {
-      if (!timeline.has(key)) continue;
-      const s = timeline.series(key);
-      for (let i = 0; i < timeline.length; i++) {
-        if (s.source[i] === SOURCE.fallback && (i === 0 || s.source[i - 1] !== SOURCE.fallback)) {
-          this.fallbackStarts.push({ index: i, key, fallback: s.fallbackKey ?? 'zero' });
-        }
-      }
-    }
-    this.fallbackStarts.sort((a, b) => a.index - b.index);
     const exec = this.execution;
     this.ctx = {
       params,
@@ -125,8 +115,12 @@ export class EventDrivenStrategyEngine {
     };
   }
 
-  /** Runs steps startIndex..endIndex inclusive. */
+  private ran = false;
+
+  /** Runs steps startIndex..endIndex inclusive. An engine runs once: each request gets fresh components. */
   runBacktest(startIndex: number, endIndex: number, onProgress?: (done: number) => void): EngineResult {
+    if (this.ran) throw new BasisError('BT-004', 'this engine has already run; create a new one per backtest');
+    this.ran = true;
     const t0 = performance.now();
     const pm = this.positions;
     const mode = this.params.mode;
@@ -137,7 +131,7 @@ export class EventDrivenStrategyEngine {
     this.reader.read(startIndex, this.cur);
     pm.apply(pm.slotOf(capitalKey), mode.initialCapital);
     this.events.emit({ type: 'INITIAL_CAPITAL', status: 'completed', venue: 'wallet', token: mode.shareClass, deltas: [[capitalKey, mode.initialCapital]], details: { amountToken: mode.initialCapital } });
-    while (this.fallbackCursor < this.fallbackStarts.length && (this.fallbackStarts[this.fallbackCursor] as { index: number }).index < startIndex) this.fallbackCursor++;
+    this.fallbackStarts = this.findFallbackRuns(startIndex, endIndex);
     this.exposure.compute(pm, this.cur);
     this.pnl.initialEquity = this.exposure.equity;
     const progressEvery = Math.max(1, Math.floor((endIndex - startIndex + 1) / 100));
@@ -173,6 +167,18 @@ export class EventDrivenStrategyEngine {
       finalEquity: this.exposure.equity,
       runMs,
     };
+  }
+
+  private findFallbackRuns(from: number, to: number): Array<{ index: number; key: SeriesKey; fallback: string }> {
+    const runs: Array<{ index: number; key: SeriesKey; fallback: string }> = [];
+    for (const key of this.params.mode.dataRequirements) {
+      if (!this.timeline.has(key)) continue;
+      const s = this.timeline.series(key);
+      for (let i = from; i <= to; i++) {
+        if (s.source[i] === SOURCE.fallback && (i === from || s.source[i - 1] !== SOURCE.fallback)) runs.push({ index: i, key, fallback: s.fallbackKey ?? 'zero' });
+      }
+    }
+    return runs.sort((a, b) => a.index - b.index);
   }
 
   private step(i: number): void {
