@@ -10,16 +10,23 @@ import { lstParams, stake } from './staking.js';
  * Leverage on AAVE e-mode: the flash-loan entry and deleverage are one transaction each (all deltas or none);
  * the legacy loop is one transaction per step, each paying gas, with intermediate states exposed.
  */
+
+export interface AtomicResult {
+  readonly tx: Tx;
+  /** What happened inside the transaction, with units in the names (flash loan, stake, supply, borrow, swap). */
+  readonly steps: Record<string, number>;
+}
+
 /** Runs `body` as one all-or-nothing transaction; on failure restores every balance and logs the rollback. */
-export function atomic(d: SimDesk, name: 'ATOMIC_LEVERAGE_ENTRY' | 'ATOMIC_DELEVERAGE', body: () => Tx): void {
+export function atomic(d: SimDesk, name: 'ATOMIC_LEVERAGE_ENTRY' | 'ATOMIC_DELEVERAGE', body: () => AtomicResult): void {
   const saved = d.pm.save();
   const emodeBefore = d.emodeSet;
   const cumBefore = d.calc.cumulative.slice();
   const gasBefore = d.gasPaid;
   const feesBefore = d.feesPaid;
   try {
-    const tx = body();
-    d.emit(name, tx, { venue: 'aave_v3', details: { atomic: true } });
+    const { tx, steps } = body();
+    d.emit(name, tx, { venue: 'aave_v3', details: { atomic: true, ...steps } });
   } catch (err) {
     d.pm.restore(saved);
     d.emodeSet = emodeBefore;
@@ -32,7 +39,7 @@ export function atomic(d: SimDesk, name: 'ATOMIC_LEVERAGE_ENTRY' | 'ATOMIC_DELEV
 }
 
 /** Flash-borrow WETH F, stake input + F, supply the LST, borrow F (+premium) to repay the flash. */
-export function leverageInTx(d: SimDesk, lst: LstToken, inputEth: number, targetLtv: number): Tx {
+export function leverageInTx(d: SimDesk, lst: LstToken, inputEth: number, targetLtv: number): AtomicResult {
   const tx = d.tx();
   if (!d.emodeSet) {
     d.payGas(tx, 'SET_EMODE_ONCE');
@@ -52,11 +59,11 @@ export function leverageInTx(d: SimDesk, lst: LstToken, inputEth: number, target
   tx.book('tradingFees', -premium * d.pxE());
   d.feesPaid += premium * d.pxE();
   checkLtv(d, lst, 'after leverage');
-  return tx;
+  return { tx, steps: { inputEth, flashBorrowWeth: flash, stakedEth: inputEth + flash, lstMinted: lstUnits, rateEthPerLst: rate, borrowedWeth: flash + premium, flashPremiumWeth: premium, targetLtv } };
 }
 
 /** Flash-borrow WETH R, repay R of debt, withdraw LST, sell it on a DEX for WETH to repay the flash. */
-export function deleverageInTx(d: SimDesk, lst: LstToken, targetLtv: number, releaseEth: number): Tx {
+export function deleverageInTx(d: SimDesk, lst: LstToken, targetLtv: number, releaseEth: number): AtomicResult {
   const tx = d.tx();
   d.payGas(tx, 'ATOMIC_DELEVERAGE_ONE_SWAP');
   const { collateralEth: c, debtEth: debt } = aaveBook(d, lst);
@@ -82,7 +89,7 @@ export function deleverageInTx(d: SimDesk, lst: LstToken, targetLtv: number, rel
   tx.book('tradingFees', -premium * d.pxE());
   d.feesPaid += premium * d.pxE();
   if (!full) checkLtv(d, lst, 'after deleverage');
-  return tx;
+  return { tx, steps: { flashBorrowWeth: repay, repaidWeth: repay, withdrawnLstEth: sellEth, swapProceedsEth: proceedsEth, releasedEth: proceedsEth - repay - premium, flashPremiumWeth: premium, targetLtv: full ? 0 : targetLtv } };
 }
 
 /** Legacy iterative loop: each round pays its own gas and leaves intermediate states exposed. */
