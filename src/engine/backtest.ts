@@ -141,10 +141,15 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   return { summary, frame, events: engine.events.events, engine, params, resultsDir: path.resolve(PACKAGE_ROOT, config.paths.resultsDir) };
 }
 
-/** Writes summary.json, timeseries.csv, events.jsonl and report.html into outDir, all or nothing. */
+/**
+ * Writes summary.json, config.json (every parameter the run used, so it can be reproduced), timeseries.csv,
+ * events.jsonl and report.html into outDir, all or nothing.
+ */
 export async function writeBacktestResults(outDir: string, out: BacktestOutput): Promise<void> {
+  const used = { mode: out.summary.mode, start: out.summary.start, end: out.summary.end, dataDir: out.engine.timeline.dataDir, synthetic: out.summary.synthetic, params: out.params };
   await writeResultsAtomically(outDir, [
     { name: 'summary.json', content: JSON.stringify(out.summary, null, 2) + '\n' },
+    { name: 'config.json', content: JSON.stringify(used, null, 2) + '\n' },
     { name: 'timeseries.csv', content: () => timeseriesCsvChunks(out.frame) },
     { name: 'events.jsonl', content: () => eventsJsonlChunks(out.events) },
     { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.events.map((e) => ({ ...e }))) },

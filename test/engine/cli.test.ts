@@ -43,7 +43,10 @@ describe('basis backtest → audit verify', () => {
     const exit = await basis('backtest', '--mode', 'btc_basis', '--start', '2024-06-01', '--end', '2024-08-01', '--data-dir', SHARED_DATA, '--no-progress', '--out', out);
     expect(stderr).toBe('');
     expect(exit).toBe(0);
-    for (const f of ['summary.json', 'timeseries.csv', 'events.jsonl', 'report.html']) expect(existsSync(path.join(out, f))).toBe(true);
+    for (const f of ['summary.json', 'config.json', 'timeseries.csv', 'events.jsonl', 'report.html']) expect(existsSync(path.join(out, f))).toBe(true);
+    const used = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8')) as { params: { mode: { mode: string; initialCapital: number } } };
+    expect(used.params.mode.mode).toBe('btc_basis');
+    expect(used.params.mode.initialCapital).toBe(100_000);
     expect(stdout).toMatch(/Reconciliation/);
     expect(stdout).toMatch(/steps\/s/);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;

@@ -35,6 +35,6 @@ export function registerBacktestCommand(program: Command): void {
       const outDir = path.resolve(opts.out ?? path.join(out.resultsDir, opts.mode));
       await writeBacktestResults(outDir, out);
       process.stdout.write(opts.json ? JSON.stringify(out.summary, null, 2) + '\n' : formatSummary(out.summary) + '\n');
-      process.stdout.write(`results: ${outDir}/{summary.json,timeseries.csv,events.jsonl,report.html}\n`);
+      process.stdout.write(`results: ${outDir}/{summary.json,config.json,timeseries.csv,events.jsonl,report.html}\n`);
     });
 }
