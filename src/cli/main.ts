@@ -18,8 +18,18 @@ export function buildProgram(): Command {
   return program;
 }
 
+let epipeHandled = false;
+
 /** Runs the CLI; resolves to the process exit code. User errors print their code and problems, never a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
+  if (!epipeHandled) {
+    epipeHandled = true;
+    // Piped into `head` or a closed pager: stop quietly instead of throwing EPIPE.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
   const program = buildProgram();
   try {
     await program.parseAsync([...argv]);

@@ -3,6 +3,7 @@ import { BasisError } from '../errors/base.js';
 import { MODE_NAMES, type ModeName, type RunParams } from '../domain/params.js';
 import { PACKAGE_ROOT, loadConfig, modeWindow, resolveRunParams } from '../config/index.js';
 import { loadRewardSchedule, openHistoricalData, resolveDataDir, type RewardSchedule } from '../data/index.js';
+import { ethenaBenchmark } from '../data/benchmark.js';
 import type { Timeline } from '../data/series.js';
 import type { BasisEvent } from '../events/types.js';
 import { eventsJsonlChunks } from '../events/hashChain.js';
@@ -112,6 +113,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   const ts = timeline.timestampsMs.subarray(startIndex, endIndex + 1);
   const metrics = computeMetrics(equity, ts, result.initialEquity);
   const attributedPnl = engine.pnl.total();
+  const benchmark = params.mode.shareClass === 'USDT' ? ethenaBenchmark(timeline.dataDir, ts) : null;
   const balancePnl = result.finalEquity - params.mode.initialCapital;
   const summary: RunSummary = {
     mode,
@@ -136,6 +138,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
     attribution: engine.pnl.attribution(),
     reconciliation: { balancePnl, attributedPnl, residual: balancePnl - attributedPnl },
     timing: { loadMs, runMs: result.runMs, stepsPerSec: result.steps / (result.runMs / 1000) },
+    ...(benchmark ? { benchmark } : {}),
   };
   const frame = engine.recorder.frame(startIndex, endIndex);
   return { summary, frame, events: engine.events.events, engine, params, resultsDir: path.resolve(PACKAGE_ROOT, config.paths.resultsDir) };

@@ -20,6 +20,9 @@ export function formatSummary(s: RunSummary): string {
     [`Capital (${unit})`, `${amt(s.initialCapital)} -> ${amt(s.finalEquity)}`],
     ['Total return', fmtPct(s.totalReturn, 2, true)],
     ['APY', fmtPct(s.apy, 2, true)],
+    ...(s.benchmark
+      ? ([[`Benchmark APY`, `${fmtPct(s.benchmark.apy, 2, true)} (${s.benchmark.name}${s.benchmark.coverage < 0.999 ? `, ${fmtPct(s.benchmark.coverage, 0)} of the period` : ''})`]] as Array<[string, string]>)
+      : []),
     ['Max drawdown', fmtPct(s.maxDrawdown, 2)],
     ['Volatility (ann.)', fmtPct(s.volatility, 2)],
     ['Sharpe', fmtNum(s.sharpe, 2)],

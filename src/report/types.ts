@@ -42,6 +42,8 @@ export interface RunSummary {
   readonly attribution: Attribution;
   readonly reconciliation: { readonly balancePnl: number; readonly attributedPnl: number; readonly residual: number };
   readonly timing: { readonly loadMs: number; readonly runMs: number; readonly stepsPerSec: number };
+  /** The yield a USDT book is measured against (Ethena sUSDe), over the same window; absent without its data. */
+  readonly benchmark?: { readonly name: string; readonly totalReturn: number; readonly apy: number; readonly coverage: number };
 }
 
 /**

@@ -33,6 +33,8 @@ describe('results on real data land in plausible ranges', () => {
     expect(s.attribution.borrowCost).toBeLessThan(-0.2 * s.initialCapital);
     expect(s.attribution.rewards).toBeGreaterThan(0);
     expect(s.liquidations).toBe(0);
+    // A USDT yield benchmark means nothing to an ETH book.
+    expect(s.benchmark).toBeUndefined();
     expect(s.maxDrawdown).toBeGreaterThan(-0.05);
   });
 
@@ -42,6 +44,11 @@ describe('results on real data land in plausible ranges', () => {
     expect(s.apy).toBeLessThan(0.12);
     expect(s.maxDrawdown).toBeGreaterThan(-0.04);
     expect(s.attribution.funding).toBeGreaterThan(0);
+    // The benchmark a USDT desk compares with: Ethena sUSDe paid roughly 5–20 % APY over this window.
+    expect(s.benchmark?.name).toBe('Ethena sUSDe');
+    expect(s.benchmark?.coverage).toBeGreaterThan(0.95);
+    expect(s.benchmark?.apy).toBeGreaterThan(0.05);
+    expect(s.benchmark?.apy).toBeLessThan(0.2);
     // ETH moved between ~1,400 and ~4,900: an unhedged half would swing by tens of thousands.
     expect(Math.abs(s.attribution.price)).toBeLessThan(0.005 * s.initialCapital);
     expect(s.liquidations).toBe(0);
