@@ -290,6 +290,9 @@ function metricCards(s: RunSummary): string {
     },
     { label: 'Total return', value: fmtPct(s.totalReturn, 2, true), tone: s.totalReturn >= 0 ? 'good' : 'bad' },
     { label: 'APY', value: fmtPct(s.apy, 2, true), tone: s.apy >= 0 ? 'good' : 'bad' },
+    ...(s.benchmark
+      ? [{ label: 'Benchmark APY', value: fmtPct(s.benchmark.apy, 2, true), sub: `${s.benchmark.name}${s.benchmark.coverage < 0.999 ? `, ${fmtPct(s.benchmark.coverage, 0)} of the period` : ''}` }]
+      : []),
     { label: 'Max drawdown', value: fmtPct(s.maxDrawdown, 2), tone: s.maxDrawdown < -0.1 ? 'bad' : undefined },
     { label: 'Volatility (ann.)', value: fmtPct(s.volatility, 2) },
     { label: 'Sharpe', value: fmtNum(s.sharpe, 2), sub: 'no risk-free rate' },
