@@ -97,7 +97,7 @@ export class EventDrivenStrategyEngine {
     const hours = new Set(params.engine.fundingHoursUtc);
     for (let i = 0; i < timeline.length; i++) {
       const t = timeline.timestampsMs[i] as number;
-      if (t % 3_600_000 === 0 && hours.has(new Date(t).getUTCHours())) this.fundingStep[i] = 1;
+      if (t % 3_600_000 === 0 && hours.has(Math.floor((t % 86_400_000) / 3_600_000))) this.fundingStep[i] = 1;
     }
     this.eethHours = options.rewards ? new Float64Array(timeline.length) : null;
     const slotIf = (key: string): number => (this.positions.has(key) ? this.positions.slotOf(key) : -1);

@@ -21,27 +21,45 @@ export class EventLogger {
    * all events keeps the emit path cheap when a run writes tens of thousands of funding settlements.
    */
   emit(e: EventInput): number {
+    return this.record(e.type, e.status, e.venue, e.token, e.parent, e.deltas, e.pnl, e.gasUnits, e.gasPriceGwei, e.gasEth, e.feeAmount, e.feeToken, e.details);
+  }
+
+  /** The same as emit, field by field: the execution path builds each event without an intermediate object. */
+  record(
+    type: BasisEvent['type'],
+    status: BasisEvent['status'],
+    venue: string | undefined,
+    token: string | undefined,
+    parent: number | undefined,
+    deltas: BasisEvent['deltas'],
+    pnl: BasisEvent['pnl'],
+    gasUnits: number | undefined,
+    gasPriceGwei: number | undefined,
+    gasEth: number | undefined,
+    feeAmount: number | undefined,
+    feeToken: string | undefined,
+    details: BasisEvent['details'],
+  ): number {
     const order = this.nextOrder++;
     const pm = this.pm;
     let entries: Record<string, number> | undefined;
     for (const s of pm.slots) {
       if (s.def.kind === 'perp' && pm.amounts[s.index] !== 0) (entries ??= {})[s.key] = pm.perpEntry[s.index] as number;
     }
-    const pnl = e.pnl && hasKeys(e.pnl) ? e.pnl : undefined;
     const event: BasisEvent = {
-      type: e.type,
-      status: e.status,
-      venue: e.venue,
-      token: e.token,
-      parent: e.parent,
-      deltas: e.deltas,
-      pnl,
-      gasUnits: e.gasUnits,
-      gasPriceGwei: e.gasPriceGwei,
-      gasEth: e.gasEth,
-      feeAmount: e.feeAmount,
-      feeToken: e.feeToken,
-      details: e.details,
+      type,
+      status,
+      venue,
+      token,
+      parent,
+      deltas,
+      pnl: pnl && hasKeys(pnl) ? pnl : undefined,
+      gasUnits,
+      gasPriceGwei,
+      gasEth,
+      feeAmount,
+      feeToken,
+      details,
       order,
       timestampMs: this.now(),
       balances: pm.balances(),

@@ -79,21 +79,21 @@ export class SimDesk {
 
   emit(type: EventType, tx: Tx, extra: EmitExtra = {}): number {
     const gas = tx.gasUnits > 0;
-    return this.log.emit({
+    return this.log.record(
       type,
-      status: extra.status ?? 'completed',
-      venue: extra.venue,
-      token: extra.token,
-      parent: extra.parent ?? this.parent,
-      deltas: tx.deltas,
-      pnl: tx.pnl,
-      gasUnits: gas ? tx.gasUnits : undefined,
-      gasEth: gas ? tx.gasEth : undefined,
-      gasPriceGwei: gas ? this.m.gasGwei : undefined,
-      feeAmount: extra.feeAmount,
-      feeToken: extra.feeAmount !== undefined ? extra.feeToken : undefined,
-      details: extra.details,
-    });
+      extra.status ?? 'completed',
+      extra.venue,
+      extra.token,
+      extra.parent ?? this.parent,
+      tx.deltas,
+      tx.pnl,
+      gas ? tx.gasUnits : undefined,
+      gas ? this.m.gasGwei : undefined,
+      gas ? tx.gasEth : undefined,
+      extra.feeAmount,
+      extra.feeAmount !== undefined ? extra.feeToken : undefined,
+      extra.details,
+    );
   }
 
   /** Gas for one operation, in ETH, at this step's gas price. */
