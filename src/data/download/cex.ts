@@ -33,30 +33,16 @@ const OHLCV_LIMIT: Record<CexVenueName, number> = { binance: 1000, bybit: 1000, 
 const FUNDING_LIMIT: Record<CexVenueName, number> = { binance: 1000, bybit: 200, okx: 100 };
 const FUNDING_MS = 8 * HOUR_MS;
 
-/** Series each venue has in the catalog. */
-export const VENUE_SERIES: Record<CexVenueName, { kind: 'spot' | 'perp' | 'funding'; symbol: CexSymbol }[]> = {
-  binance: [
-    { kind: 'spot', symbol: 'BTCUSDT' },
-    { kind: 'spot', symbol: 'ETHUSDT' },
-    { kind: 'perp', symbol: 'BTCUSDT' },
-    { kind: 'perp', symbol: 'ETHUSDT' },
-    { kind: 'funding', symbol: 'BTCUSDT' },
-    { kind: 'funding', symbol: 'ETHUSDT' },
-  ],
-  bybit: [
-    { kind: 'spot', symbol: 'BTCUSDT' },
-    { kind: 'spot', symbol: 'ETHUSDT' },
-    { kind: 'perp', symbol: 'BTCUSDT' },
-    { kind: 'perp', symbol: 'ETHUSDT' },
-    { kind: 'funding', symbol: 'BTCUSDT' },
-    { kind: 'funding', symbol: 'ETHUSDT' },
-  ],
-  okx: [
-    { kind: 'perp', symbol: 'BTCUSDT' },
-    { kind: 'perp', symbol: 'ETHUSDT' },
-    { kind: 'funding', symbol: 'BTCUSDT' },
-    { kind: 'funding', symbol: 'ETHUSDT' },
-  ],
+type VenueSeries = { kind: 'spot' | 'perp' | 'funding'; symbol: CexSymbol };
+const SPOT_PERP_FUNDING: readonly VenueSeries[] = (['spot', 'perp', 'funding'] as const).flatMap((kind) =>
+  (['BTCUSDT', 'ETHUSDT'] as const).map((symbol) => ({ kind, symbol })),
+);
+
+/** Series each venue has in the catalog (OKX: no spot). */
+export const VENUE_SERIES: Record<CexVenueName, readonly VenueSeries[]> = {
+  binance: SPOT_PERP_FUNDING,
+  bybit: SPOT_PERP_FUNDING,
+  okx: SPOT_PERP_FUNDING.filter((s) => s.kind !== 'spot'),
 };
 
 function rebase(api: unknown, base: string): unknown {
