@@ -1,5 +1,5 @@
 import type { StrategyParams } from '../domain/params.js';
-import { CEX_LIST } from '../components/slots.js';
+import { CEX_IDX, CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
 import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, worstMarginRatio } from './common.js';
 import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
@@ -65,8 +65,9 @@ export class UsdtMarketNeutralStrategy implements Strategy {
           detail: `buy ${sizeEth.toFixed(4)} ETH and hedge it at the same step`,
           orders: [
             (c) => {
-              const held = c.positions.amount(`${p.spotVenue}:BaseToken:USDT`);
-              const usdt = held - (held * (1 - p.stakeAllocation) * p.hedge.hedgeAllocation[p.spotVenue]) / (p.stakeAllocation + (1 - p.stakeAllocation) * p.hedge.hedgeAllocation[p.spotVenue]);
+              // The spot venue received a·E to buy with plus its margin share (1 − a)·E·alloc: spend the first part.
+              const a = p.stakeAllocation;
+              const usdt = (c.positions.amount(`${p.spotVenue}:BaseToken:USDT`) * a) / (a + (1 - a) * p.hedge.hedgeAllocation[p.spotVenue]);
               return { kind: 'spot_trade', venue: p.spotVenue, pair: 'ETHUSDT', side: 'buy', sizeBase: Math.min(sizeEth, affordableBase(c, p.spotVenue, 'ETHUSDT', usdt)) };
             },
             (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.positions.amount(`${p.spotVenue}:BaseToken:ETH`)),
@@ -108,7 +109,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
         this.phase = 'withdrawing';
         const spend = this.redeployUsdt;
         this.redeployUsdt = 0;
-        const c = p.spotVenue === 'binance' ? 0 : p.spotVenue === 'bybit' ? 1 : 2;
+        const c = CEX_IDX[p.spotVenue];
         return {
           reason: 'rebalance',
           detail: `redeploy ${spend.toFixed(2)} USDT of excess margin into the staking book`,
@@ -130,11 +131,11 @@ export class UsdtMarketNeutralStrategy implements Strategy {
       case 'active':
         break;
     }
-    // Margin: first move surplus between venues; if the whole CEX side is short, release ETH from the book.
+    // Margin: when the CEX side as a whole is short, release ETH from the book (it also shrinks the hedge);
+    // when only some venues are, move surplus USDT between venues.
     const worst = worstMarginRatio(ctx);
     const r = p.hedge.targetMarginRatio;
     if (worst < ctx.params.mode.risk.marginRatioRebalance) {
-      const moves = collateralMoves(ctx, r, minMove(p.hedge, E), 'margin support');
       let notional = 0;
       let cexEq = 0;
       for (let c = 0; c < 3; c++) {
@@ -159,6 +160,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
           ],
         };
       }
+      const moves = collateralMoves(ctx, r, minMove(p.hedge, E), 'margin support');
       if (moves.length > 0) return { reason: 'margin_support', detail: `margin ratio ${worst.toFixed(4)}: move USDT between venues`, orders: moves };
     }
     if (worst > p.hedge.redeployMarginRatio && Number.isFinite(worst)) {
