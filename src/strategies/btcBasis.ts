@@ -88,7 +88,8 @@ export class BtcBasisStrategy implements Strategy {
     return [
       (c) => {
         const have = c.positions.amount(spotKey);
-        if (Math.abs(target - have) <= 1e-9) return null;
+        // Below the venue's minimum order there is nothing to send.
+        if (Math.abs(target - have) * c.m.btcPx < c.params.cex[venue].minOrderUsdt) return null;
         if (target < have) return { kind: 'spot_trade', venue, pair: 'BTCUSDT', side: 'sell', sizeBase: have - target };
         // Buy only what the venue's USDT pays for (fees and slippage included); the rest waits for collateral moves.
         const size = Math.min(target - have, affordableBase(c, venue, 'BTCUSDT', c.positions.amount(`${venue}:BaseToken:USDT`)));

@@ -2,7 +2,7 @@ import type { GasFloatParams, PerpHedgeParams } from '../domain/params.js';
 import type { CexVenue } from '../domain/venues.js';
 import type { PerpSymbol } from '../domain/tokens.js';
 import type { Order } from '../orders/order.js';
-import { CEX_LIST } from '../components/slots.js';
+import { CEX_LIST, SYM_IDX } from '../components/slots.js';
 import type { StrategyContext } from './strategy.js';
 import { slippageBps } from '../venues/costs.js';
 
@@ -39,16 +39,20 @@ export function perpSize(ctx: StrategyContext, venue: CexVenue, sym: PerpSymbol)
   return ctx.positions.has(key) ? ctx.positions.amount(key) : 0;
 }
 
-/** Per-venue short sizes for a total hedge, by allocation; venues with 0 are skipped. */
+/**
+ * Per-venue short sizes for a total hedge, by allocation. An adjustment below the venue's minimum order is not
+ * sent (the venue would reject it); closing a position to zero always is.
+ */
 export function hedgeOrders(ctx: StrategyContext, alloc: Readonly<Record<CexVenue, number>>, sym: PerpSymbol, totalShortBase: number): Order[] {
   const out: Order[] = [];
-  for (const v of CEX_LIST) {
-    const a = alloc[v];
-    const target = -totalShortBase * a;
+  CEX_LIST.forEach((v, c) => {
+    const target = -totalShortBase * alloc[v];
     const delta = target - perpSize(ctx, v, sym);
-    if (a === 0 && perpSize(ctx, v, sym) === 0) continue;
-    if (Math.abs(delta) > 1e-9) out.push({ kind: 'perp_trade', venue: v, symbol: sym, deltaBase: delta, reduceOnly: false });
-  }
+    if (delta === 0) return;
+    const mark = ctx.m.perpMark[c * 2 + SYM_IDX[sym]] as number;
+    if (target !== 0 && Math.abs(delta) * mark < ctx.params.cex[v].minOrderUsdt) return;
+    out.push({ kind: 'perp_trade', venue: v, symbol: sym, deltaBase: delta, reduceOnly: target === 0 });
+  });
   return out;
 }
 
