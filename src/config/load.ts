@@ -24,6 +24,7 @@ import {
   type VenueFile,
 } from './schema.js';
 import { pathKey, whereOf, type ExplainedValue, type LayerName, type PathSeg, type ValueSource } from './sources.js';
+import { PACKAGE_ROOT } from '../packageRoot.js';
 
 /*
  * Layer precedence, lowest → highest (a higher layer overrides a lower one, key by key):
@@ -41,9 +42,7 @@ import { pathKey, whereOf, type ExplainedValue, type LayerName, type PathSeg, ty
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 
-/** The package root, from src/config/ or dist/config/ alike. */
-export { PACKAGE_ROOT } from '../packageRoot.js';
-import { PACKAGE_ROOT } from '../packageRoot.js';
+export { PACKAGE_ROOT };
 
 export interface LoadConfigOptions {
   /** Default: <package root>/configs. */
