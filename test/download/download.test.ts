@@ -2,11 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as mathUtils from '@aave/math-utils';
 import { CATALOG, SERIES_KEYS } from '../../src/data/catalog.js';
 import { parseCsv } from '../../src/data/csv.js';
 import { downloadData, type DownloadOptions } from '../../src/data/download/index.js';
 import { BasisError } from '../../src/errors/base.js';
-import { CHAIN, startReplayServer, type ReplayServer } from './server.js';
+import type { SeriesKey } from '../../src/data/series.js';
+import { AAVE_CHAIN, CHAIN, reserveStateAt, startReplayServer, type ReplayServer } from './server.js';
 
 const FIX = join(__dirname, '..', 'fixtures', 'download');
 const fixture = <T>(rel: string): T => JSON.parse(readFileSync(join(FIX, rel), 'utf8')) as T;
@@ -49,7 +51,6 @@ const opts = (outDir: string, extra: Partial<DownloadOptions> = {}): DownloadOpt
   end: END,
   apiBaseUrls: { binance: server.url, bybit: server.url, okx: server.url },
   rpcUrl: `${server.url}/rpc`,
-  aaveUrl: `${server.url}/aave`,
   retry: fast,
   timeoutMs: 5000,
   pageLimit: { ohlcv: 20, funding: 4 },
@@ -63,6 +64,31 @@ const pick = (root: string, e: { dir: string; pattern: RegExp }): string => {
   return join(root, e.dir, hits[0]!);
 };
 const csv = (path: string) => parseCsv(readFileSync(path, 'utf8'), path);
+const DAY = 24 * HOUR;
+const AAVE_ASSETS = ['USDT', 'WETH', 'weETH', 'wstETH'] as const;
+/** An exact decimal string (as written) to a fixed-point integer with `decimals` digits; throws on lost digits. */
+function decimalToFixed(text: string, decimals: number): bigint {
+  const m = /^(\d+)\.(\d+)$/.exec(text);
+  if (!m) throw new Error(`not a plain decimal: ${text}`);
+  const frac = m[2]!.replace(/0+$/, '');
+  if (frac.length > decimals) throw new Error(`${text} has more than ${decimals} decimals`);
+  return BigInt(m[1]!) * 10n ** BigInt(decimals) + BigInt(frac.padEnd(decimals, '0') || '0');
+}
+const big = (x: { toFixed: (dp: number) => string }): bigint => BigInt(x.toFixed(0));
+/** WadRayMath.rayMul and MathUtils.calculateCompoundedInterest (AAVE v3.0, Solidity), transcribed for the test. */
+const solRayMul = (a: bigint, b: bigint): bigint => (a * b + 5n * 10n ** 26n) / 10n ** 27n;
+function solCompoundedInterest(rate: bigint, exp: bigint): bigint {
+  const YEAR = 31_536_000n;
+  if (exp === 0n) return 10n ** 27n;
+  const expMinusOne = exp - 1n;
+  const expMinusTwo = exp > 2n ? exp - 2n : 0n;
+  const basePowerTwo = solRayMul(rate, rate) / (YEAR * YEAR);
+  const basePowerThree = solRayMul(basePowerTwo, rate) / YEAR;
+  const secondTerm = (exp * expMinusOne * basePowerTwo) / 2n;
+  const thirdTerm = (exp * expMinusOne * expMinusTwo * basePowerThree) / 6n;
+  return 10n ** 27n + (rate * exp) / YEAR + secondTerm + thirdTerm;
+}
+const abs = (x: bigint): bigint => (x < 0n ? -x : x);
 
 describe('basis data download (local replay server)', () => {
   let out: string;
@@ -71,6 +97,12 @@ describe('basis data download (local replay server)', () => {
     out = join(tmp(), 'data');
     await downloadData(opts(out, { log: (l) => lines.push(l) }));
   }, 60_000);
+  /** The written daily reserve rows of an asset, as text (so no digit is lost to a float). */
+  const aaveRows = (asset: (typeof AAVE_ASSETS)[number]): Record<string, string>[] => {
+    const [header, ...body] = readFileSync(pick(out, CATALOG[`aave:${asset}:liquidityIndex`] as unknown as Entry), 'utf8').trimEnd().split('\n');
+    const cols = header!.split(',');
+    return body.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
+  };
 
   it('writes every catalog series under its catalog name, plus DOWNLOAD.json', () => {
     for (const k of SERIES_KEYS) {
@@ -155,18 +187,103 @@ describe('basis data download (local replay server)', () => {
     );
   });
 
-  it('AAVE: ray fields converted back to the real files’ decimals; oracle files derived', () => {
-    const path = pick(out, CATALOG['aave:USDT:liquidityIndex'] as unknown as Entry);
-    const ours = readFileSync(path, 'utf8').split('\n');
+  it('AAVE: one snapshot per day at the first block at or after 00:00 UTC, in the real file’s name and columns', () => {
     const real = readFileSync('/work/shared/data/aave_v3_ethereum/rates/aave_v3_ethereum_USDT_reserve_1d_2024-01-01_2025-09-29.csv', 'utf8').split('\n');
-    expect(ours[0]).toBe(real[0]);
+    for (const asset of AAVE_ASSETS) {
+      const path = pick(out, CATALOG[`aave:${asset}:liquidityIndex`] as unknown as Entry);
+      expect(path.endsWith(`aave_v3_ethereum/rates/aave_v3_ethereum_${asset}_reserve_1d_2024-05-12_2024-05-13.csv`)).toBe(true);
+      for (const col of ['borrowIndex', 'liquidityRate', 'borrowRate']) expect(pick(out, CATALOG[`aave:${asset}:${col}` as SeriesKey] as unknown as Entry)).toBe(path);
+      const lines = readFileSync(path, 'utf8').split('\n');
+      expect(lines[0]).toBe(real[0]);
+      expect(lines).toHaveLength(4); // header, 2 days, final newline
+      const rows = aaveRows(asset);
+      rows.forEach((r, i) => {
+        const day = T0 + i * DAY;
+        expect(r['targetDate']).toBe(new Date(day).toISOString().replace('.000Z', 'Z'));
+        expect(r['timestamp']).toBe(String(day / 1000));
+        expect(r['date']).toBe(new Date(day).toISOString().slice(0, 10));
+        expect(r['reserve']).toBe(AAVE_CHAIN.reserves[asset].asset);
+        expect(r['symbol']).toBe(asset);
+        const n = Number(r['blockNumber']);
+        expect(CHAIN.ts(n)).toBeGreaterThanOrEqual(day / 1000);
+        expect(CHAIN.ts(n - 1)).toBeLessThan(day / 1000);
+      });
+    }
+    expect(lines.some((l) => /^aave: 2\/2 days read \(2024-05-13: block \d+/.test(l))).toBe(true);
+    expect(lines.some((l) => l.startsWith('aave: weETH: 2 daily snapshots (2024-05-12 → 2024-05-13)'))).toBe(true);
+  });
+
+  it('AAVE: indices accrued from lastUpdateTimestamp to the block equal @aave/math-utils; rates exact', () => {
+    for (const asset of AAVE_ASSETS) {
+      for (const r of aaveRows(asset)) {
+        const ts = CHAIN.ts(Number(r['blockNumber']));
+        const u = reserveStateAt(AAVE_CHAIN.reserves[asset], ts)!;
+        expect(ts - u.lastUpdateTimestamp).toBeGreaterThan(3600); // the accrual step matters
+        const liquidity = big(
+          mathUtils.getReserveNormalizedIncome({ rate: u.currentLiquidityRate, index: u.liquidityIndex, lastUpdateTimestamp: u.lastUpdateTimestamp, currentTimestamp: ts }),
+        );
+        const debt = big(
+          mathUtils.rayMul(u.variableBorrowIndex, mathUtils.calculateCompoundedInterest({ rate: u.currentVariableBorrowRate, lastUpdateTimestamp: u.lastUpdateTimestamp, currentTimestamp: ts })),
+        );
+        const ourLiquidity = decimalToFixed(r['liquidityIndex']!, 27);
+        const ourDebt = decimalToFixed(r['variableBorrowIndex']!, 27);
+        expect(ourLiquidity).not.toBe(BigInt(u.liquidityIndex));
+        expect(ourDebt).not.toBe(BigInt(u.variableBorrowIndex));
+        // math-utils divides Δt by the year before multiplying (the contract after): a wei apart at most.
+        expect(abs(ourLiquidity - liquidity) <= 1n, `${asset} liquidityIndex ${ourLiquidity} vs ${liquidity}`).toBe(true);
+        // math-utils rounds (rate/year)² where the contract rounds rate²/year²: both truncate a ~5e9-wei term, so
+        // they part by up to ~1e8 wei (≈ 1.2e-19 relative here), not a few wei. Against math-utils: 1e-18 relative
+        // (the bound test/protocols/aave.test.ts uses); exactly against MathUtils.sol transcribed below.
+        expect(abs(ourDebt - debt) * 10n ** 18n <= debt, `${asset} variableBorrowIndex ${ourDebt} vs ${debt}`).toBe(true);
+        const dt = BigInt(ts - u.lastUpdateTimestamp);
+        expect(ourDebt).toBe(solRayMul(BigInt(u.variableBorrowIndex), solCompoundedInterest(BigInt(u.currentVariableBorrowRate), dt)));
+        expect(ourLiquidity).toBe(solRayMul(BigInt(u.liquidityIndex), 10n ** 27n + (BigInt(u.currentLiquidityRate) * dt) / 31_536_000n));
+        expect(decimalToFixed(r['currentLiquidityRate']!, 27)).toBe(BigInt(u.currentLiquidityRate));
+        expect(decimalToFixed(r['currentVariableBorrowRate']!, 27)).toBe(BigInt(u.currentVariableBorrowRate));
+        expect(decimalToFixed(r['currentStableBorrowRate']!, 27)).toBe(BigInt(u.currentStableBorrowRate));
+        // Full precision, written without floats: every ray digit survives.
+        expect(r['liquidityIndex']).toMatch(/^1\.\d{20,27}$/);
+      }
+    }
+  });
+
+  it('AAVE: totals in token units (USDT 6 decimals, others 18), stable debt when the token exists, price with 8 decimals', () => {
+    for (const asset of AAVE_ASSETS) {
+      const dec = asset === 'USDT' ? 6 : 18;
+      for (const r of aaveRows(asset)) {
+        const u = reserveStateAt(AAVE_CHAIN.reserves[asset], CHAIN.ts(Number(r['blockNumber'])))!;
+        expect(decimalToFixed(r['totalAToken']!, dec)).toBe(BigInt(u.aTokenSupply));
+        expect(decimalToFixed(r['totalVariableDebt']!, dec)).toBe(BigInt(u.variableDebtSupply));
+        expect(decimalToFixed(r['totalStableDebt']!, dec)).toBe(BigInt(u.stableDebtSupply));
+        expect(decimalToFixed(r['price']!, 8)).toBe(BigInt(u.price));
+      }
+    }
+    const usdt = aaveRows('USDT')[0]!;
+    expect([usdt['totalAToken'], usdt['totalStableDebt'], usdt['totalVariableDebt'], usdt['price']]).toEqual(['1314871948.641169', '1234567.891011', '916849076.131855', '0.99970642']);
+    expect(aaveRows('weETH')[0]!['totalStableDebt']).toBe('0.0'); // no stable debt token (zero address): no call, 0
+    const weth = aaveRows('WETH')[1]!;
+    expect(weth['price']).toBe('2930.25');
+    expect(weth['totalAToken']).toMatch(/^716522\.7738687682\d{8}$/); // all 18 decimals of the supply
+    // The same values the real snapshot had that day (the fixture was built from it), up to the accrual.
+    const real = readFileSync('/work/shared/data/aave_v3_ethereum/rates/aave_v3_ethereum_USDT_reserve_1d_2024-01-01_2025-09-29.csv', 'utf8').split('\n');
     const realRow = real.find((l) => l.startsWith('2024-05-12T'))!.split(',');
-    const ourRow = ours[1]!.split(',');
-    expect(ourRow.slice(0, 5)).toEqual(realRow.slice(0, 5));
-    for (const i of [5, 6, 7, 8, 9, 10, 12, 13]) expect(Number(ourRow[i])).toBeCloseTo(Number(realRow[i]), 12);
+    expect(Number(usdt['liquidityIndex'])).toBeCloseTo(Number(realRow[5]), 4);
+  });
+
+  it('AAVE: oracle files derived from the reserve prices', () => {
     const o = csv(pick(out, (CATALOG['oracle:weETH:ETH'] as unknown as Entry).upstream ?? (CATALOG['oracle:weETH:ETH'] as unknown as Entry)));
     expect(o.rowCount).toBe(25);
-    expect(readFileSync(pick(out, { dir: 'aave_v3_ethereum/oracle', pattern: /^aave_v3_ethereum_oracle_USDT_USD_1d_/ }), 'utf8')).toMatch(/^# Source: aave_oracle_extracted\n/);
+    expect(o.numbers('oracle_price_eth')[0]).toBeCloseTo(3020.35664029 / 2909.32998146, 12);
+    const usd = readFileSync(pick(out, { dir: 'aave_v3_ethereum/oracle', pattern: /^aave_v3_ethereum_oracle_USDT_USD_1d_/ }), 'utf8');
+    expect(usd).toMatch(/^# Source: aave_oracle_extracted\n/);
+    expect(usd).toContain('\n1715472000,0.99970642,USDT,aave_oracle_extracted,USD\n');
+  });
+
+  it('AAVE: eth_calls go out in JSON-RPC batches, one block search per day shared by the four assets', () => {
+    expect(server.rpc.batches.length).toBeGreaterThan(0);
+    expect(Math.max(...server.rpc.batches)).toBeGreaterThanOrEqual(8); // 2 days × 4 reserves
+    const marker = JSON.parse(readFileSync(join(out, 'DOWNLOAD.json'), 'utf8')) as { sources: { aave: string | null } };
+    expect(marker.sources.aave).toMatch(/getReserveData.*eth_call/);
   });
 
   const providerPath = join(__dirname, '../../src/data/index.ts');
@@ -184,6 +301,12 @@ describe('basis data download (local replay server)', () => {
     expect(timeline.issues.filter((i) => !i.handled).map((i) => i.message)).toEqual([]);
     const rec = fixture<(string | number)[][]>('binance/klines_spot_BTCUSDT.json');
     expect(timeline.series('spot:binance:BTCUSDT').values[0]).toBe(Number(rec[0]![1]));
+    for (const asset of AAVE_ASSETS) {
+      const first = aaveRows(asset)[0]!;
+      expect(timeline.series(`aave:${asset}:liquidityIndex`).values[0]).toBeCloseTo(Number(first['liquidityIndex']), 12);
+      expect(timeline.series(`aave:${asset}:borrowRate`).values[0]).toBeCloseTo(Number(first['currentVariableBorrowRate']), 12);
+    }
+    expect(timeline.series('oracle:weETH:ETH').values[0]).toBeCloseTo(3020.35664029 / 2909.32998146, 9);
   });
 });
 
@@ -194,7 +317,7 @@ describe('basis data download: failures', () => {
     const lines: string[] = [];
     const out = join(tmp(), 'd');
     try {
-      await downloadData(opts(out, { venues: ['binance'], rpcUrl: null, aaveUrl: null, log: (l) => lines.push(l) }));
+      await downloadData(opts(out, { venues: ['binance'], rpcUrl: null, log: (l) => lines.push(l) }));
     } finally {
       server.faults.delete('/fapi/v1/klines');
     }
@@ -204,14 +327,18 @@ describe('basis data download: failures', () => {
     expect(csv(pick(out, CATALOG['perp:binance:BTCUSDT'] as unknown as Entry)).rowCount).toBe(48);
   }, 60_000);
 
-  it('the JSON-RPC and AAVE endpoints are retried on 5xx too', async () => {
-    server.faults.set('/rpc', { queue: [{ status: 502, body: 'bad gateway' }] });
-    server.faults.set('/aave', { queue: [{ status: 500, body: 'oops' }] });
+  it('the JSON-RPC endpoint (gas and AAVE) is retried on 5xx too', async () => {
+    server.faults.set('/rpc', { queue: [{ status: 502, body: 'bad gateway' }, { status: 500, body: 'oops' }] });
     const lines: string[] = [];
     const out = join(tmp(), 'd');
-    await downloadData(opts(out, { venues: [], log: (l) => lines.push(l) }));
+    try {
+      await downloadData(opts(out, { venues: [], log: (l) => lines.push(l) }));
+    } finally {
+      server.faults.delete('/rpc');
+    }
     expect(lines.filter((l) => l.includes('retry')).length).toBe(2);
     expect(walk(out).some((f) => f.startsWith('ethereum/ethereum_gas_prices_1h_'))).toBe(true);
+    expect(walk(out).some((f) => f.startsWith('aave_v3_ethereum/rates/aave_v3_ethereum_USDT_reserve_1d_'))).toBe(true);
   }, 60_000);
 
   const expectFailure = async (path: string, fault: { status: number; body: string }, venue: 'binance' | 'bybit' | 'okx', pattern: RegExp): Promise<void> => {
@@ -220,7 +347,7 @@ describe('basis data download: failures', () => {
     const out = join(parent, 'out');
     let caught: unknown;
     try {
-      await downloadData(opts(out, { venues: [venue], rpcUrl: `${server.url}/rpc`, aaveUrl: null }));
+      await downloadData(opts(out, { venues: [venue], rpcUrl: `${server.url}/rpc`, aave: false }));
     } catch (err) {
       caught = err;
     } finally {
@@ -248,6 +375,70 @@ describe('basis data download: failures', () => {
 
   it('a venue that keeps failing with 500 → DPR-009 after the retries', async () => {
     await expectFailure('/fapi/v1/fundingRate', { status: 500, body: 'down' }, 'binance', /binance: fetchFundingRateHistory BTC\/USDT:USDT failed at \/fapi\/v1\/fundingRate/);
+  }, 60_000);
+
+  it('an archive node answering eth_call with an error → DPR-009 naming eth_call and getReserveData, nothing written', async () => {
+    server.rpc.errors.set('eth_call:0x35ea6a75', { code: -32000, message: 'missing trie node 1f2e3d (path ) <nil>' });
+    const parent = tmp();
+    const out = join(parent, 'out');
+    let caught: unknown;
+    try {
+      await downloadData(opts(out, { venues: ['bybit'] }));
+    } catch (err) {
+      caught = err;
+    } finally {
+      server.rpc.errors.clear();
+    }
+    expect(caught).toBeInstanceOf(BasisError);
+    const e = caught as BasisError;
+    expect(e.code).toBe('DPR-009');
+    expect(e.message).toMatch(/^aave rpc: eth_call Pool\.getReserveData\(USDT\) \(2024-05-12\) at block \d+ at http:\/\/127\.0\.0\.1:\d+\/rpc: JSON-RPC error -32000: missing trie node/);
+    expect(e.message).toMatch(/archive node/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(parent)).toEqual([]);
+  }, 60_000);
+
+  it('the oracle reverting for a listed reserve → DPR-009 naming AaveOracle.getAssetPrice and the block', async () => {
+    server.rpc.errors.set('eth_call:0xb3596f07', { code: 3, message: 'execution reverted' });
+    const out = join(tmp(), 'out');
+    try {
+      await expect(downloadData(opts(out, { venues: [] }))).rejects.toThrow(/^aave rpc: eth_call AaveOracle\.getAssetPrice\(USDT\) \(2024-05-12\) at block \d+ at .*: JSON-RPC error 3: execution reverted$/);
+    } finally {
+      server.rpc.errors.clear();
+    }
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('days before a reserve is listed (zero reserve data) are left out; the oracle is not asked for them', async () => {
+    const out = join(tmp(), 'out');
+    const lines: string[] = [];
+    const before = server.rpc.calls.length;
+    await downloadData(opts(out, { start: '2024-05-11', end: '2024-05-12', venues: [], log: (l) => lines.push(l) }));
+    const files = walk(out).filter((f) => f.startsWith('aave_v3_ethereum/rates/'));
+    expect(files).toEqual(AAVE_ASSETS.map((a) => `aave_v3_ethereum/rates/aave_v3_ethereum_${a}_reserve_1d_2024-05-12_2024-05-12.csv`).sort());
+    expect(lines).toContain('aave: USDT: 1 daily snapshots (2024-05-12 → 2024-05-12); not listed on 1 day(s) (2024-05-11)');
+    const calls = server.rpc.calls.slice(before);
+    expect(calls.filter((c) => c === 'eth_call:0x35ea6a75')).toHaveLength(8); // 2 days × 4 reserves
+    expect(calls.filter((c) => c === 'eth_call:0xb3596f07')).toHaveLength(4); // listed days only
+    expect(calls.filter((c) => c === 'eth_call:0x18160ddd')).toHaveLength(4 * 3 - 1); // weETH has no stable debt token
+  }, 60_000);
+
+  it('a node without batch support: calls go one at a time, same files', async () => {
+    const a = join(tmp(), 'a');
+    const b = join(tmp(), 'b');
+    await downloadData(opts(a, { venues: [] }));
+    server.rpc.batch = false;
+    const lines: string[] = [];
+    try {
+      await downloadData(opts(b, { venues: [], log: (l) => lines.push(l) }));
+    } finally {
+      server.rpc.batch = true;
+    }
+    expect(lines.filter((l) => l.includes('did not accept a batch request'))).toHaveLength(1);
+    for (const asset of AAVE_ASSETS) {
+      const name = `aave_v3_ethereum/rates/aave_v3_ethereum_${asset}_reserve_1d_2024-05-12_2024-05-13.csv`;
+      expect(readFileSync(join(b, name), 'utf8')).toBe(readFileSync(join(a, name), 'utf8'));
+    }
   }, 60_000);
 
   it('refuses to download into a synthetic set', async () => {

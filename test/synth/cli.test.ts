@@ -74,7 +74,7 @@ describe('basis data synth / download CLI', () => {
     const server = await startReplayServer();
     try {
       const dir = join(tmp(), 'dl');
-      const { out, err } = await run(['download', '--out', dir, '--start', '2024-05-12', '--end', '2024-05-12', '--venues', 'none', '--rpc-url', `${server.url}/rpc`, '--aave-url', `${server.url}/aave`]);
+      const { out, err } = await run(['download', '--out', dir, '--start', '2024-05-12', '--end', '2024-05-12', '--venues', 'none', '--rpc-url', `${server.url}/rpc`]);
       expect(out).toMatch(/^Downloaded data set: 2024-05-12 → 2024-05-12/);
       expect(out).toMatch(/ethereum\/ethereum_gas_prices_1h_2024-05-12_2024-05-12\.csv\s+24 rows/);
       expect(out).toMatch(/aave_v3_ethereum_USDT_reserve_1d_2024-05-12_2024-05-12\.csv\s+1 rows/);

@@ -23,7 +23,7 @@ interface DownloadFlags {
   end?: string;
   venues?: string;
   rpcUrl?: string;
-  aaveUrl?: string;
+  aave?: boolean;
   json?: boolean;
 }
 
@@ -107,14 +107,17 @@ export function registerDataToolCommands(data: Command): void {
   data
     .command('download')
     .description(
-      'Fetch the series from their public sources (CEX candles and funding via ccxt, gas via Ethereum JSON-RPC, AAVE via an adapter endpoint) into the real files’ schema and names. All-or-nothing; DPR-009 on failure.',
+      'Fetch the series from their public sources (CEX candles and funding via ccxt; gas and AAVE v3 daily reserve snapshots via Ethereum JSON-RPC) into the real files’ schema and names. All-or-nothing; DPR-009 on failure.',
     )
     .requiredOption('--out <dir>', 'output directory')
     .option('--start <iso>', 'first UTC day', '2024-01-01')
     .option('--end <iso>', 'last UTC day (inclusive)', '2024-12-31')
     .option('--venues <list>', `CEX venues, comma-separated (${ALL_VENUES.join(',')}); "none" skips them`, ALL_VENUES.join(','))
-    .option('--rpc-url <url>', 'Ethereum JSON-RPC endpoint for hourly gas (eth_feeHistory); skipped when absent')
-    .option('--aave-url <url>', 'AAVE adapter endpoint (GET <url>/reserves/<SYMBOL>/daily, see src/data/download/aave.ts); skipped when absent')
+    .option(
+      '--rpc-url <url>',
+      'Ethereum JSON-RPC endpoint (an archive node for past days): hourly gas (eth_feeHistory) and AAVE v3 daily reserve snapshots (eth_call); skipped when absent',
+    )
+    .option('--no-aave', 'do not read the AAVE reserves from --rpc-url (e.g. a node without archive state)')
     .option('--json', 'print the manifest as JSON')
     .action(async (flags: DownloadFlags) => {
       const list = (flags.venues ?? '').trim();
@@ -129,7 +132,7 @@ export function registerDataToolCommands(data: Command): void {
         ...(flags.end !== undefined ? { end: flags.end } : {}),
         venues: venues as CexVenueName[],
         rpcUrl: flags.rpcUrl ?? null,
-        aaveUrl: flags.aaveUrl ?? null,
+        aave: flags.aave !== false,
       });
       const ms = performance.now() - t0;
       process.stdout.write((flags.json ? JSON.stringify(manifest, null, 2) : formatDownloadSummary(manifest, ms)) + '\n');

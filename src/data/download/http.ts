@@ -11,12 +11,20 @@ export class RetryableHttpError extends Error {
   }
 }
 
-const endpointOf = (url: string): string => {
+/**
+ * `origin + path` of a URL for messages: no query, and path segments that look like API keys (24+ characters of
+ * letters, digits, `-`, `_` with at least one digit, as in `…/v2/<key>` or `…/v3/<key>` provider URLs) shown as `…`.
+ */
+export const endpointOf = (url: string): string => {
   try {
     const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
+    const path = u.pathname
+      .split('/')
+      .map((seg) => (/^[A-Za-z0-9_-]{24,}$/.test(seg) && /\d/.test(seg) ? '…' : seg))
+      .join('/');
+    return `${u.origin}${path}`;
   } catch {
-    return url;
+    return url.replace(/\?.*$/, '');
   }
 };
 

@@ -22,10 +22,13 @@ export interface DownloadOptions {
   readonly end?: string;
   /** Default: binance, bybit, okx. An empty list skips the CEX series. */
   readonly venues?: readonly CexVenueName[];
-  /** Ethereum JSON-RPC URL for gas; without it the gas series is skipped. */
+  /**
+   * Ethereum JSON-RPC URL (an archive node for past days) for gas and the AAVE v3 reserve snapshots; without it
+   * both are skipped.
+   */
   readonly rpcUrl?: string | null;
-  /** AAVE adapter endpoint (src/data/download/aave.ts); without it the AAVE and oracle series are skipped. */
-  readonly aaveUrl?: string | null;
+  /** Read the AAVE reserves (and oracle prices) from `rpcUrl`. Default true; false leaves only gas on the node. */
+  readonly aave?: boolean;
   /** Per venue: replace every API origin (keeps paths) — a proxy or a replay server. */
   readonly apiBaseUrls?: Partial<Record<CexVenueName, string>>;
   readonly retry?: RetryPolicy;
@@ -76,8 +79,9 @@ export async function downloadData(opts: DownloadOptions): Promise<DownloadManif
   const isCancelled = (): boolean => cancelled;
   const skipped: string[] = [];
   if (!opts.rpcUrl) skipped.push('gas:ethereum:gwei (no --rpc-url)');
-  if (!opts.aaveUrl) skipped.push('aave:* and oracle:* (no --aave-url)');
-  log(`download ${ymd(startMs)} → ${ymd(endDayMs)}: ${[...venues, opts.rpcUrl ? 'ethereum gas' : null, opts.aaveUrl ? 'aave' : null].filter(Boolean).join(', ') || 'nothing'}`);
+  const aave = Boolean(opts.rpcUrl) && opts.aave !== false;
+  if (!aave) skipped.push(`aave:* and oracle:* (${opts.rpcUrl ? '--no-aave' : 'no --rpc-url'})`);
+  log(`download ${ymd(startMs)} → ${ymd(endDayMs)}: ${[...venues, opts.rpcUrl ? 'ethereum gas' : null, aave ? 'aave' : null].filter(Boolean).join(', ') || 'nothing'}`);
 
   const jobs: Promise<{ files: DataFile[]; skipped: string[] }>[] = [];
   for (const venue of venues) {
@@ -87,19 +91,21 @@ export async function downloadData(opts: DownloadOptions): Promise<DownloadManif
     const rpcUrl = opts.rpcUrl;
     jobs.push(downloadGas(rpcUrl, startMs, lastHourMs, { retry, log, timeoutMs, isCancelled }).then((f) => ({ files: f ? [f] : [], skipped: f ? [] : ['gas:ethereum:gwei'] })));
   }
-  if (opts.aaveUrl) jobs.push(downloadAave(opts.aaveUrl, startMs, endDayMs, { retry, log, timeoutMs }));
+  if (aave && opts.rpcUrl) jobs.push(downloadAave(opts.rpcUrl, startMs, endDayMs, { retry, log, timeoutMs, isCancelled }));
 
+  // The first failure in time is the cause; the other sources then stop with "cancelled".
+  let firstFailure: { err: unknown } | null = null;
   const settled = await Promise.allSettled(
     jobs.map((j) =>
       j.catch((err: unknown) => {
+        firstFailure ??= { err };
         cancelled = true; // the other sources stop at their next page
         throw err;
       }),
     ),
   );
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failure) {
-    const err = failure.reason as unknown;
+  if (firstFailure) {
+    const { err } = firstFailure as { err: unknown };
     if (err instanceof BasisError) throw err;
     throw new BasisError('DPR-009', `download failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
@@ -122,7 +128,7 @@ export async function downloadData(opts: DownloadOptions): Promise<DownloadManif
     sources: {
       cex: venues.map((v) => `${v} via ccxt${opts.apiBaseUrls?.[v] ? ` (${opts.apiBaseUrls[v]})` : ''}`),
       gas: opts.rpcUrl ? 'eth_feeHistory / eth_getBlockByNumber (JSON-RPC)' : null,
-      aave: opts.aaveUrl ? `${opts.aaveUrl.replace(/\?.*$/, '')} (Basis AAVE adapter format)` : null,
+      aave: aave ? 'AAVE v3 Pool.getReserveData, AaveOracle.getAssetPrice, aToken/debt token totalSupply via eth_call at the first block of each UTC day (JSON-RPC)' : null,
     },
     files: manifestFiles,
     skipped,
