@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as mathUtils from '@aave/math-utils';
 import { CATALOG, SERIES_KEYS } from '../../src/data/catalog.js';
@@ -9,6 +9,7 @@ import { downloadData, type DownloadOptions } from '../../src/data/download/inde
 import { BasisError } from '../../src/errors/base.js';
 import type { SeriesKey } from '../../src/data/series.js';
 import { AAVE_CHAIN, CHAIN, reserveStateAt, startReplayServer, type ReplayServer } from './server.js';
+import { listFiles } from '../support/files.js';
 
 const FIX = join(__dirname, '..', 'fixtures', 'download');
 const fixture = <T>(rel: string): T => JSON.parse(readFileSync(join(FIX, rel), 'utf8')) as T;
@@ -32,18 +33,6 @@ afterAll(async () => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
 
-function walk(root: string): string[] {
-  const out: string[] = [];
-  const rec = (d: string): void => {
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) rec(p);
-      else out.push(relative(root, p).split('\\').join('/'));
-    }
-  };
-  if (existsSync(root)) rec(root);
-  return out.sort();
-}
 const fast = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
 const opts = (outDir: string, extra: Partial<DownloadOptions> = {}): DownloadOptions => ({
   outDir,
@@ -113,7 +102,7 @@ describe('basis data download (local replay server)', () => {
         if (e.upstream) pick(out, e.upstream);
       }
     }
-    const files = walk(out);
+    const files = listFiles(out);
     expect(files).toContain('DOWNLOAD.json');
     expect(files).toContain('binance/binance_BTCUSDT_spot_1h_2024-05-12_2024-05-13.csv');
     expect(files).toContain('okx/okx_ETHUSDT_funding_8h_2024-05-12_2024-05-13.csv');
@@ -337,8 +326,8 @@ describe('basis data download: failures', () => {
       server.faults.delete('/rpc');
     }
     expect(lines.filter((l) => l.includes('retry')).length).toBe(2);
-    expect(walk(out).some((f) => f.startsWith('ethereum/ethereum_gas_prices_1h_'))).toBe(true);
-    expect(walk(out).some((f) => f.startsWith('aave_v3_ethereum/rates/aave_v3_ethereum_USDT_reserve_1d_'))).toBe(true);
+    expect(listFiles(out).some((f) => f.startsWith('ethereum/ethereum_gas_prices_1h_'))).toBe(true);
+    expect(listFiles(out).some((f) => f.startsWith('aave_v3_ethereum/rates/aave_v3_ethereum_USDT_reserve_1d_'))).toBe(true);
   }, 60_000);
 
   const expectFailure = async (path: string, fault: { status: number; body: string }, venue: 'binance' | 'bybit' | 'okx', pattern: RegExp): Promise<void> => {
@@ -414,7 +403,7 @@ describe('basis data download: failures', () => {
     const lines: string[] = [];
     const before = server.rpc.calls.length;
     await downloadData(opts(out, { start: '2024-05-11', end: '2024-05-12', venues: [], log: (l) => lines.push(l) }));
-    const files = walk(out).filter((f) => f.startsWith('aave_v3_ethereum/rates/'));
+    const files = listFiles(out).filter((f) => f.startsWith('aave_v3_ethereum/rates/'));
     expect(files).toEqual(AAVE_ASSETS.map((a) => `aave_v3_ethereum/rates/aave_v3_ethereum_${a}_reserve_1d_2024-05-12_2024-05-12.csv`).sort());
     expect(lines).toContain('aave: USDT: 1 daily snapshots (2024-05-12 → 2024-05-12); not listed on 1 day(s) (2024-05-11)');
     const calls = server.rpc.calls.slice(before);

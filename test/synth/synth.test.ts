@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CATALOG, SERIES_KEYS } from '../../src/data/catalog.js';
 import { parseCsv } from '../../src/data/csv.js';
@@ -9,6 +9,7 @@ import { BasisError } from '../../src/errors/base.js';
 import { buildSynthetic, depegFactor, generateSynthetic, SYNTHETIC_MARKER } from '../../src/data/synth/index.js';
 import { pyFloat } from '../../src/data/synth/schema.js';
 import { Rng } from '../../src/data/synth/prng.js';
+import { listFiles } from '../support/files.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -22,20 +23,8 @@ afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
 
-function walk(root: string): string[] {
-  const out: string[] = [];
-  const rec = (d: string): void => {
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) rec(p);
-      else out.push(relative(root, p).split('\\').join('/'));
-    }
-  };
-  rec(root);
-  return out.sort();
-}
 function digest(root: string): Map<string, string> {
-  return new Map(walk(root).map((f) => [f, createHash('sha256').update(readFileSync(join(root, f))).digest('hex')]));
+  return new Map(listFiles(root).map((f) => [f, createHash('sha256').update(readFileSync(join(root, f))).digest('hex')]));
 }
 type Entry = { dir: string; pattern: RegExp; column: string; timeColumn?: string; upstream?: { dir: string; pattern: RegExp; column: string } };
 const entry = (k: keyof typeof CATALOG): Entry => CATALOG[k] as unknown as Entry;
@@ -101,7 +90,7 @@ describe('basis data synth: schema and naming', () => {
     const marker = JSON.parse(readFileSync(join(yearDir, SYNTHETIC_MARKER), 'utf8')) as Record<string, unknown>;
     expect(marker).toMatchObject({ generator: 'basis-synth', seed: 7, createdFor: 'demos and property tests', params: { start: '2024-01-01', end: '2024-12-31', flatPrices: false, depeg: null } });
     expect(JSON.stringify(marker)).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z.*createdAt/);
-    expect(yearManifest.files.length).toBe(walk(yearDir).length - 1);
+    expect(yearManifest.files.length).toBe(listFiles(yearDir).length - 1);
     const covered = new Set(yearManifest.files.flatMap((f) => f.keys));
     for (const k of SERIES_KEYS) expect(covered.has(k), k).toBe(true);
   });
@@ -109,7 +98,7 @@ describe('basis data synth: schema and naming', () => {
   it('headers, line endings and timestamp styles match the real files', () => {
     const real = '/work/shared/data';
     const headOf = (p: string): string[] => readFileSync(p, 'utf8').split('\n').slice(0, 12);
-    for (const f of walk(yearDir).filter((x) => x.endsWith('.csv'))) {
+    for (const f of listFiles(yearDir).filter((x) => x.endsWith('.csv'))) {
       const ours = headOf(join(yearDir, f));
       // Same prefix up to the dates in the real set (if the real set is present on this machine).
       const prefix = f.replace(/_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/, '_');
@@ -301,7 +290,7 @@ describe('basis data synth: options', () => {
     generateSynthetic({ seed: 1, outDir: again, start: '2024-01-01', end: '2024-01-05' });
     mkdirSync(join(again, 'results'));
     generateSynthetic({ seed: 1, outDir: again, start: '2024-01-01', end: '2024-01-02' });
-    const files = walk(again);
+    const files = listFiles(again);
     expect(files.filter((f) => f.includes('2024-01-05'))).toEqual([]);
     expect(existsSync(join(again, 'results'))).toBe(true);
   });
