@@ -3,6 +3,7 @@ import type { RunParams } from '../domain/params.js';
 import type { PositionKey } from '../domain/positionKey.js';
 import type { SeriesKey, Timeline } from '../data/series.js';
 import { SOURCE } from '../data/series.js';
+import { isSettlement } from '../data/index.js';
 import { MarketReader, MarketState } from '../components/marketState.js';
 import { PositionMonitor } from '../components/positionMonitor.js';
 import { ExposureMonitor } from '../components/exposureMonitor.js';
@@ -94,10 +95,8 @@ export class EventDrivenStrategyEngine {
     this.recorder = new Recorder(timeline, this.positions, options.recordTimeseries);
     this.stepEquity = new Float64Array(timeline.length);
     this.fundingStep = new Uint8Array(timeline.length);
-    const hours = new Set(params.engine.fundingHoursUtc);
     for (let i = 0; i < timeline.length; i++) {
-      const t = timeline.timestampsMs[i] as number;
-      if (t % 3_600_000 === 0 && hours.has(Math.floor((t % 86_400_000) / 3_600_000))) this.fundingStep[i] = 1;
+      if (isSettlement(timeline.timestampsMs[i] as number, params.engine.fundingHoursUtc)) this.fundingStep[i] = 1;
     }
     this.eethHours = options.rewards ? new Float64Array(timeline.length) : null;
     const slotIf = (key: string): number => (this.positions.has(key) ? this.positions.slotOf(key) : -1);
