@@ -2,7 +2,7 @@ import path from 'node:path';
 import { BasisError } from '../errors/base.js';
 import { MODE_NAMES, type ModeName, type RunParams } from '../domain/params.js';
 import { PACKAGE_ROOT, loadConfig, modeWindow, resolveRunParams } from '../config/index.js';
-import { loadRewardSchedule, openHistoricalData, resolveDataDir, type RewardSchedule } from '../data/index.js';
+import { loadRewardSchedule, openHistoricalData, parseTimestamp, resolveDataDir, type RewardSchedule } from '../data/index.js';
 import { ethenaBenchmark } from '../data/benchmark.js';
 import type { Timeline } from '../data/series.js';
 import type { BasisEvent } from '../events/types.js';
@@ -47,8 +47,9 @@ export interface BacktestOutput {
   readonly resultsDir: string;
 }
 
+/** The data module's UTC timestamp parser (a bare date-time is never read as local time), with a BT-001 error. */
 function parseIso(what: string, iso: string): number {
-  const ms = Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+  const ms = parseTimestamp(iso.trim());
   if (!Number.isFinite(ms)) {
     throw new BasisError('BT-001', `${what} is not an ISO date`, { problems: [{ code: 'BT-001', path: what, message: 'invalid date', expected: 'ISO 8601, e.g. 2024-06-01 or 2024-06-01T00:00:00Z', received: iso }] });
   }
