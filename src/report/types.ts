@@ -1,3 +1,4 @@
+import type { Metrics } from './metrics.js';
 import type { ModeName } from '../domain/params.js';
 import type { ShareClass } from '../domain/tokens.js';
 
@@ -19,7 +20,8 @@ export const ATTRIBUTION_PARTS = [
 export type AttributionPart = (typeof ATTRIBUTION_PARTS)[number];
 export type Attribution = Record<AttributionPart, number>;
 
-export interface RunSummary {
+/** The run's metrics (report/metrics.ts) plus what it did and how its P&L splits. */
+export interface RunSummary extends Metrics {
   readonly mode: ModeName;
   readonly shareClass: ShareClass;
   readonly synthetic: boolean;
@@ -28,12 +30,6 @@ export interface RunSummary {
   readonly steps: number;
   readonly initialCapital: number;
   readonly finalEquity: number;
-  readonly totalReturn: number;
-  readonly apy: number;
-  readonly maxDrawdown: number;
-  readonly volatility: number;
-  readonly sharpe: number;
-  readonly sortino: number;
   readonly rebalances: number;
   readonly liquidations: number;
   readonly emergencyStops: number;
