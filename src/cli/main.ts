@@ -5,6 +5,7 @@ import { registerDataCommands } from './commands/data.js';
 import { registerBacktestCommand } from './commands/backtest.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { packageVersion } from '../packageInfo.js';
+import { redactUrlsIn } from '../config/redact.js';
 
 export function buildProgram(): Command {
   const program = new Command('basis')
@@ -68,7 +69,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return e.exitCode;
     }
     if (err instanceof BasisError) {
-      process.stderr.write(formatError(err) + '\n');
+      // Last line of defence: no URL path, query or userinfo (where RPC keys live) reaches the terminal.
+      process.stderr.write(redactUrlsIn(formatError(err)) + '\n');
       return err.exitCode;
     }
     throw err;
