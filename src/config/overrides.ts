@@ -82,7 +82,8 @@ interface OverrideSpec {
 
 function applyOne(tree: TrackedTree, o: OverrideSpec, problems: Problem[]): void {
   const where = o.source.layer === 'cli' ? { file: o.label } : whereOf(o.source);
-  const bad = o.segments.find(isForbiddenKey);
+  // Segments match keys case-insensitively, so BASIS__ENGINE__CONSTRUCTOR names `constructor` too.
+  const bad = o.segments.find((seg) => isForbiddenKey(seg.toLowerCase()));
   if (bad !== undefined) {
     problems.push({ ...forbiddenKeyProblem(o.segments.slice(0, o.segments.indexOf(bad) + 1), o.source), ...where, path: o.segments.join('.') });
     return;
