@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { BasisError } from '../errors/base.js';
 import { MODE_NAMES, type ModeName, type RunParams } from '../domain/params.js';
-import { PACKAGE_ROOT, loadConfig, modeWindow, redactSecrets, resolveRunParams, type BasisConfig } from '../config/index.js';
+import { PACKAGE_ROOT, REDACTED, isSecretName, isSecretPath, loadConfig, modeWindow, redactSecrets, resolveRunParams, type BasisConfig } from '../config/index.js';
 import { loadRewardSchedule, openHistoricalData, parseTimestamp, resolveDataDir, type RewardSchedule } from '../data/index.js';
 import { ethenaBenchmark } from '../data/benchmark.js';
 import type { Timeline } from '../data/series.js';
@@ -70,6 +70,13 @@ function parseIso(what: string, iso: string): number {
     });
   }
   return ms;
+}
+
+/** A --set override as it may be recorded: the value of a secret-named path (or of anything without "=") redacted. */
+function redactOverride(o: string): string {
+  const eq = o.indexOf('=');
+  if (eq <= 0) return isSecretName(o) ? REDACTED : o;
+  return isSecretPath(o.slice(0, eq).split('.')) ? `${o.slice(0, eq)}=${REDACTED}` : o;
 }
 
 /** The published reward schedule when the mode's LST config credits rewards, else undefined. */
@@ -172,7 +179,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
     capital: params.mode.initialCapital,
     shareClass: params.mode.shareClass,
     window: { start: summary.start, end: summary.end, endInclusive: true },
-    request: { start: req.start ?? null, end: req.end ?? null, set: [...(req.set ?? [])] },
+    request: { start: req.start ?? null, end: req.end ?? null, set: (req.set ?? []).map(redactOverride) },
     dataDir: timeline.dataDir,
     synthetic: timeline.synthetic,
     data: dataFingerprint(timeline),

@@ -99,6 +99,17 @@ describe('--json, the run record and --from-run', () => {
   });
 });
 
+describe('secrets stay out of a run directory', () => {
+  it('a --set of a secret is recorded as [redacted] in config.json and the report', async () => {
+    const out = path.join(scratch('secret'), 'run');
+    const key = 'KEYabcdef0123456789secret';
+    expect(await cli.basis('backtest', ...WINDOW, '--set', `secrets.alchemy.rpcUrl=https://eth.example/v2/${key}`, '--out', out)).toBe(0);
+    expect(recorded(out).run.request.set).toEqual(['secrets.alchemy.rpcUrl=[redacted]']);
+    for (const f of ['config.json', 'report.html', 'summary.json', 'events.jsonl']) expect(readFileSync(path.join(out, f), 'utf8')).not.toContain(key);
+    expect(cli.out() + cli.err()).not.toContain(key);
+  });
+});
+
 describe('dates on the command line', () => {
   it.each(['2024-02-30', '2023-02-29', '2024-04-31', '2024-13-01', '2024-06-01T25:00Z', 'yesterday'])('--start %s is BT-001 naming start', async (bad) => {
     const out = path.join(scratch('date'), 'run');
