@@ -177,6 +177,8 @@ function issueExpected(issue: Issue): string | undefined {
       return `a multiple of ${String(issue.divisor)}`;
     case 'unrecognized_keys':
       return 'no such key';
+    case 'custom':
+      return typeof issue.params?.expected === 'string' ? issue.params.expected : issue.message;
     case 'invalid_union':
       return 'options' in issue && issue.options ? issue.options.map((o) => JSON.stringify(o)).join(' | ') : 'one of the allowed shapes';
     default:

@@ -238,7 +238,7 @@ const isoDateTime = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[
 export const isoDateSchema = z
   .string()
   .regex(isoDateTime, 'ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z])')
-  .refine((s) => !Number.isNaN(parseTimestamp(s)), 'a real calendar date and time (2024-02-30 does not exist)');
+  .refine((s) => !Number.isNaN(parseTimestamp(s)), { message: 'no such calendar date or time', params: { expected: 'a real UTC date, e.g. 2024-02-29 or 2024-06-01T00:00Z' } });
 
 /** A mode file: ModeParams plus the optional backtest window (null or absent: the data's common coverage). */
 export const modeConfigSchema = z.strictObject({
