@@ -4,18 +4,44 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerBacktestCommand } from './commands/backtest.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { packageVersion } from '../packageInfo.js';
+import { redactUrlsIn } from '../config/redact.js';
 
 export function buildProgram(): Command {
   const program = new Command('basis')
     .description('Basis: research and run crypto basis and yield strategies (AAVE v3, LST loops, perp funding).')
-    .version('0.1.0')
-    .showHelpAfterError()
+    .version(packageVersion())
+    .option('--config-dir <dir>', 'config directory to use instead of the package configs/ (default: BASIS_CONFIG_DIR)')
+    // Usage errors are printed by main() in the one coded format; commander's own copy is suppressed.
+    .configureOutput({ outputError: () => undefined })
     .exitOverride();
   registerBacktestCommand(program);
   registerConfigCommands(program);
   registerDataCommands(program);
   registerAuditCommands(program);
   return program;
+}
+
+/** The command a usage error belongs to, for the "see basis <command> --help" hint. */
+function commandPath(program: Command, argv: readonly string[]): string {
+  const names: string[] = [];
+  let cmd: Command = program;
+  for (const arg of argv.slice(2)) {
+    const sub = cmd.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (!sub) {
+      if (arg.startsWith('-')) continue;
+      break;
+    }
+    names.push(sub.name());
+    cmd = sub;
+  }
+  return ['basis', ...names].join(' ');
+}
+
+/** commander's "error: unknown option '--x'\n(Did you mean --y?)" → one line without the "error:" prefix. */
+export function usageError(err: CommanderError, where: string): BasisError {
+  const text = err.message.replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ').trim();
+  return new BasisError('CLI-001', `${text} (see ${where} --help)`);
 }
 
 let epipeHandled = false;
@@ -36,10 +62,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.exitCode === 0 ? 0 : 64;
+      if (err.exitCode === 0) return 0;
+      // A command group called without a subcommand: commander has printed its help; say why it stopped.
+      const e = err.code === 'commander.help' ? new BasisError('CLI-001', `missing command (see ${commandPath(program, argv)} --help)`) : usageError(err, commandPath(program, argv));
+      process.stderr.write(formatError(e) + '\n');
+      return e.exitCode;
     }
     if (err instanceof BasisError) {
-      process.stderr.write(formatError(err) + '\n');
+      // Last line of defence: no URL path, query or userinfo (where RPC keys live) reaches the terminal.
+      process.stderr.write(redactUrlsIn(formatError(err)) + '\n');
       return err.exitCode;
     }
     throw err;

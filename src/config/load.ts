@@ -45,7 +45,7 @@ export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 export { PACKAGE_ROOT };
 
 export interface LoadConfigOptions {
-  /** Default: <package root>/configs. */
+  /** Default: $BASIS_CONFIG_DIR, else <package root>/configs. */
   configDir?: string;
   /** Else BASIS_ENV, else 'dev'. */
   env?: string;
@@ -128,8 +128,14 @@ function readLayers(configDir: string, deployDir: string, env: EnvironmentName |
     const params = pick(parsed.value, (k) => !VENUE_META_KEYS.has(k) || (k === 'venue' && target[0] === 'cex'));
     tree.apply(target, params, src, problems);
   }
-  for (const f of listYaml(join(configDir, 'modes'), base, problems)) {
+  const modeFiles = listYaml(join(configDir, 'modes'), base, problems);
+  for (const f of modeFiles) {
     applyFile('mode', file(`modes/${f}`, true), ['modes', basename(f, extname(f))]);
+  }
+  // Every known mode needs its file; without this check its absence surfaces as a vague schema error.
+  const stems = new Set(modeFiles.map((f) => basename(f, extname(f))));
+  for (const m of MODE_NAMES) {
+    if (!stems.has(m)) problems.push({ code: 'CFG-003', file: display(base, join(configDir, 'modes', `${m}.yaml`)), path: `modes.${m}`, message: `mode file for ${m} is missing`, expected: 'a file at this path' });
   }
   applyFile('local', file('local.json', false));
 
@@ -171,6 +177,8 @@ function issueExpected(issue: Issue): string | undefined {
       return `a multiple of ${String(issue.divisor)}`;
     case 'unrecognized_keys':
       return 'no such key';
+    case 'custom':
+      return typeof issue.params?.expected === 'string' ? issue.params.expected : issue.message;
     case 'invalid_union':
       return 'options' in issue && issue.options ? issue.options.map((o) => JSON.stringify(o)).join(' | ') : 'one of the allowed shapes';
     default:
@@ -220,9 +228,9 @@ function parsedPart<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
  * (file, line, path, expected, found) when anything is wrong.
  */
 export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
-  const configDir = resolve(opts.configDir ?? join(PACKAGE_ROOT, 'configs'));
-  const deployDir = resolve(opts.deployDir ?? join(PACKAGE_ROOT, 'deploy'));
   const environ = opts.environ ?? process.env;
+  const configDir = resolve(opts.configDir ?? (environ.BASIS_CONFIG_DIR || join(PACKAGE_ROOT, 'configs')));
+  const deployDir = resolve(opts.deployDir ?? join(PACKAGE_ROOT, 'deploy'));
   const problems: Problem[] = [];
 
   const requested = opts.env ?? environ.BASIS_ENV ?? 'dev';

@@ -1,7 +1,26 @@
 import type { Problem } from '../errors/base.js';
-import { formatSource, pathKey, type PathSeg, type ValueSource } from './sources.js';
+import { formatSource, pathKey, whereOf, type PathSeg, type ValueSource } from './sources.js';
 
 export type PlainObject = Record<string, unknown>;
+
+/** Keys that would reach Object.prototype through a merge; rejected in every layer (CFG-013). */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function isForbiddenKey(key: string): boolean {
+  return FORBIDDEN_KEYS.has(key);
+}
+
+/** A CFG-013 problem for a forbidden key at `path`, located at `src`. */
+export function forbiddenKeyProblem(path: readonly PathSeg[], src: ValueSource): Problem {
+  return {
+    code: 'CFG-013',
+    ...whereOf(src),
+    path: pathKey(path),
+    message: `forbidden key "${String(path[path.length - 1])}" (it could change every object's prototype)`,
+    expected: 'an ordinary key name',
+    received: String(path[path.length - 1]),
+  };
+}
 
 export function isPlainObject(v: unknown): v is PlainObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -50,8 +69,13 @@ export class TrackedTree {
   }
 
   private mergeKey(parent: PlainObject, key: string, v: unknown, path: PathSeg[], rel: PathSeg[], sourceAt: (rel: readonly PathSeg[]) => ValueSource, problems: Problem[]): void {
-    const existing = parent[key];
     const src = sourceAt(rel);
+    // Checked before any read or write: `parent['__proto__']` is Object.prototype itself.
+    if (isForbiddenKey(key)) {
+      problems.push(forbiddenKeyProblem(path, src));
+      return;
+    }
+    const existing = Object.hasOwn(parent, key) ? parent[key] : undefined;
     if (isPlainObject(v)) {
       if (existing !== undefined && existing !== null && !isPlainObject(existing)) {
         this.conflict(path, src, problems);
@@ -67,6 +91,11 @@ export class TrackedTree {
     }
     if (isPlainObject(existing)) {
       this.conflict(path, src, problems);
+      return;
+    }
+    const hidden = forbiddenIn(v, path);
+    if (hidden) {
+      problems.push(forbiddenKeyProblem(hidden, sourceAt([...rel, ...hidden.slice(path.length)])));
       return;
     }
     parent[key] = clone(v);
@@ -103,7 +132,7 @@ export class TrackedTree {
     let cur: unknown = this.root;
     for (const seg of path) {
       if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
-      else if (isPlainObject(cur)) cur = cur[String(seg)];
+      else if (isPlainObject(cur)) cur = Object.hasOwn(cur, String(seg)) ? cur[String(seg)] : undefined;
       else return undefined;
     }
     return cur;
@@ -117,6 +146,23 @@ export class TrackedTree {
     }
     return undefined;
   }
+}
+
+/** The path of the first forbidden key anywhere inside `v` (arrays included), or undefined. */
+function forbiddenIn(v: unknown, path: readonly PathSeg[]): PathSeg[] | undefined {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const hit = forbiddenIn(v[i], [...path, i]);
+      if (hit) return hit;
+    }
+  } else if (isPlainObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (isForbiddenKey(k)) return [...path, k];
+      const hit = forbiddenIn(x, [...path, k]);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
 }
 
 export function typeName(v: unknown): string {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import dotenv from 'dotenv';
 import type { Problem } from '../errors/base.js';
 import type { ErrorCode } from '../errors/codes.js';
-import { isPlainObject, typeName, type TrackedTree } from './merge.js';
-import { isSecretPath } from './redact.js';
+import { forbiddenKeyProblem, isForbiddenKey, isPlainObject, typeName, type TrackedTree } from './merge.js';
+import { isSecretName, isSecretPath, REDACTED } from './redact.js';
 import { pathKey, whereOf, type PathSeg, type ValueSource } from './sources.js';
 
 /** Prefix of the variables that override config values: BASIS__SECTION__KEY[__KEY…]=value. */
@@ -82,6 +82,12 @@ interface OverrideSpec {
 
 function applyOne(tree: TrackedTree, o: OverrideSpec, problems: Problem[]): void {
   const where = o.source.layer === 'cli' ? { file: o.label } : whereOf(o.source);
+  // Segments match keys case-insensitively, so BASIS__ENGINE__CONSTRUCTOR names `constructor` too.
+  const bad = o.segments.find((seg) => isForbiddenKey(seg.toLowerCase()));
+  if (bad !== undefined) {
+    problems.push({ ...forbiddenKeyProblem(o.segments.slice(0, o.segments.indexOf(bad) + 1), o.source), ...where, path: o.segments.join('.') });
+    return;
+  }
   const path = resolveExistingPath(tree.root, o.segments);
   if (path === undefined) {
     problems.push({
@@ -103,7 +109,7 @@ function applyOne(tree: TrackedTree, o: OverrideSpec, problems: Problem[]): void
       path: pathKey(path),
       message: `${o.label} has a value of the wrong type`,
       expected: c.expected,
-      received: isSecretPath(path) ? '[redacted]' : JSON.stringify(o.raw),
+      received: isSecretPath(path) ? REDACTED : JSON.stringify(o.raw),
     });
     return;
   }
@@ -122,7 +128,9 @@ export function applySetOverrides(tree: TrackedTree, overrides: readonly string[
   for (const o of overrides) {
     const eq = o.indexOf('=');
     if (eq <= 0) {
-      problems.push({ code: 'CFG-012', file: `--set ${o}`, message: 'override must be path=value', expected: 'path=value, e.g. modes.btc_basis.initialCapital=5000', received: o });
+      // Without "=" the path and value cannot be told apart, so a secret-looking override is not echoed.
+      const shown = isSecretName(o) ? REDACTED : o;
+      problems.push({ code: 'CFG-012', file: `--set ${shown}`, message: 'override must be path=value', expected: 'path=value, e.g. modes.btc_basis.initialCapital=5000', received: shown });
       continue;
     }
     const path = o.slice(0, eq).trim();

@@ -12,6 +12,9 @@ export interface ParsedFile {
   readonly lines: ReadonlyMap<string, number>;
 }
 
+/** Alias expansions allowed per file: ample for hand-written config, far below a "billion laughs" document. */
+const MAX_ALIAS_COUNT = 100;
+
 export function lineOf(parsed: ParsedFile, path: readonly PathSeg[]): number | undefined {
   for (let n = path.length; n >= 0; n--) {
     const line = parsed.lines.get(pathKey(path.slice(0, n)));
@@ -76,7 +79,16 @@ export function parseConfigText(text: string, display: string, problems: Problem
   const lines = new Map<string, number>();
   lines.set('', 1);
   walk(doc.contents, [], lc, lines);
-  return { file: display, value: doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>, lines };
+  let value: Record<string, unknown>;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown>;
+  } catch (err) {
+    // yaml throws a ReferenceError when expanding aliases would exceed maxAliasCount (a "billion laughs" file).
+    if (!(err instanceof ReferenceError)) throw err;
+    problems.push({ code: 'CFG-014', file: display, message: 'YAML aliases expand too far (an alias bomb?)', expected: `at most ${MAX_ALIAS_COUNT} alias expansions`, received: 'more' });
+    return undefined;
+  }
+  return { file: display, value, lines };
 }
 
 function walk(node: unknown, path: PathSeg[], lc: LineCounter, lines: Map<string, number>): void {

@@ -34,3 +34,27 @@ export function redactSecrets<T>(value: T): T {
   };
   return walk(value) as T;
 }
+
+/**
+ * A URL as it may be printed: scheme and host only. Path, query, fragment and user:password are dropped (RPC
+ * providers put the API key in the path: `…/v2/<key>`); `/…` marks that something was dropped. Text that is not a
+ * URL is not echoed at all.
+ */
+export function redactUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url.trim());
+  } catch {
+    return '[unparseable URL, not shown]';
+  }
+  if (u.host === '') return `${u.protocol}…`;
+  const dropped = u.username !== '' || u.password !== '' || (u.pathname !== '' && u.pathname !== '/') || u.search !== '' || u.hash !== '';
+  return `${u.protocol}//${u.host}${dropped ? '/…' : ''}`;
+}
+
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+
+/** Every `scheme://…` inside free text (an error message, a log line) through redactUrl. */
+export function redactUrlsIn(text: string): string {
+  return text.replace(URL_IN_TEXT, (m) => redactUrl(m.replace(/[),.;:]+$/, '')) + (/[),.;:]+$/.exec(m)?.[0] ?? ''));
+}

@@ -5,6 +5,7 @@ import type { CexVenue } from '../domain/venues.js';
 import { CATALOG } from '../data/catalog.js';
 import type { DataPolicy } from '../data/policy.js';
 import type { ModeConfig, ShareClassFile, VenueFile } from './schema.js';
+import { parseTimestamp } from '../data/csv.js';
 import { pathKey, type PathSeg } from './sources.js';
 
 /** The sections that parsed; a rule runs only when everything it reads is present. */
@@ -199,6 +200,7 @@ export function checkRules(input: RuleInput): Problem[] {
 }
 
 /** ISO date or date-time to epoch ms (a bare date is 00:00 UTC). */
+/** The one timestamp parser (the data module's): UTC when no zone is given, real calendar dates only. */
 export function toMs(iso: string): number {
-  return Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+  return parseTimestamp(iso);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTimestamp } from '../data/csv.js';
 import type {
   AaveParams,
   CexVenueParams,
@@ -232,11 +233,12 @@ const modeShape = {
 /** Exactly ModeParams. */
 export const modeParamsSchema = z.strictObject(modeShape).readonly();
 
-const isoDateTime = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const isoDateTime = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+/** Every ISO form the tool prints (seconds and zone optional, UTC when absent); the date must exist. */
 export const isoDateSchema = z
   .string()
-  .regex(isoDateTime, 'ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z)')
-  .refine((s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), 'a real calendar date');
+  .regex(isoDateTime, 'ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z])')
+  .refine((s) => !Number.isNaN(parseTimestamp(s)), { message: 'no such calendar date or time', params: { expected: 'a real UTC date, e.g. 2024-02-29 or 2024-06-01T00:00Z' } });
 
 /** A mode file: ModeParams plus the optional backtest window (null or absent: the data's common coverage). */
 export const modeConfigSchema = z.strictObject({

@@ -57,10 +57,18 @@ function digits(text: string, at: number, n: number): number {
   return v;
 }
 
+/** Days in month `m` (1-12) of year `y`, proleptic Gregorian. */
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
 /**
  * Milliseconds since the epoch of text[a, b), or NaN. Styles: `2024-01-01T00:00:00Z`, `2024-05-12 01:00:00+00:00`,
+ * `2024-01-01T00:00Z` (no seconds, the form the tool prints), `2024-01-01T00:00` (no zone: UTC, never local time),
  * `2024-01-01T00:00:00+00:00Z` (offset and Z together), `YYYY-MM-DD` (midnight UTC), unix seconds (≤ 11 digits)
- * or milliseconds (13 digits). Optional fractional seconds; any ±HH:MM offset is applied.
+ * or milliseconds (13 digits). Optional fractional seconds; any ±HH:MM offset is applied. The calendar date must
+ * exist (2024-02-30 and 2023-02-29 are NaN, not rolled into March).
  */
 export function parseTimestampAt(text: string, a: number, b: number): number {
   const n = b - a;
@@ -77,18 +85,23 @@ export function parseTimestampAt(text: string, a: number, b: number): number {
   const y = digits(text, a, 4);
   const mo = digits(text, a + 5, 2);
   const d = digits(text, a + 8, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || text.charCodeAt(a + 7) !== 45) return NaN;
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || text.charCodeAt(a + 7) !== 45 || d > daysInMonth(y, mo)) return NaN;
   let ms = daysFromCivil(y, mo, d) * 86_400_000;
   if (n === 10) return ms;
   const sep = text.charCodeAt(a + 10);
-  if ((sep !== 84 /* T */ && sep !== 32) || n < 19) return NaN;
+  if ((sep !== 84 /* T */ && sep !== 32) || n < 16) return NaN;
   const h = digits(text, a + 11, 2);
   const mi = digits(text, a + 14, 2);
-  const s = digits(text, a + 17, 2);
-  if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60 || text.charCodeAt(a + 13) !== 58 || text.charCodeAt(a + 16) !== 58) return NaN;
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || text.charCodeAt(a + 13) !== 58) return NaN;
+  let p = a + 16;
+  let s = 0;
+  if (p < b && text.charCodeAt(p) === 58 /* : */) {
+    s = digits(text, p + 1, 2);
+    if (s < 0 || s > 60 || p + 3 > b) return NaN;
+    p += 3;
+  }
   ms += h * 3_600_000 + mi * 60_000 + s * 1000;
-  let p = a + 19;
-  if (p < b && text.charCodeAt(p) === 46 /* . */) {
+  if (p > a + 16 && p < b && text.charCodeAt(p) === 46 /* . */) {
     let q = p + 1;
     let frac = 0;
     let scale = 1;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { BasisError } from '../errors/base.js';
 import { MODE_NAMES, type ModeName, type RunParams } from '../domain/params.js';
-import { PACKAGE_ROOT, loadConfig, modeWindow, resolveRunParams } from '../config/index.js';
+import { PACKAGE_ROOT, REDACTED, isSecretName, isSecretPath, loadConfig, modeWindow, redactSecrets, resolveRunParams, type BasisConfig } from '../config/index.js';
 import { loadRewardSchedule, openHistoricalData, parseTimestamp, resolveDataDir, type RewardSchedule } from '../data/index.js';
 import { ethenaBenchmark } from '../data/benchmark.js';
 import type { Timeline } from '../data/series.js';
@@ -19,6 +19,7 @@ import {
 import { EventDrivenStrategyEngine } from './engine.js';
 import { isoUtc } from './clock.js';
 import { preflight } from './preflight.js';
+import { currentBuild, dataFingerprint, runInfoRows, type RunRecord } from './runRecord.js';
 
 export interface BacktestRequest {
   readonly mode: string;
@@ -31,6 +32,15 @@ export interface BacktestRequest {
   readonly set?: readonly string[];
   readonly dataDir?: string;
   readonly env?: string;
+  /** Config directory (default: BASIS_CONFIG_DIR, else the package configs/). */
+  readonly configDir?: string;
+  /**
+   * An already merged and validated configuration (a recorded run's, for --from-run): used as is, so no
+   * config file is read and `set`, `capital`, `env` and `configDir` must not be given.
+   */
+  readonly config?: BasisConfig;
+  /** Environment name recorded with a given `config`. */
+  readonly configEnv?: string;
   readonly progress?: boolean;
   readonly recordTimeseries?: boolean;
   /** Injected timeline (benchmarks reuse one load). */
@@ -45,15 +55,28 @@ export interface BacktestOutput {
   readonly params: RunParams;
   /** Where results go by default (config `paths.resultsDir`, relative to the package root). */
   readonly resultsDir: string;
+  /** What the run was made from (recorded in config.json under `run`). */
+  readonly run: RunRecord;
+  /** The merged configuration the run used, secrets redacted (recorded in config.json under `config`). */
+  readonly config: BasisConfig;
 }
 
 /** The data module's UTC timestamp parser (a bare date-time is never read as local time), with a BT-001 error. */
 function parseIso(what: string, iso: string): number {
   const ms = parseTimestamp(iso.trim());
   if (!Number.isFinite(ms)) {
-    throw new BasisError('BT-001', `${what} is not an ISO date`, { problems: [{ code: 'BT-001', path: what, message: 'invalid date', expected: 'ISO 8601, e.g. 2024-06-01 or 2024-06-01T00:00:00Z', received: iso }] });
+    throw new BasisError('BT-001', `${what} is not a real UTC date: ${JSON.stringify(iso)}`, {
+      problems: [{ code: 'BT-001', path: what, message: 'invalid date', expected: 'a real calendar date, e.g. 2024-06-01, 2024-06-01T00:00Z or 2024-06-01T00:00:00Z', received: iso }],
+    });
   }
   return ms;
+}
+
+/** A --set override as it may be recorded: the value of a secret-named path (or of anything without "=") redacted. */
+function redactOverride(o: string): string {
+  const eq = o.indexOf('=');
+  if (eq <= 0) return isSecretName(o) ? REDACTED : o;
+  return isSecretPath(o.slice(0, eq).split('.')) ? `${o.slice(0, eq)}=${REDACTED}` : o;
 }
 
 /** The published reward schedule when the mode's LST config credits rewards, else undefined. */
@@ -68,6 +91,9 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
     throw new BasisError('CFG-006', `unknown strategy mode "${req.mode}"`, { problems: [{ code: 'CFG-006', path: 'mode', message: 'unknown mode', expected: MODE_NAMES.join(' | '), received: req.mode }] });
   }
   const mode = req.mode as ModeName;
+  if (req.config !== undefined && (req.capital !== undefined || (req.set ?? []).length > 0 || req.env !== undefined || req.configDir !== undefined)) {
+    throw new BasisError('BT-001', 'a recorded config cannot be combined with capital, --set, --env or a config directory', { problems: [{ code: 'BT-001', path: 'config', message: 'conflicting request', expected: 'either a recorded config or config options' }] });
+  }
   const overrides = [...(req.set ?? [])];
   if (req.capital !== undefined) {
     if (!(req.capital > 0) || !Number.isFinite(req.capital)) {
@@ -77,7 +103,11 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   }
   const t0 = performance.now();
   const dataDir = req.timeline?.dataDir ?? resolveDataDir(req.dataDir ?? null);
-  const { config } = loadConfig({ ...(req.env !== undefined ? { env: req.env } : {}), overrides, dataDir });
+  const loaded =
+    req.config === undefined
+      ? loadConfig({ ...(req.env !== undefined ? { env: req.env } : {}), ...(req.configDir !== undefined ? { configDir: req.configDir } : {}), overrides, dataDir })
+      : { config: req.config, env: req.configEnv ?? 'unknown' };
+  const { config } = loaded;
   const params = resolveRunParams(config, mode);
   const window = modeWindow(config, mode);
   const startIso = req.start ?? window.start ?? undefined;
@@ -142,7 +172,19 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
     ...(benchmark ? { benchmark } : {}),
   };
   const frame = engine.recorder.frame(startIndex, endIndex);
-  return { summary, frame, events: engine.events.events, engine, params, resultsDir: path.resolve(PACKAGE_ROOT, config.paths.resultsDir) };
+  const run: RunRecord = {
+    ...currentBuild(),
+    env: loaded.env,
+    costs: req.costs !== false,
+    capital: params.mode.initialCapital,
+    shareClass: params.mode.shareClass,
+    window: { start: summary.start, end: summary.end, endInclusive: true },
+    request: { start: req.start ?? null, end: req.end ?? null, set: (req.set ?? []).map(redactOverride) },
+    dataDir: timeline.dataDir,
+    synthetic: timeline.synthetic,
+    data: dataFingerprint(timeline),
+  };
+  return { summary, frame, events: engine.events.events, engine, params, resultsDir: path.resolve(PACKAGE_ROOT, config.paths.resultsDir), run, config: redactSecrets(config) };
 }
 
 /**
@@ -150,12 +192,12 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
  * events.jsonl and report.html into outDir, all or nothing.
  */
 export async function writeBacktestResults(outDir: string, out: BacktestOutput): Promise<void> {
-  const used = { mode: out.summary.mode, start: out.summary.start, end: out.summary.end, dataDir: out.engine.timeline.dataDir, synthetic: out.summary.synthetic, params: out.params };
+  const used = { mode: out.summary.mode, start: out.summary.start, end: out.summary.end, dataDir: out.engine.timeline.dataDir, synthetic: out.summary.synthetic, run: out.run, params: out.params, config: out.config };
   await writeResultsAtomically(outDir, [
     { name: 'summary.json', content: JSON.stringify(out.summary, null, 2) + '\n' },
     { name: 'config.json', content: JSON.stringify(used, null, 2) + '\n' },
     { name: 'timeseries.csv', content: () => timeseriesCsvChunks(out.frame) },
     { name: 'events.jsonl', content: () => eventsJsonlChunks(out.events) },
-    { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.events.map((e) => ({ ...e }))) },
+    { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.events.map((e) => ({ ...e })), { runInfo: runInfoRows(out.run) }) },
   ]);
 }

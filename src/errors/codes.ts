@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   'CFG-010': spec('environment override invalid', 400, 78),
   'CFG-011': spec('date range outside the data', 400, 78),
   'CFG-012': spec('command-line override invalid', 400, 78),
+  'CFG-013': spec('forbidden config key (__proto__, constructor, prototype)', 400, 78),
+  'CFG-014': spec('YAML alias expansion too large', 400, 78),
   // Data provider (exit 65 = EX_DATAERR, 66 = EX_NOINPUT)
   'DPR-001': spec('data file could not be loaded', 500, 66),
   'DPR-002': spec('data file malformed', 422, 65),

@@ -20,6 +20,8 @@ export interface HtmlReportOptions {
   readonly maxPointsPerSeries?: number;
   /** Longest event detail string kept per event (characters); default 4,000. */
   readonly maxDetailChars?: number;
+  /** What the run was made from (costs, capital, window, data fingerprint, version, commit), as label/value rows. */
+  readonly runInfo?: readonly (readonly [string, string])[];
 }
 
 type ValueFormat = 'amount' | 'pct' | 'ratio' | 'rate8h' | 'num';
@@ -116,6 +118,7 @@ ${summary.synthetic ? '<div class="synthetic-banner" id="synthetic-banner" role=
 ${metricCards(summary)}
 ${chartSections}
 ${attributionSection(summary)}
+${opts.runInfo ? runInfoSection(opts.runInfo) : ''}
 ${eventsSection(events.length)}
 </main>
 <footer class="page-footer">
@@ -350,6 +353,18 @@ ${rows}
 <tfoot><tr><th scope="row">Total attributed</th><td></td><td class="num">${esc(fmtAmount(rec.attributedPnl, unit, true))}</td><td></td></tr></tfoot>
 </table>
 <p class="reconciliation" id="reconciliation">Reconciliation: balance P&amp;L <b>${esc(fmtAmount(rec.balancePnl, unit, true))} ${esc(unit)}</b> = attributed <b>${esc(fmtAmount(rec.attributedPnl, unit, true))} ${esc(unit)}</b> (residual ${esc(fmtAmount(rec.residual, unit, true))} ${esc(unit)})</p>
+</section>`;
+}
+
+function runInfoSection(rows: readonly (readonly [string, string])[]): string {
+  return `<section class="card" id="section-run">
+<h2>Run</h2>
+<p class="note">Recorded in config.json; <code>basis backtest --from-run DIR</code> re-runs it.</p>
+<table class="run-info">
+<tbody>
+${rows.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('\n')}
+</tbody>
+</table>
 </section>`;
 }
 

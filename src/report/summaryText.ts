@@ -4,6 +4,11 @@ import { attributionShare, fmtAmount, fmtInt, fmtNum, fmtPct, periodDays } from 
 const SYNTHETIC_LINE = '!!  SYNTHETIC DATA: these results do not come from real market history  !!';
 const SYNTHETIC_BANNER = ['!'.repeat(SYNTHETIC_LINE.length), SYNTHETIC_LINE, '!'.repeat(SYNTHETIC_LINE.length)];
 
+/** `2024-03-01T00:00:00.000Z` → `2024-03-01 00:00Z`: the short form, which --start/--end accept back. */
+function shortIso(iso: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00(\.000)?Z$/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}Z` : iso;
+}
+
 /** A plain-text, fixed-width summary of one run for the terminal (no colour codes; safe to pipe into a file). */
 export function formatSummary(s: RunSummary): string {
   const unit = s.shareClass;
@@ -15,7 +20,7 @@ export function formatSummary(s: RunSummary): string {
 
   const days = periodDays(s.start, s.end);
   const rows: Array<[string, string]> = [
-    ['Period', `${s.start} -> ${s.end}${days !== undefined ? ` (${fmtNum(days, 1)} days)` : ''}`],
+    ['Period', `${shortIso(s.start)} -> ${shortIso(s.end)}${days !== undefined ? ` (${fmtNum(days, 1)} days, end inclusive: last step)` : ''}`],
     ['Steps', fmtInt(s.steps)],
     [`Capital (${unit})`, `${amt(s.initialCapital)} -> ${amt(s.finalEquity)}`],
     ['Total return', fmtPct(s.totalReturn, 2, true)],

@@ -48,10 +48,12 @@ describe('AAVE eth_call decoding and exact decimals', () => {
     expect(() => indicesAt(r, 1_715_465_626n)).toThrow(/after the block time/);
   });
 
-  it('messages name the endpoint without query strings or key-like path segments', () => {
-    expect(endpointOf('http://127.0.0.1:8545/rpc')).toBe('http://127.0.0.1:8545/rpc');
-    expect(endpointOf('https://eth-mainnet.g.alchemy.com/v2/Ab3dEfGhIjKlMnOpQrStUvWxYz012345')).toBe('https://eth-mainnet.g.alchemy.com/v2/…');
-    expect(endpointOf('https://mainnet.infura.io/v3/0123456789abcdef0123456789abcdef?x=1')).toBe('https://mainnet.infura.io/v3/…');
-    expect(endpointOf('https://www.okx.com/api/v5/public/funding-rate-history?instId=X')).toBe('https://www.okx.com/api/v5/public/funding-rate-history');
+  it('messages name the endpoint by scheme and host only: no path, query or userinfo (keys live there)', () => {
+    expect(endpointOf('http://127.0.0.1:8545/rpc')).toBe('http://127.0.0.1:8545/…');
+    expect(endpointOf('http://127.0.0.1:8545')).toBe('http://127.0.0.1:8545');
+    expect(endpointOf('https://eth-mainnet.g.alchemy.com/v2/Ab3dEfGhIjKlMnOpQrStUvWxYz012345')).toBe('https://eth-mainnet.g.alchemy.com/…');
+    expect(endpointOf('https://mainnet.infura.io/v3/0123456789abcdef0123456789abcdef?x=1')).toBe('https://mainnet.infura.io/…');
+    expect(endpointOf('https://www.okx.com/api/v5/public/funding-rate-history?instId=X')).toBe('https://www.okx.com/…');
+    expect(endpointOf('https://user:hunter2@node.example/k')).toBe('https://node.example/…');
   });
 });

@@ -381,7 +381,7 @@ describe('basis data download: failures', () => {
     expect(caught).toBeInstanceOf(BasisError);
     const e = caught as BasisError;
     expect(e.code).toBe('DPR-009');
-    expect(e.message).toMatch(/^aave rpc: eth_call Pool\.getReserveData\(USDT\) \(2024-05-12\) at block \d+ at http:\/\/127\.0\.0\.1:\d+\/rpc: JSON-RPC error -32000: missing trie node/);
+    expect(e.message).toMatch(/^aave rpc: eth_call Pool\.getReserveData\(USDT\) \(2024-05-12\) at block \d+ at http:\/\/127\.0\.0\.1:\d+\/…: JSON-RPC error -32000: missing trie node/);
     expect(e.message).toMatch(/archive node/);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(parent)).toEqual([]);

@@ -1,40 +1,123 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runBacktest, writeBacktestResults } from '../../engine/backtest.js';
+import { runBacktest, writeBacktestResults, type BacktestRequest } from '../../engine/backtest.js';
+import { currentBuild, readRecordedRun, type RecordedRun } from '../../engine/runRecord.js';
+import { BasisError } from '../../errors/base.js';
 import { formatSummary } from '../../report/index.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+interface BacktestFlags {
+  mode?: string;
+  start?: string;
+  end?: string;
+  capital?: number;
+  costs: boolean;
+  set: string[];
+  dataDir?: string;
+  env?: string;
+  out?: string;
+  json?: boolean;
+  progress: boolean;
+  fromRun?: string;
+}
+
+/** Flags that would change what a --from-run run computes; refused so that the re-run is exactly the recorded one. */
+const FROM_RUN_REFUSED: readonly [keyof BacktestFlags, string][] = [
+  ['mode', '--mode'],
+  ['start', '--start'],
+  ['end', '--end'],
+  ['capital', '--capital'],
+  ['costs', '--no-costs'],
+  ['set', '--set'],
+  ['env', '--env'],
+];
+
+function warn(message: string): void {
+  process.stderr.write(`warning: ${message}\n`);
+}
+
+/** The request that re-runs a recorded run: its mode, window, costs and full merged config (capital and every override included). */
+function fromRunRequest(dir: string, opts: BacktestFlags, cmd: Command): { req: BacktestRequest; rec: RecordedRun } {
+  const given = FROM_RUN_REFUSED.filter(([k]) => cmd.getOptionValueSource(k) === 'cli').map(([, f]) => f);
+  if ((cmd.optsWithGlobals() as { configDir?: string }).configDir !== undefined) given.push('--config-dir');
+  if (given.length > 0) {
+    const flags = given.join(', ');
+    throw new BasisError('CLI-001', `--from-run re-runs the recorded run exactly; ${flags} cannot be combined with it`, {
+      problems: [{ code: 'CLI-001', path: '--from-run', message: `${flags} would change the run`, expected: 'only --data-dir, --out, --json, --no-progress with --from-run', received: flags }],
+    });
+  }
+  const rec = readRecordedRun(dir);
+  const build = currentBuild();
+  if (rec.run.version !== build.version) warn(`the run was made by basis ${rec.run.version}; this is ${build.version}: results may differ`);
+  else if (rec.run.commit !== build.commit && rec.run.commit !== 'unknown' && build.commit !== 'unknown') warn(`the run was made at commit ${rec.run.commit.slice(0, 12)}; this is ${build.commit.slice(0, 12)}: results may differ`);
+  if (opts.dataDir !== undefined && path.resolve(opts.dataDir) !== rec.run.dataDir) warn(`reading data from ${path.resolve(opts.dataDir)} instead of the recorded ${rec.run.dataDir}`);
+  const req: BacktestRequest = {
+    mode: rec.mode,
+    ...(rec.run.request.start !== null ? { start: rec.run.request.start } : {}),
+    ...(rec.run.request.end !== null ? { end: rec.run.request.end } : {}),
+    costs: rec.run.costs,
+    dataDir: opts.dataDir ?? rec.run.dataDir,
+    config: rec.config,
+    configEnv: rec.run.env,
+    progress: opts.progress,
+  };
+  return { req, rec };
+}
 
 export function registerBacktestCommand(program: Command): void {
   program
     .command('backtest')
     .description('Run a strategy mode over the historical data and write summary, timeseries, events and an HTML report.')
-    .requiredOption('--mode <mode>', 'pure_lending | btc_basis | eth_leveraged | usdt_market_neutral')
-    .option('--start <iso>', 'first step (UTC); default: the mode\'s full data window')
-    .option('--end <iso>', 'last step (UTC)')
+    .option('--mode <mode>', 'pure_lending | btc_basis | eth_leveraged | usdt_market_neutral (required unless --from-run)')
+    .option('--start <iso>', "first step (UTC); default: the mode's full data window. Accepts 2024-06-01, 2024-06-01T00:00Z, 2024-06-01T00:00:00Z, +00:00")
+    .option('--end <iso>', 'last step (UTC, inclusive: the run ends AT this instant); a bare date means 00:00Z of that day, so --end 2024-03-01 runs through 2024-03-01 00:00Z and no later')
     .option('--capital <amount>', 'initial capital in share-class units', Number)
     .option('--no-costs', 'turn fees, slippage and gas off (validation runs)')
     .option('--set <path=value>', 'override a config value (repeatable), e.g. --set modes.btc_basis.strategy.hedge.targetMarginRatio=1.5', collect, [])
     .option('--data-dir <dir>', 'data directory (default: BASIS_DATA_DIR, ./data, ../shared/data)')
     .option('--env <env>', 'config environment: dev | staging | prod (default BASIS_ENV or dev)')
     .option('--out <dir>', 'directory to write results into, replaced atomically (default: <paths.resultsDir>/<mode>)')
-    .option('--json', 'print the summary as JSON instead of a table')
+    .option(
+      '--from-run <dir>',
+      "re-run a run from its own directory (its config.json: mode, window, capital, costs, every override and the full merged config). Warns when the data or the Basis version differ. Only --data-dir (warned), --out, --json and --no-progress may be combined with it; --mode, --start, --end, --capital, --no-costs, --set, --env and --config-dir are refused",
+    )
+    .option('--json', 'print the summary as JSON on stdout (nothing else goes to stdout)')
     .option('--no-progress', 'no progress bar')
-    .action(async (opts: { mode: string; start?: string; end?: string; capital?: number; costs: boolean; set: string[]; dataDir?: string; env?: string; out?: string; json?: boolean; progress: boolean }) => {
-      const out = await runBacktest({
-        mode: opts.mode,
-        ...(opts.start !== undefined ? { start: opts.start } : {}),
-        ...(opts.end !== undefined ? { end: opts.end } : {}),
-        ...(opts.capital !== undefined ? { capital: opts.capital } : {}),
-        costs: opts.costs,
-        set: opts.set,
-        ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
-        ...(opts.env !== undefined ? { env: opts.env } : {}),
-        progress: opts.progress,
-      });
-      const outDir = path.resolve(opts.out ?? path.join(out.resultsDir, opts.mode));
+    .action(async (opts: BacktestFlags, cmd: Command) => {
+      let req: BacktestRequest;
+      let recorded: RecordedRun | undefined;
+      if (opts.fromRun !== undefined) ({ req, rec: recorded } = fromRunRequest(opts.fromRun, opts, cmd));
+      else {
+        if (opts.mode === undefined) throw new BasisError('CLI-001', "required option '--mode <mode>' not specified (see basis backtest --help)");
+        const configDir = (cmd.optsWithGlobals() as { configDir?: string }).configDir;
+        req = {
+          mode: opts.mode,
+          ...(opts.start !== undefined ? { start: opts.start } : {}),
+          ...(opts.end !== undefined ? { end: opts.end } : {}),
+          ...(opts.capital !== undefined ? { capital: opts.capital } : {}),
+          costs: opts.costs,
+          set: opts.set,
+          ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
+          ...(opts.env !== undefined ? { env: opts.env } : {}),
+          ...(configDir !== undefined ? { configDir } : {}),
+          progress: opts.progress,
+        };
+      }
+      const out = await runBacktest(req);
+      if (recorded !== undefined && recorded.run.data.fingerprint !== out.run.data.fingerprint) {
+        warn(`the data differ from the recorded run's (fingerprint ${recorded.run.data.fingerprint.slice(0, 12)} → ${out.run.data.fingerprint.slice(0, 12)}): results may differ`);
+      }
+      const outDir = path.resolve(opts.out ?? path.join(out.resultsDir, out.summary.mode));
       await writeBacktestResults(outDir, out);
-      process.stdout.write(opts.json ? JSON.stringify(out.summary, null, 2) + '\n' : formatSummary(out.summary) + '\n');
-      process.stdout.write(`results: ${outDir}/{summary.json,config.json,timeseries.csv,events.jsonl,report.html}\n`);
+      const where = `results: ${outDir}/{summary.json,config.json,timeseries.csv,events.jsonl,report.html}\n`;
+      if (opts.json) {
+        // stdout carries only the JSON document so it can be piped into a parser; the rest goes to stderr.
+        process.stdout.write(JSON.stringify(out.summary, null, 2) + '\n');
+        process.stderr.write(where);
+      } else {
+        process.stdout.write(formatSummary(out.summary) + '\n');
+        process.stdout.write(where);
+      }
     });
 }

@@ -24,6 +24,13 @@ function loadOptions(o: CommonOpts): LoadConfigOptions {
   };
 }
 
+/** The global `basis --config-dir` (commander parses it wherever it appears) when the command has none of its own. */
+export function withGlobalConfigDir<T extends { configDir?: string }>(o: T, cmd: Command): T {
+  if (o.configDir !== undefined) return o;
+  const global = (cmd.optsWithGlobals() as { configDir?: unknown }).configDir;
+  return typeof global === 'string' ? { ...o, configDir: global } : o;
+}
+
 function checkMode(mode: string): ModeName {
   if (!(MODE_NAMES as readonly string[]).includes(mode)) {
     throw new BasisError('CFG-006', `unknown strategy mode "${mode}"`, {
@@ -84,9 +91,9 @@ export function registerConfigCommands(program: Command): void {
     .option('--data-dir <dir>', 'check the mode window against this data directory')
     .option('--config-dir <dir>', 'config directory (default: the package configs/)')
     .option('--deploy-dir <dir>', 'directory of the .env files (default: the package deploy/)')
-    .action((o: CommonOpts & { mode: string; explain?: boolean; json?: boolean }) => {
+    .action((o: CommonOpts & { mode: string; explain?: boolean; json?: boolean }, cmd: Command) => {
       const mode = checkMode(o.mode);
-      const loaded = loadConfig(loadOptions(o));
+      const loaded = loadConfig(loadOptions(withGlobalConfigDir(o, cmd)));
       const view = modeView(loaded, mode);
       if (o.explain) {
         const lines = explainLines(loaded, view);
@@ -106,8 +113,8 @@ export function registerConfigCommands(program: Command): void {
     .option('--data-dir <dir>', 'also check each mode window against this data directory')
     .option('--config-dir <dir>', 'config directory (default: the package configs/)')
     .option('--deploy-dir <dir>', 'directory of the .env files (default: the package deploy/)')
-    .action((o: CommonOpts) => {
-      const loaded = loadConfig(loadOptions(o));
+    .action((o: CommonOpts, cmd: Command) => {
+      const loaded = loadConfig(loadOptions(withGlobalConfigDir(o, cmd)));
       const modes = Object.keys(loaded.config.modes);
       process.stdout.write(`config ok: env ${loaded.env}, ${modes.length} modes valid (${modes.join(', ')})\n`);
     });

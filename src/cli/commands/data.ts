@@ -4,6 +4,7 @@ import { MODE_NAMES, type ModeName } from '../../domain/params.js';
 import { checkData, formatDataCheck, parseTimestamp, resolveDataDir, type DataCheckReport } from '../../data/index.js';
 import { BasisError } from '../../errors/base.js';
 import { registerDataToolCommands } from './dataTools.js';
+import { withGlobalConfigDir } from './config.js';
 
 function parseTime(flag: string, value: string | null | undefined): number | undefined {
   if (value === undefined || value === null) return undefined;
@@ -24,12 +25,14 @@ interface CheckFlags {
   env?: string;
   json?: boolean;
   allFiles?: boolean;
+  /** Default: BASIS_CONFIG_DIR, else the package configs/. */
+  configDir?: string;
 }
 
 /** `basis data check`: coverage and data-quality report per mode; exit 65 when any problem is unhandled. */
 export async function runDataCheck(flags: CheckFlags): Promise<{ reports: DataCheckReport[]; exitCode: number }> {
   const dataDir = resolveDataDir(flags.dataDir ?? null);
-  const { config } = loadConfig({ dataDir, ...(flags.env !== undefined ? { env: flags.env } : {}) });
+  const { config } = loadConfig({ dataDir, ...(flags.env !== undefined ? { env: flags.env } : {}), ...(flags.configDir !== undefined ? { configDir: flags.configDir } : {}) });
   const modes: ModeName[] = flags.mode !== undefined ? [flags.mode as ModeName] : [...MODE_NAMES];
   const reports: DataCheckReport[] = [];
   for (const [i, mode] of modes.entries()) {
@@ -66,8 +69,8 @@ export function registerDataCommands(program: Command): void {
     .option('--env <env>', 'config environment: dev | staging | prod (default BASIS_ENV or dev)')
     .option('--all-files', 'also parse every CSV/JSON in the data directory')
     .option('--json', 'print the reports as JSON')
-    .action(async (flags: CheckFlags) => {
-      const { reports, exitCode } = await runDataCheck(flags);
+    .action(async (flags: CheckFlags, cmd: Command) => {
+      const { reports, exitCode } = await runDataCheck(withGlobalConfigDir(flags, cmd));
       if (flags.json) process.stdout.write(JSON.stringify(flags.mode !== undefined ? reports[0] : reports, null, 2) + '\n');
       else process.stdout.write(reports.map(formatDataCheck).join('\n\n') + '\n');
       process.exitCode = exitCode;

@@ -4,6 +4,7 @@ import { CEX_VENUES as ALL_VENUES } from '../../domain/venues.js';
 import { generateSynthetic, type SynthManifest } from '../../data/synth/index.js';
 import type { CexVenueName } from '../../data/synth/schema.js';
 import { BasisError } from '../../errors/base.js';
+import { redactUrl } from '../../config/redact.js';
 
 interface SynthFlags {
   seed: string;
@@ -29,6 +30,17 @@ interface DownloadFlags {
 
 function usage(message: string, received?: string): BasisError {
   return new BasisError('CLI-001', message, { problems: [{ code: 'CLI-001', message, ...(received !== undefined ? { received } : {}) }] });
+}
+
+/** --rpc-url must be an http(s) or ws(s) URL; it is never echoed whole (the key is in its path). */
+function checkRpcUrl(url: string): void {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = '';
+  }
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(protocol)) throw usage('--rpc-url is not an http(s) or ws(s) URL', redactUrl(url));
 }
 
 function parseSeed(text: string): number {
@@ -123,6 +135,7 @@ export function registerDataToolCommands(data: Command): void {
       const list = (flags.venues ?? '').trim();
       const venues = list === '' || list === 'none' ? [] : list.split(',').map((s) => s.trim());
       for (const v of venues) if (!(ALL_VENUES as readonly string[]).includes(v)) throw usage(`--venues: unknown venue ${JSON.stringify(v)} (${ALL_VENUES.join(', ')})`, v);
+      if (flags.rpcUrl !== undefined) checkRpcUrl(flags.rpcUrl);
       const t0 = performance.now();
       // ccxt is large: load it only when a download actually runs, so every other command starts fast.
       const { downloadData } = await import('../../data/download/index.js');

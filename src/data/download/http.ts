@@ -1,4 +1,5 @@
 import { BasisError } from '../../errors/base.js';
+import { redactUrl, redactUrlsIn } from '../../config/redact.js';
 import { errorMessage, withRetry, type RetryPolicy } from './retry.js';
 
 /** An HTTP failure worth retrying: 429 or 5xx. */
@@ -11,22 +12,8 @@ export class RetryableHttpError extends Error {
   }
 }
 
-/**
- * `origin + path` of a URL for messages: no query, and path segments that look like API keys (24+ characters of
- * letters, digits, `-`, `_` with at least one digit, as in `…/v2/<key>` or `…/v3/<key>` provider URLs) shown as `…`.
- */
-export const endpointOf = (url: string): string => {
-  try {
-    const u = new URL(url);
-    const path = u.pathname
-      .split('/')
-      .map((seg) => (/^[A-Za-z0-9_-]{24,}$/.test(seg) && /\d/.test(seg) ? '…' : seg))
-      .join('/');
-    return `${u.origin}${path}`;
-  } catch {
-    return url.replace(/\?.*$/, '');
-  }
-};
+/** A URL for messages and logs: scheme and host only (RPC keys live in the path), through the one redaction function. */
+export const endpointOf = (url: string): string => redactUrl(url);
 
 /**
  * GET or POST JSON with retries on network errors, timeouts, 429 and 5xx. Any other failure, or a body that is
@@ -47,11 +34,11 @@ export async function fetchJson(
     });
     const text = await res.text();
     if (res.status === 429 || res.status >= 500) throw new RetryableHttpError(`HTTP ${res.status}`, res.status);
-    if (!res.ok) throw new BasisError('DPR-009', `${source}: ${init.method ?? 'GET'} ${endpoint} answered HTTP ${res.status}: ${text.slice(0, 200)}`);
+    if (!res.ok) throw new BasisError('DPR-009', `${source}: ${init.method ?? 'GET'} ${endpoint} answered HTTP ${res.status}: ${redactUrlsIn(text.slice(0, 200))}`);
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new BasisError('DPR-009', `${source}: ${endpoint} returned a body that is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
+      throw new BasisError('DPR-009', `${source}: ${endpoint} returned a body that is not JSON: ${redactUrlsIn(JSON.stringify(text.slice(0, 80)))}`);
     }
   };
   try {

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { BasisError } from '../../errors/base.js';
+import { redactUrlsIn } from '../../config/redact.js';
 import { DAY_MS, HOUR_MS, ymd, type CexVenueName, type DataFile } from '../synth/schema.js';
 import { listDir, removeStaleCatalogFiles, writeDataFiles, writeFileAtomic } from '../synth/write.js';
 import { downloadAave } from './aave.js';
@@ -62,7 +63,7 @@ function parseDay(text: string, what: string): number {
  */
 export async function downloadData(opts: DownloadOptions): Promise<DownloadManifest> {
   const outDir = resolve(opts.outDir);
-  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${redactUrlsIn(line)}\n`));
   const startMs = parseDay(opts.start ?? '2024-01-01', '--start');
   const endDayMs = parseDay(opts.end ?? '2024-12-31', '--end');
   if (endDayMs < startMs) throw new BasisError('CLI-001', `--end ${ymd(endDayMs)} is before --start ${ymd(startMs)}`);

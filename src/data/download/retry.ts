@@ -1,3 +1,5 @@
+import { redactUrlsIn } from '../../config/redact.js';
+
 /** Retries with exponential backoff and jitter-free, deterministic delays (easier to reason about in tests). */
 export interface RetryPolicy {
   /** Total attempts, including the first. */
@@ -35,6 +37,7 @@ export async function withRetry<T>(
 
 /** Short message of any thrown value. */
 export function errorMessage(err: unknown): string {
-  const text = err instanceof Error ? `${err.constructor.name}: ${err.message}` : String(err);
+  // fetch's own errors quote the whole URL ("Failed to parse URL from https://…/v2/<key>").
+  const text = redactUrlsIn(err instanceof Error ? `${err.constructor.name}: ${err.message}` : String(err));
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }

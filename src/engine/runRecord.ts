@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { basisConfigSchema, type BasisConfig } from '../config/index.js';
+import { BasisError } from '../errors/base.js';
+import type { Timeline } from '../data/series.js';
+import { gitCommit, packageVersion } from '../packageInfo.js';
+
+/**
+ * What a run was made from, recorded in config.json under `run` so that `basis backtest --from-run DIR`
+ * can repeat it and a reader can tell what produced the numbers.
+ */
+export interface RunRecord {
+  readonly version: string;
+  /** Commit of the package checkout, or 'unknown' outside a git checkout. */
+  readonly commit: string;
+  readonly env: string;
+  /** false: --no-costs (fees, slippage and gas off). */
+  readonly costs: boolean;
+  readonly capital: number;
+  readonly shareClass: string;
+  /** First and last step actually run (the end is inclusive: it is the last step). */
+  readonly window: { readonly start: string; readonly end: string; readonly endInclusive: true };
+  /** --start / --end as given (null: the mode file's window or the data's coverage). */
+  readonly request: { readonly start: string | null; readonly end: string | null; readonly set: readonly string[] };
+  readonly dataDir: string;
+  readonly synthetic: boolean;
+  readonly data: DataFingerprint;
+}
+
+export interface DataFingerprint {
+  /** sha256 over every input file's path and sha1, in path order. */
+  readonly fingerprint: string;
+  readonly files: readonly { readonly path: string; readonly sha1: string }[];
+}
+
+/** Content hashes of the files the timeline was built from (paths relative to the data directory). */
+export function dataFingerprint(timeline: Timeline, extraFiles: readonly string[] = []): DataFingerprint {
+  const rels = new Set<string>();
+  for (const c of timeline.coverage) if (c.file && !c.file.endsWith('(none)')) rels.add(path.relative(timeline.dataDir, path.resolve(timeline.dataDir, c.file)).split(path.sep).join('/'));
+  for (const f of extraFiles) rels.add(f);
+  const files = [...rels].sort().map((rel) => {
+    let sha1: string;
+    try {
+      sha1 = createHash('sha1').update(readFileSync(path.join(timeline.dataDir, rel))).digest('hex');
+    } catch {
+      sha1 = 'unreadable';
+    }
+    return { path: rel, sha1 };
+  });
+  const h = createHash('sha256');
+  for (const f of files) h.update(`${f.path}\n${f.sha1}\n`);
+  return { fingerprint: h.digest('hex'), files };
+}
+
+export function currentBuild(): { version: string; commit: string } {
+  return { version: packageVersion(), commit: gitCommit() };
+}
+
+/** Label/value rows for the report's "Run" table. */
+export function runInfoRows(r: RunRecord): [string, string][] {
+  return [
+    ['Costs', r.costs ? 'on (fees, slippage, gas)' : 'off (--no-costs)'],
+    ['Capital', `${r.capital} ${r.shareClass}`],
+    ['Window (UTC)', `${r.window.start} → ${r.window.end} (end inclusive: last step)`],
+    ['Requested', `--start ${r.request.start ?? '(mode/data default)'} --end ${r.request.end ?? '(mode/data default)'}`],
+    ['Overrides', r.request.set.length > 0 ? r.request.set.join(' ') : 'none'],
+    ['Environment', r.env],
+    ['Data', `${r.dataDir}${r.synthetic ? ' (synthetic)' : ''}`],
+    ['Data fingerprint', `${r.data.fingerprint.slice(0, 16)}… (${r.data.files.length} files)`],
+    ['Basis version', r.version],
+    ['Commit', r.commit],
+  ];
+}
+
+/** A run directory's config.json, checked enough to re-run it. */
+export interface RecordedRun {
+  readonly mode: string;
+  readonly run: RunRecord;
+  readonly config: BasisConfig;
+}
+
+function notARun(file: string, message: string, received: string): BasisError {
+  return new BasisError('BT-001', `--from-run: ${message}`, {
+    problems: [{ code: 'BT-001', file, message, expected: 'a run directory written by basis backtest (config.json with "run" and "config")', received }],
+  });
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads DIR/config.json of an earlier run. Anything missing or malformed: BT-001 naming the file. */
+export function readRecordedRun(dir: string): RecordedRun {
+  const file = path.join(path.resolve(dir), 'config.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    throw notARun(file, code === 'ENOENT' ? 'no config.json in this directory' : 'config.json could not be read', typeof code === 'string' ? code : 'unreadable');
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text, (k, v: unknown) => (k === '__proto__' ? undefined : v));
+  } catch {
+    throw notARun(file, 'config.json is not valid JSON', 'malformed JSON');
+  }
+  if (!isObject(doc) || typeof doc.mode !== 'string' || !isObject(doc.run) || !isObject(doc.config)) {
+    throw notARun(file, 'config.json does not record how the run was made', isObject(doc) ? `keys ${Object.keys(doc).join(', ') || '(none)'}` : typeof doc);
+  }
+  const run = doc.run;
+  const window = run.window;
+  const request = run.request;
+  const data = run.data;
+  if (
+    typeof run.costs !== 'boolean' ||
+    typeof run.dataDir !== 'string' ||
+    typeof run.version !== 'string' ||
+    typeof run.env !== 'string' ||
+    !isObject(window) ||
+    !isObject(request) ||
+    !Array.isArray(request.set) ||
+    !request.set.every((s) => typeof s === 'string') ||
+    !(request.start === null || typeof request.start === 'string') ||
+    !(request.end === null || typeof request.end === 'string') ||
+    !isObject(data) ||
+    typeof data.fingerprint !== 'string'
+  ) {
+    throw notARun(file, 'config.json has an incomplete "run" section', 'a "run" section without costs, window, request, dataDir or data fingerprint');
+  }
+  const parsed = basisConfigSchema.safeParse(doc.config);
+  if (!parsed.success) {
+    throw new BasisError('CFG-005', '--from-run: the recorded config is not a valid configuration', {
+      problems: parsed.error.issues.slice(0, 10).map((i) => ({ code: 'CFG-005' as const, file, path: ['config', ...i.path.map(String)].join('.'), message: i.message })),
+    });
+  }
+  return { mode: doc.mode, run: run as unknown as RunRecord, config: parsed.data };
+}
