@@ -4,6 +4,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerBacktestCommand } from './commands/backtest.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerRunsCommands } from './commands/runs.js';
 
 export function buildProgram(): Command {
   const program = new Command('basis')
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerDataCommands(program);
   registerAuditCommands(program);
+  registerRunsCommands(program);
   return program;
 }
 
