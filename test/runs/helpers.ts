@@ -108,3 +108,13 @@ export function killAt(args: readonly string[], point: string, options: { cwd?: 
 export function runDirs(modeDir: string): string[] {
   return existsSync(modeDir) ? readdirSync(modeDir).filter((n) => !n.startsWith('.') && n !== 'latest').sort() : [];
 }
+
+/** `cli` without blocking the event loop (for a server in this process, e.g. the download replay server). */
+export function cliAsync(args: readonly string[]): Promise<CliRun> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
+}
