@@ -91,15 +91,20 @@ export async function writeRunToResults(resultsDir: string, mode: string, files:
     return { ...written, latest: null };
   }
   const tmp = path.join(modeDir, tempLinkName());
-  symlinkSync(path.basename(written.dir), tmp);
-  faultPoint('latest-temp-link');
   try {
+    symlinkSync(path.basename(written.dir), tmp);
+    faultPoint('latest-temp-link');
     renameSync(tmp, latest);
+    fsyncDir(modeDir);
   } catch (err) {
-    unlinkSync(tmp);
+    // The run itself is complete; only the convenience link is missing.
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Never created, or already renamed.
+    }
     notice(`could not point ${latest} at the new run: ${err instanceof Error ? err.message : String(err)}`);
     return { ...written, latest: null };
   }
-  fsyncDir(modeDir);
   return { ...written, latest };
 }

@@ -94,7 +94,7 @@ export function publishOutput(rawTarget: string, files: readonly OutputFile[], o
     fsyncDir(temp.dir);
     faultPoint('temp-written');
   } catch (err) {
-    rmSync(temp.dir, { recursive: true, force: true });
+    discard(temp.dir);
     throw fail(`could not write the output into temporary directory ${temp.dir}: ${messageOf(err)}`, target, err);
   }
 
@@ -103,7 +103,7 @@ export function publishOutput(rawTarget: string, files: readonly OutputFile[], o
   try {
     state = checkTarget(target, rules);
   } catch (err) {
-    rmSync(temp.dir, { recursive: true, force: true });
+    discard(temp.dir);
     throw err;
   }
   try {
@@ -120,7 +120,7 @@ export function publishOutput(rawTarget: string, files: readonly OutputFile[], o
     }
     fsyncDir(parent);
   } catch (err) {
-    rmSync(temp.dir, { recursive: true, force: true });
+    discard(temp.dir);
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOTEMPTY' || code === 'EEXIST') {
       throw new BasisError(rules.codes.notEmpty, `${rules.flag} became a non-empty directory while the output was written: ${target}`, {
@@ -131,18 +131,32 @@ export function publishOutput(rawTarget: string, files: readonly OutputFile[], o
   }
   faultPoint('new-in-place');
 
-  let settled = true;
-  if (state.state === 'own') {
-    settled = removeOwnedSet(temp.old, state.owned);
-    if (!settled) notice(`kept ${temp.old}: the replaced output now holds files Basis did not write`);
-    else notice(`replaced the earlier output at ${target}`);
-  }
-  if (settled) {
-    unlinkSync(path.join(temp.dir, TEMP_MARKER));
-    rmdirSync(temp.dir);
-    fsyncDir(parent);
+  // The new output is complete and in place: failing to tidy up now must not fail the command. What is left is a
+  // marked temp dir that the next publish or `basis runs gc` settles.
+  try {
+    let settled = true;
+    if (state.state === 'own') {
+      settled = removeOwnedSet(temp.old, state.owned);
+      notice(settled ? `replaced the earlier output at ${target}` : `kept ${temp.old}: the replaced output now holds files Basis did not write`);
+    }
+    if (settled) {
+      unlinkSync(path.join(temp.dir, TEMP_MARKER));
+      rmdirSync(temp.dir);
+      fsyncDir(parent);
+    }
+  } catch (err) {
+    notice(`the output is in place at ${target}, but ${temp.dir} could not be removed (basis runs gc will): ${messageOf(err)}`);
   }
   return { dir: target, replaced: state.state === 'own' };
+}
+
+/** Removes our own unfinished temp dir after a failure; a failure to do so leaves it for `basis runs gc`. */
+function discard(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // The marked temp dir stays; the error being reported is the one that matters.
+  }
 }
 
 function checkName(name: string, bad: (why: string) => BasisError): string {

@@ -196,39 +196,50 @@ export function cleanLeftovers(parent: string, options: { dryRun?: boolean } = {
   const out: Leftover[] = [];
   for (const name of names.sort()) {
     const full = path.join(parent, name);
-    const dirPid = TEMP_DIR.exec(name)?.[1];
-    const linkPid = TEMP_LINK.exec(name)?.[1];
-    if (dirPid === undefined && linkPid === undefined) continue;
-    let st;
     try {
-      st = lstatSync(full);
-    } catch {
-      continue;
-    }
-    if (linkPid !== undefined) {
-      if (!st.isSymbolicLink()) continue;
-      const pid = Number(linkPid);
-      const owner = ownerLiveness({ pid });
-      if (owner === 'dead' && !dryRun) unlinkSync(full);
-      out.push({ path: full, type: 'temp-link', kind: 'backtest', target: null, pid, owner, action: owner === 'dead' ? 'removed' : 'kept', ...(owner === 'dead' ? {} : { reason: 'owner still running' }) });
-      continue;
-    }
-    if (!st.isDirectory()) continue;
-    const marker = readTempMarker(full);
-    const pid = marker?.owner.pid ?? Number(dirPid);
-    const owner = ownerLiveness(marker?.owner ?? { pid });
-    const base = { path: full, type: 'temp-dir' as const, kind: marker?.kind ?? null, target: marker?.target ?? null, pid, owner };
-    if (owner !== 'dead') {
-      out.push({ ...base, action: 'kept', reason: owner === 'alive' ? 'owner still running' : `owner on another host (${marker?.owner.host ?? '?'})` });
-    } else if (marker === null) {
-      const removed = settleUnmarked(full, dryRun);
-      out.push({ ...base, action: removed ? 'removed' : 'kept', ...(removed ? {} : { reason: `no valid ${TEMP_MARKER} and not empty` }) });
-    } else {
-      out.push({ ...base, ...settleTempDir(full, marker, dryRun) });
+      settleEntry(full, name, dryRun, out);
+    } catch (err) {
+      // An entry that cannot be read or removed (permissions, a race with another process) is reported, not fatal.
+      const pid = Number((TEMP_DIR.exec(name) ?? TEMP_LINK.exec(name))?.[1] ?? 0);
+      if (pid > 0) out.push({ path: full, type: TEMP_LINK.test(name) ? 'temp-link' : 'temp-dir', kind: null, target: null, pid, owner: 'unknown', action: 'kept', reason: err instanceof Error ? err.message : String(err) });
     }
   }
   if (!dryRun && out.some((l) => l.action !== 'kept')) fsyncDir(parent);
   return out;
+}
+
+/** Settles one entry of a scanned directory if it has a temp name (see cleanLeftovers), appending what was done. */
+function settleEntry(full: string, name: string, dryRun: boolean, out: Leftover[]): void {
+  const dirPid = TEMP_DIR.exec(name)?.[1];
+  const linkPid = TEMP_LINK.exec(name)?.[1];
+  if (dirPid === undefined && linkPid === undefined) return;
+  let st;
+  try {
+    st = lstatSync(full);
+  } catch {
+    return;
+  }
+  if (linkPid !== undefined) {
+    if (!st.isSymbolicLink()) return;
+    const pid = Number(linkPid);
+    const owner = ownerLiveness({ pid });
+    if (owner === 'dead' && !dryRun) unlinkSync(full);
+    out.push({ path: full, type: 'temp-link', kind: 'backtest', target: null, pid, owner, action: owner === 'dead' ? 'removed' : 'kept', ...(owner === 'dead' ? {} : { reason: 'owner still running' }) });
+    return;
+  }
+  if (!st.isDirectory()) return;
+  const marker = readTempMarker(full);
+  const pid = marker?.owner.pid ?? Number(dirPid);
+  const owner = ownerLiveness(marker?.owner ?? { pid });
+  const base = { path: full, type: 'temp-dir' as const, kind: marker?.kind ?? null, target: marker?.target ?? null, pid, owner };
+  if (owner !== 'dead') {
+    out.push({ ...base, action: 'kept', reason: owner === 'alive' ? 'owner still running' : `owner on another host (${marker?.owner.host ?? '?'})` });
+  } else if (marker === null) {
+    const removed = settleUnmarked(full, dryRun);
+    out.push({ ...base, action: removed ? 'removed' : 'kept', ...(removed ? {} : { reason: `no valid ${TEMP_MARKER} and not empty` }) });
+  } else {
+    out.push({ ...base, ...settleTempDir(full, marker, dryRun) });
+  }
 }
 
 /** One line per leftover, for stderr (runs) or stdout (`basis runs gc`). */
