@@ -1,8 +1,8 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startReplayServer } from '../download/server.js';
-import { cli, cliAsync, expectCoded, leftovers, scratch, snapshot } from './helpers.js';
+import { cli, cliAsync, expectCoded, killAt, leftovers, scratch, snapshot } from './helpers.js';
 
 const synth = (out: string, end = '2024-01-02'): string[] => ['data', 'synth', '--seed', '5', '--start', '2024-01-01', '--end', end, '--out', out];
 const hidden = (dir: string): string[] => readdirSync(dir).filter((n) => n.startsWith('.'));
@@ -75,6 +75,25 @@ describe('basis data download --out', () => {
       const before = snapshot(root);
       expectCoded(await cliAsync(args), 'DPR-010');
       expect(snapshot(root)).toEqual(before);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('killed between the renames while replacing an earlier download: gc puts the earlier set back, byte-identical', async () => {
+    const server = await startReplayServer();
+    try {
+      const root = scratch('dl-crash');
+      const out = path.join(root, 'dl');
+      const args = ['data', 'download', '--start', '2024-05-12', '--end', '2024-05-12', '--venues', 'none', '--rpc-url', `${server.url}/rpc`, '--out', out];
+      expect((await cliAsync(args)).status).toBe(0);
+      const before = snapshot(out);
+      await killAt(args, 'old-moved-aside');
+      expect(existsSync(out)).toBe(false);
+      expect(leftovers(root).length).toBe(1);
+      expect(cli(['runs', 'gc', root]).stdout).toMatch(/^restored temporary download directory/m);
+      expect(snapshot(out)).toEqual(before);
+      expect(readdirSync(root)).toEqual(['dl']);
     } finally {
       await server.close();
     }
