@@ -25,7 +25,7 @@ export {
   type RewardSchedule,
 } from './data/index.js';
 export { generateSynthetic, type SynthOptions, type SynthManifest } from './data/synth/index.js';
-export { runBacktest, writeBacktestResults, type BacktestRequest, type BacktestOutput } from './engine/backtest.js';
+export { runBacktest, writeBacktestResults, writeBacktestRun, type BacktestRequest, type BacktestOutput } from './engine/backtest.js';
 export { EventDrivenStrategyEngine, type EngineOptions, type EngineResult } from './engine/engine.js';
 export { BacktestClock, LiveClock, type Clock } from './engine/clock.js';
 export { createExecution, type ExecutionInterface, type MarketSettlement } from './venues/execution.js';

@@ -4,6 +4,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerBacktestCommand } from './commands/backtest.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerRunsCommands } from './commands/runs.js';
 import { packageVersion } from '../packageInfo.js';
 import { redactUrlsIn } from '../config/redact.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerDataCommands(program);
   registerAuditCommands(program);
+  registerRunsCommands(program);
   return program;
 }
 

@@ -13,13 +13,18 @@ import {
   timeseriesCsvChunks,
   renderReportHtml,
   writeResultsAtomically,
+  writeRunToResults,
+  type ResultFile,
   type RunSummary,
+  type WriteResultsOptions,
+  type WrittenRun,
   type TimeseriesFrame,
 } from '../report/index.js';
 import { EventDrivenStrategyEngine } from './engine.js';
 import { isoUtc } from './clock.js';
 import { preflight } from './preflight.js';
 import { currentBuild, dataFingerprint, runInfoRows, type RunRecord } from './runRecord.js';
+import type { ProtectedDir } from '../runs/guard.js';
 
 export interface BacktestRequest {
   readonly mode: string;
@@ -187,17 +192,32 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   return { summary, frame, events: engine.events.events, engine, params, resultsDir: path.resolve(PACKAGE_ROOT, config.paths.resultsDir), run, config: redactSecrets(config) };
 }
 
-/**
- * Writes summary.json, config.json (every parameter the run used, so it can be reproduced), timeseries.csv,
- * events.jsonl and report.html into outDir, all or nothing.
- */
-export async function writeBacktestResults(outDir: string, out: BacktestOutput): Promise<void> {
+/** The five result files of a run (the config used, so it can be reproduced, and everything the audit reads). */
+function resultFiles(out: BacktestOutput): ResultFile[] {
   const used = { mode: out.summary.mode, start: out.summary.start, end: out.summary.end, dataDir: out.engine.timeline.dataDir, synthetic: out.summary.synthetic, run: out.run, params: out.params, config: out.config };
-  await writeResultsAtomically(outDir, [
+  return [
     { name: 'summary.json', content: JSON.stringify(out.summary, null, 2) + '\n' },
     { name: 'config.json', content: JSON.stringify(used, null, 2) + '\n' },
     { name: 'timeseries.csv', content: () => timeseriesCsvChunks(out.frame) },
     { name: 'events.jsonl', content: () => eventsJsonlChunks(out.events) },
     { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.events.map((e) => ({ ...e })), { runInfo: runInfoRows(out.run) }) },
-  ]);
+  ];
+}
+
+/** The run's data directory: a run is never written over, into or above it. */
+export function dataDirGuard(dataDir: string): ProtectedDir {
+  return { path: dataDir, what: 'the data directory', inside: true };
+}
+
+/**
+ * Writes summary.json, config.json, timeseries.csv, events.jsonl and report.html into outDir, all or nothing.
+ * outDir must be new or empty, or (with `force`) an earlier Basis run, which is kept until the new one is complete.
+ */
+export async function writeBacktestResults(outDir: string, out: BacktestOutput, options: WriteResultsOptions = {}): Promise<WrittenRun> {
+  return writeResultsAtomically(outDir, resultFiles(out), { ...options, protectedDirs: [dataDirGuard(out.engine.timeline.dataDir), ...(options.protectedDirs ?? [])] });
+}
+
+/** Writes the run into its own new directory under `<resultsDir>/<mode>/` and points `latest` at it. */
+export async function writeBacktestRun(out: BacktestOutput, options: Omit<WriteResultsOptions, 'force' | 'runId'> = {}): Promise<WrittenRun & { latest: string | null }> {
+  return writeRunToResults(out.resultsDir, out.summary.mode, resultFiles(out), { ...options, protectedDirs: [dataDirGuard(out.engine.timeline.dataDir), ...(options.protectedDirs ?? [])] });
 }

@@ -63,6 +63,10 @@ export const ERROR_CODES = {
   'BT-001': spec('backtest request invalid', 400, 64),
   'BT-004': spec('backtest execution failed', 500, 70),
   'BT-005': spec('results could not be written', 500, 73),
+  // Run and output directories (exit 73 = EX_CANTCREAT): nothing a user owns is replaced or removed
+  'RUN-001': spec('output directory not empty', 409, 73),
+  'RUN-002': spec('output path not allowed', 400, 73),
+  'RUN-003': spec('run directory holds files Basis did not write', 409, 73),
   // Generic
   'CLI-001': spec('command-line usage error', 400, 64),
 } as const satisfies Record<string, ErrorCodeSpec>;

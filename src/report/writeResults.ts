@@ -1,149 +1,110 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, lstat } from 'node:fs/promises';
+import { lstatSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { BasisError } from '../errors/base.js';
+import { faultPoint } from '../runs/fault.js';
+import { standardProtectedDirs, type ProtectedDir, type TargetRules } from '../runs/guard.js';
+import { RUN_MARKER } from '../runs/owned.js';
+import { publishOutput, type OutputFile } from '../runs/publish.js';
+import { fsyncDir, tempLinkName } from '../runs/temp.js';
 
-export interface ResultFile {
-  /** Path relative to the results directory; `/`-separated sub-folders are allowed, `..` and absolute paths are not. */
-  readonly name: string;
-  /** A function is called only when this file is written, so large outputs need not all be in memory at once;
-   * it may return chunks, written one after another. */
-  readonly content: string | Uint8Array | (() => string | Uint8Array | Iterable<string>);
+export type ResultFile = OutputFile;
+
+export interface WriteResultsOptions {
+  /** Replace `outDir` when it is an earlier Basis run holding nothing else (--force); the old run stays until the new one is in place. */
+  readonly force?: boolean;
+  /** Run id recorded in the run marker; default a new random one. */
+  readonly runId?: string;
+  /** Directories the run may not be written over, into or above, besides the package, config dir, cwd and home (e.g. the data directory). */
+  readonly protectedDirs?: readonly ProtectedDir[];
+  /** Notes (leftovers cleaned, a run replaced, `latest` left alone); default stderr. */
+  readonly notice?: (line: string) => void;
+}
+
+export interface WrittenRun {
+  readonly dir: string;
+  readonly id: string;
+  readonly replaced: boolean;
+}
+
+/** Eight hex digits: short enough to type, random enough that two runs in one second never collide in practice. */
+export const newRunId = (): string => randomBytes(4).toString('hex');
+
+/** The rules for a backtest output at `--out` or in the results directory. */
+export function runTargetRules(options: Pick<WriteResultsOptions, 'force' | 'protectedDirs'> & { flag?: string }): TargetRules {
+  return {
+    kind: 'backtest',
+    replace: options.force === true,
+    protectedDirs: [...standardProtectedDirs(), ...(options.protectedDirs ?? [])],
+    codes: { notAllowed: 'RUN-002', notEmpty: 'RUN-001', foreign: 'RUN-003' },
+    hint: 'choose a new or empty directory, or leave out --out (each run then gets its own directory under the results directory)',
+    flag: options.flag ?? '--out',
+  };
 }
 
 /**
- * Writes a complete results directory or nothing.
- *
- * 1. Every file goes into a temp sibling `<outDir>.tmp-<pid>-<random>` and is fsynced, then the temp dir is fsynced.
- * 2. If `outDir` exists it is renamed aside to `<outDir>.old-<pid>-<random>`, the temp dir is renamed to `outDir`
- *    (if that fails the old one is renamed back), the parent is fsynced, and the old copy is removed.
- * 3. On any failure before the swap completes the temp dir is removed and a previous `outDir` is left untouched.
- *
- * Failures throw `BasisError('BT-005')` naming the path. Removing the old copy after a successful swap is best
- * effort (the new results are already in place; a leftover `.old-*` directory is reported nowhere).
+ * Writes a complete run directory or nothing (see publishOutput): `outDir` must be new or empty, or with `force` an
+ * earlier Basis run. A `.basis-run.json` marker (run id, time, the files written) makes it recognisable as a run.
+ * Failures to write are BT-005 naming the path; refusals are RUN-001/002/003.
  */
-export async function writeResultsAtomically(outDir: string, files: ReadonlyArray<ResultFile>): Promise<void> {
-  const target = path.resolve(outDir);
-  const parent = path.dirname(target);
-  const suffix = `${process.pid}-${randomBytes(6).toString('hex')}`;
-  const tmp = `${target}.tmp-${suffix}`;
-
-  const relNames = files.map((f) => checkName(target, f.name));
-  const seen = new Set<string>();
-  for (const n of relNames) {
-    if (seen.has(n)) throw fail(target, `duplicate result file name ${JSON.stringify(n)}`, n);
-    seen.add(n);
-  }
-
+export function writeResultsAtomically(outDir: string, files: ReadonlyArray<ResultFile>, options: WriteResultsOptions = {}): Promise<WrittenRun> {
   try {
-    await mkdir(parent, { recursive: true });
-    await mkdir(tmp);
-    const dirs = new Set<string>([tmp]);
-    for (let i = 0; i < files.length; i++) {
-      const file = path.join(tmp, relNames[i]!);
-      const dir = path.dirname(file);
-      if (!dirs.has(dir)) {
-        await mkdir(dir, { recursive: true });
-        for (let d = dir; d !== tmp && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
-      }
-      const content = files[i]!.content;
-      await writeSynced(file, typeof content === 'function' ? content() : content);
-    }
-    // Deepest directories first so each entry is durable in its parent.
-    for (const d of [...dirs].sort((a, b) => b.length - a.length)) await fsyncDir(d);
+    const id = options.runId ?? newRunId();
+    const marker = { basisRun: 1, id, createdAt: new Date().toISOString(), files: files.map((f) => f.name) };
+    const published = publishOutput(outDir, [...files, { name: RUN_MARKER, content: JSON.stringify(marker, null, 2) + '\n' }], {
+      rules: runTargetRules(options),
+      failCode: 'BT-005',
+      ...(options.notice ? { notice: options.notice } : {}),
+    });
+    return Promise.resolve({ dir: published.dir, id, replaced: published.replaced });
   } catch (err) {
-    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    throw fail(target, `could not write results into temp directory ${tmp}: ${messageOf(err)}`, undefined, err);
-  }
-
-  let old: string | undefined;
-  try {
-    if (await exists(target)) {
-      old = `${target}.old-${suffix}`;
-      await rename(target, old);
-    }
-    try {
-      await rename(tmp, target);
-    } catch (err) {
-      if (old !== undefined) {
-        const aside = old;
-        await rename(aside, target).catch((restoreErr: unknown) => {
-          throw new Error(`${messageOf(err)}; restoring the previous results failed, they are at ${aside}: ${messageOf(restoreErr)}`);
-        });
-      }
-      old = undefined;
-      throw err;
-    }
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    throw fail(target, `could not move results into place at ${target}: ${messageOf(err)}`, undefined, err);
-  }
-  try {
-    await fsyncDir(parent);
-  } catch (err) {
-    throw fail(target, `results moved into place but ${parent} could not be synced: ${messageOf(err)}`, undefined, err);
-  } finally {
-    if (old !== undefined) await rm(old, { recursive: true, force: true }).catch(() => undefined);
+    return Promise.reject(err as Error);
   }
 }
 
-
-function checkName(target: string, name: string): string {
-  const bad = (why: string): BasisError => fail(target, `invalid result file name ${JSON.stringify(name)}: ${why}`, name);
-  if (typeof name !== 'string' || name.length === 0) throw bad('empty');
-  if (name.includes('\0')) throw bad('contains a NUL byte');
-  if (name.includes('\\') || path.isAbsolute(name)) throw bad('must be a relative path with / separators');
-  const parts = name.split('/');
-  if (parts.some((p) => p === '' || p === '.' || p === '..')) throw bad('empty, "." or ".." path segment');
-  return parts.join(path.sep);
+/** `20261129T154012Z`: sorts by time, and is a valid file name everywhere. */
+export function utcStamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 }
 
-async function writeSynced(file: string, content: string | Uint8Array | Iterable<string>): Promise<void> {
-  const fh = await open(file, 'wx');
-  try {
-    if (typeof content === 'string' || content instanceof Uint8Array) await fh.writeFile(content);
-    else for (const chunk of content) await fh.write(chunk);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
+export const LATEST_LINK = 'latest';
 
-/** fsync a directory so renames/creates in it are durable; platforms that cannot open directories skip it. */
-async function fsyncDir(dir: string): Promise<void> {
-  let fh;
+/**
+ * Writes a run into a new directory `<resultsDir>/<mode>/<UTC stamp>-<id>/`, then points `<resultsDir>/<mode>/latest`
+ * at it: a link under a temp name renamed over the old one, so `latest` always names a complete run. A `latest`
+ * that is not a symbolic link is the user's and is left alone (with a note).
+ */
+export async function writeRunToResults(resultsDir: string, mode: string, files: ReadonlyArray<ResultFile>, options: Omit<WriteResultsOptions, 'force' | 'runId'> = {}): Promise<WrittenRun & { latest: string | null }> {
+  const notice = options.notice ?? ((line: string): void => void process.stderr.write(`${line}\n`));
+  const id = newRunId();
+  const modeDir = path.resolve(resultsDir, mode);
+  const written = await writeResultsAtomically(path.join(modeDir, `${utcStamp(Date.now())}-${id}`), files, { ...options, runId: id, notice });
+  faultPoint('before-latest-link');
+  const latest = path.join(modeDir, LATEST_LINK);
+  let current;
   try {
-    fh = await open(dir, 'r');
+    current = lstatSync(latest);
   } catch {
-    return;
+    current = undefined;
   }
+  if (current !== undefined && !current.isSymbolicLink()) {
+    notice(`kept ${latest}: it is not a link Basis made, so it was not pointed at the new run`);
+    return { ...written, latest: null };
+  }
+  const tmp = path.join(modeDir, tempLinkName());
   try {
-    await fh.sync();
+    symlinkSync(path.basename(written.dir), tmp);
+    faultPoint('latest-temp-link');
+    renameSync(tmp, latest);
+    fsyncDir(modeDir);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'EBADF') throw err;
-  } finally {
-    await fh.close();
+    // The run itself is complete; only the convenience link is missing.
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Never created, or already renamed.
+    }
+    notice(`could not point ${latest} at the new run: ${err instanceof Error ? err.message : String(err)}`);
+    return { ...written, latest: null };
   }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await lstat(p);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function fail(target: string, message: string, file?: string, cause?: unknown): BasisError {
-  return new BasisError('BT-005', message, {
-    problems: [{ code: 'BT-005', message, file: file === undefined ? target : path.join(target, file) }],
-    cause,
-  });
+  return { ...written, latest };
 }

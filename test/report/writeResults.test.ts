@@ -40,15 +40,31 @@ describe('writeResultsAtomically', () => {
     expect(await readFile(path.join(out, 'timeseries.csv'), 'utf8')).toBe('timestamp,equity\n');
     expect([...(await readFile(path.join(out, 'bin/blob.dat')))]).toEqual([0, 1, 2, 255]);
     expect(await readdir(path.join(root, 'nested'))).toEqual(['run-1']); // no temp or old dirs left
+    expect(await readdir(out)).toEqual(['.basis-run.json', 'bin', 'summary.txt', 'timeseries.csv']);
   });
 
-  it('replaces an existing outDir completely (stale files disappear)', async () => {
+  it('refuses a non-empty directory that is not a run, even with force, and leaves it untouched', async () => {
     const out = path.join(root, 'run');
     await mkdir(out);
-    await writeFile(path.join(out, 'stale.txt'), 'old');
-    await writeFile(path.join(out, 'summary.txt'), 'old summary');
-    await writeResultsAtomically(out, [{ name: 'summary.txt', content: 'new summary' }]);
-    expect(await readdir(out)).toEqual(['summary.txt']);
+    await writeFile(path.join(out, 'notes.txt'), 'mine');
+    for (const force of [false, true]) {
+      const err = await writeResultsAtomically(out, [{ name: 'summary.txt', content: 'new' }], { force }).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(BasisError);
+      expect((err as BasisError).code).toBe('RUN-001');
+      expect((err as BasisError).message).toContain(out);
+    }
+    expect(await readdir(out)).toEqual(['notes.txt']);
+    expect(await readFile(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(await entries()).toEqual(['run']);
+  });
+
+  it('with force replaces an earlier run completely (its stale files disappear), and only then', async () => {
+    const out = path.join(root, 'run');
+    await writeResultsAtomically(out, [{ name: 'stale.txt', content: 'old' }, { name: 'summary.txt', content: 'old summary' }]);
+    await expect(writeResultsAtomically(out, [{ name: 'summary.txt', content: 'new summary' }])).rejects.toMatchObject({ code: 'RUN-001' });
+    expect(await readFile(path.join(out, 'summary.txt'), 'utf8')).toBe('old summary');
+    await writeResultsAtomically(out, [{ name: 'summary.txt', content: 'new summary' }], { force: true });
+    expect(await readdir(out)).toEqual(['.basis-run.json', 'summary.txt']);
     expect(await readFile(path.join(out, 'summary.txt'), 'utf8')).toBe('new summary');
     expect(await entries()).toEqual(['run']);
   });
@@ -72,15 +88,15 @@ describe('writeResultsAtomically', () => {
     expect(await entries()).toEqual([]);
   });
 
-  it('an existing outDir stays intact when the new write fails', async () => {
+  it('an existing run stays intact when the new write fails', async () => {
     const out = path.join(root, 'run');
-    await mkdir(out);
-    await writeFile(path.join(out, 'summary.txt'), 'previous results');
-    await expectBt005(writeResultsAtomically(out, [{ name: 'x/y.txt', content: '1' }, { name: 'x', content: '2' }]), out);
-    await expectBt005(writeResultsAtomically(out, [{ name: '../escape.txt', content: '1' }]), 'escape');
-    await expectBt005(writeResultsAtomically(out, [{ name: 'same', content: '1' }, { name: 'same', content: '2' }]), 'duplicate');
+    await writeResultsAtomically(out, [{ name: 'summary.txt', content: 'previous results' }]);
+    const force = { force: true };
+    await expectBt005(writeResultsAtomically(out, [{ name: 'x/y.txt', content: '1' }, { name: 'x', content: '2' }], force), out);
+    await expectBt005(writeResultsAtomically(out, [{ name: '../escape.txt', content: '1' }], force), 'escape');
+    await expectBt005(writeResultsAtomically(out, [{ name: 'same', content: '1' }, { name: 'same', content: '2' }], force), 'duplicate');
     expect(await entries()).toEqual(['run']);
-    expect(await readdir(out)).toEqual(['summary.txt']);
+    expect(await readdir(out)).toEqual(['.basis-run.json', 'summary.txt']);
     expect(await readFile(path.join(out, 'summary.txt'), 'utf8')).toBe('previous results');
   });
 

@@ -288,10 +288,14 @@ describe('basis data synth: options', () => {
     }
     const again = tmp();
     generateSynthetic({ seed: 1, outDir: again, start: '2024-01-01', end: '2024-01-05' });
-    mkdirSync(join(again, 'results'));
     generateSynthetic({ seed: 1, outDir: again, start: '2024-01-01', end: '2024-01-02' });
     const files = listFiles(again);
     expect(files.filter((f) => f.includes('2024-01-05'))).toEqual([]);
+    expect(files.filter((f) => f.includes('2024-01-02')).length).toBeGreaterThan(0);
+    // An earlier set that also holds something Basis did not write is never replaced.
+    mkdirSync(join(again, 'results'));
+    expect(() => generateSynthetic({ seed: 1, outDir: again, start: '2024-01-01', end: '2024-01-05' })).toThrow(expect.objectContaining({ code: 'DPR-010' }));
+    expect(listFiles(again)).toEqual(files);
     expect(existsSync(join(again, 'results'))).toBe(true);
   });
 

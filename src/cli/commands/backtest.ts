@@ -1,9 +1,11 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runBacktest, writeBacktestResults, type BacktestRequest } from '../../engine/backtest.js';
+import { dataDirGuard, runBacktest, writeBacktestResults, writeBacktestRun, type BacktestRequest } from '../../engine/backtest.js';
 import { currentBuild, readRecordedRun, type RecordedRun } from '../../engine/runRecord.js';
+import { resolveDataDir } from '../../data/index.js';
 import { BasisError } from '../../errors/base.js';
-import { formatSummary } from '../../report/index.js';
+import { formatSummary, runTargetRules } from '../../report/index.js';
+import { checkTarget, type ProtectedDir } from '../../runs/guard.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -20,6 +22,7 @@ interface BacktestFlags {
   json?: boolean;
   progress: boolean;
   fromRun?: string;
+  force?: boolean;
 }
 
 /** Flags that would change what a --from-run run computes; refused so that the re-run is exactly the recorded one. */
@@ -44,7 +47,7 @@ function fromRunRequest(dir: string, opts: BacktestFlags, cmd: Command): { req: 
   if (given.length > 0) {
     const flags = given.join(', ');
     throw new BasisError('CLI-001', `--from-run re-runs the recorded run exactly; ${flags} cannot be combined with it`, {
-      problems: [{ code: 'CLI-001', path: '--from-run', message: `${flags} would change the run`, expected: 'only --data-dir, --out, --json, --no-progress with --from-run', received: flags }],
+      problems: [{ code: 'CLI-001', path: '--from-run', message: `${flags} would change the run`, expected: 'only --data-dir, --out, --force, --json, --no-progress with --from-run', received: flags }],
     });
   }
   const rec = readRecordedRun(dir);
@@ -77,20 +80,24 @@ export function registerBacktestCommand(program: Command): void {
     .option('--set <path=value>', 'override a config value (repeatable), e.g. --set modes.btc_basis.strategy.hedge.targetMarginRatio=1.5', collect, [])
     .option('--data-dir <dir>', 'data directory (default: BASIS_DATA_DIR, ./data, ../shared/data)')
     .option('--env <env>', 'config environment: dev | staging | prod (default BASIS_ENV or dev)')
-    .option('--out <dir>', 'directory to write results into, replaced atomically (default: <paths.resultsDir>/<mode>)')
+    .option('--out <dir>', 'a new or empty directory for this run (default: a new <paths.resultsDir>/<mode>/<UTC stamp>-<id>/, linked from <mode>/latest)')
+    .option('--force', 'with --out: replace an earlier Basis run there (kept until the new run is complete; refused if it holds other files)')
     .option(
       '--from-run <dir>',
-      "re-run a run from its own directory (its config.json: mode, window, capital, costs, every override and the full merged config). Warns when the data or the Basis version differ. Only --data-dir (warned), --out, --json and --no-progress may be combined with it; --mode, --start, --end, --capital, --no-costs, --set, --env and --config-dir are refused",
+      "re-run a run from its own directory (its config.json: mode, window, capital, costs, every override and the full merged config). Warns when the data or the Basis version differ. Only --data-dir (warned), --out, --force, --json and --no-progress may be combined with it; --mode, --start, --end, --capital, --no-costs, --set, --env and --config-dir are refused",
     )
     .option('--json', 'print the summary as JSON on stdout (nothing else goes to stdout)')
     .option('--no-progress', 'no progress bar')
     .action(async (opts: BacktestFlags, cmd: Command) => {
+      if (opts.force === true && opts.out === undefined) {
+        throw new BasisError('CLI-001', '--force only applies with --out', { problems: [{ code: 'CLI-001', path: '--force', message: 'nothing to replace: without --out every run gets a new directory', expected: '--out DIR --force' }] });
+      }
+      const configDir = (cmd.optsWithGlobals() as { configDir?: string }).configDir;
       let req: BacktestRequest;
       let recorded: RecordedRun | undefined;
       if (opts.fromRun !== undefined) ({ req, rec: recorded } = fromRunRequest(opts.fromRun, opts, cmd));
       else {
         if (opts.mode === undefined) throw new BasisError('CLI-001', "required option '--mode <mode>' not specified (see basis backtest --help)");
-        const configDir = (cmd.optsWithGlobals() as { configDir?: string }).configDir;
         req = {
           mode: opts.mode,
           ...(opts.start !== undefined ? { start: opts.start } : {}),
@@ -104,13 +111,16 @@ export function registerBacktestCommand(program: Command): void {
           progress: opts.progress,
         };
       }
+      const protectedDirs: ProtectedDir[] = configDir !== undefined ? [{ path: path.resolve(configDir), what: 'the config directory (--config-dir)', inside: true }] : [];
+      // Refuse a bad --out before the run, not after it.
+      if (opts.out !== undefined) checkTarget(opts.out, runTargetRules({ force: opts.force === true, protectedDirs: [dataDirGuard(resolveDataDir(req.dataDir ?? null)), ...protectedDirs] }));
       const out = await runBacktest(req);
       if (recorded !== undefined && recorded.run.data.fingerprint !== out.run.data.fingerprint) {
         warn(`the data differ from the recorded run's (fingerprint ${recorded.run.data.fingerprint.slice(0, 12)} → ${out.run.data.fingerprint.slice(0, 12)}): results may differ`);
       }
-      const outDir = path.resolve(opts.out ?? path.join(out.resultsDir, out.summary.mode));
-      await writeBacktestResults(outDir, out);
-      const where = `results: ${outDir}/{summary.json,config.json,timeseries.csv,events.jsonl,report.html}\n`;
+      const written = opts.out !== undefined ? await writeBacktestResults(opts.out, out, { force: opts.force === true, protectedDirs }) : await writeBacktestRun(out, { protectedDirs });
+      const latest = 'latest' in written && written.latest !== null ? ` (${written.latest} points here)` : '';
+      const where = `results: ${written.dir}/{summary.json,config.json,timeseries.csv,events.jsonl,report.html}${latest}\n`;
       if (opts.json) {
         // stdout carries only the JSON document so it can be piped into a parser; the rest goes to stderr.
         process.stdout.write(JSON.stringify(out.summary, null, 2) + '\n');

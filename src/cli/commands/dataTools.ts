@@ -121,7 +121,7 @@ export function registerDataToolCommands(data: Command): void {
     .description(
       'Fetch the series from their public sources (CEX candles and funding via ccxt; gas and AAVE v3 daily reserve snapshots via Ethereum JSON-RPC) into the real files’ schema and names. All-or-nothing; DPR-009 on failure.',
     )
-    .requiredOption('--out <dir>', 'output directory')
+    .requiredOption('--out <dir>', 'a new or empty directory, or an earlier download (replaced whole once the new set is complete)')
     .option('--start <iso>', 'first UTC day', '2024-01-01')
     .option('--end <iso>', 'last UTC day (inclusive)', '2024-12-31')
     .option('--venues <list>', `CEX venues, comma-separated (${ALL_VENUES.join(',')}); "none" skips them`, ALL_VENUES.join(','))

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BasisError } from '../../errors/base.js';
 import { redactUrlsIn } from '../../config/redact.js';
 import { DAY_MS, HOUR_MS, ymd, type CexVenueName, type DataFile } from '../synth/schema.js';
-import { listDir, removeStaleCatalogFiles, writeDataFiles, writeFileAtomic } from '../synth/write.js';
+import { checkTarget, dataOutputRules } from '../../runs/guard.js';
+import { publishOutput } from '../../runs/publish.js';
 import { downloadAave } from './aave.js';
 import { downloadVenue } from './cex.js';
 import { downloadGas } from './gas.js';
@@ -58,8 +60,9 @@ function parseDay(text: string, what: string): number {
 /**
  * Downloads every configured series for [start, end] and writes them in the real files' schema and names.
  * All-or-nothing: everything is fetched into memory first; on any failure (DPR-009 naming the source and
- * endpoint) nothing is written to `outDir`. Files are then written atomically (temporary file + rename), stale
- * files of the same series are removed, and a DOWNLOAD.json records the provenance.
+ * endpoint) nothing is written to `outDir`. `outDir` must be new, empty, or an earlier download holding only the
+ * files its DOWNLOAD.json lists; the set, with a DOWNLOAD.json recording its provenance, is then published whole
+ * (temp dir + rename; an earlier set is kept until the new one is complete).
  */
 export async function downloadData(opts: DownloadOptions): Promise<DownloadManifest> {
   const outDir = resolve(opts.outDir);
@@ -70,10 +73,11 @@ export async function downloadData(opts: DownloadOptions): Promise<DownloadManif
   const lastHourMs = endDayMs + 23 * HOUR_MS;
   const venues = [...(opts.venues ?? ALL_VENUES)];
   for (const v of venues) if (!ALL_VENUES.includes(v)) throw new BasisError('CLI-001', `unknown venue ${JSON.stringify(v)} (expected ${ALL_VENUES.join(', ')})`);
-  const existing = listDir(outDir);
-  if (existing?.includes(SYNTHETIC_MARKER)) {
+  if (existsSync(join(outDir, SYNTHETIC_MARKER))) {
     throw new BasisError('DPR-010', `${outDir} holds a synthetic data set (${SYNTHETIC_MARKER}); download into another directory`);
   }
+  // Refuse an unusable --out before any request is made.
+  checkTarget(outDir, dataOutputRules('download'));
   const retry = opts.retry ?? DEFAULT_RETRY;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   let cancelled = false;
@@ -120,8 +124,6 @@ export async function downloadData(opts: DownloadOptions): Promise<DownloadManif
   files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
   if (!files.length) throw new BasisError('DPR-009', 'download returned no data for any series in the range');
 
-  removeStaleCatalogFiles(outDir, new Set(files.map((f) => f.relPath)), new Set(files.flatMap((f) => f.keys)));
-  writeDataFiles(outDir, files);
   const manifestFiles = files.map((f) => ({ path: f.relPath, rows: f.rows, first: new Date(f.firstMs).toISOString(), last: new Date(f.lastMs).toISOString(), keys: f.keys }));
   const marker = {
     generator: 'basis-download',
@@ -134,7 +136,11 @@ export async function downloadData(opts: DownloadOptions): Promise<DownloadManif
     files: manifestFiles,
     skipped,
   };
-  writeFileAtomic(join(outDir, DOWNLOAD_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+  publishOutput(outDir, [...files.map((f) => ({ name: f.relPath, content: f.text })), { name: DOWNLOAD_MARKER, content: `${JSON.stringify(marker, null, 2)}\n` }], {
+    rules: dataOutputRules('download'),
+    failCode: 'DPR-010',
+    notice: log,
+  });
   for (const s of skipped) log(`skipped: ${s}`);
   log(`wrote ${files.length} files to ${outDir}`);
   return { outDir, start: ymd(startMs), end: ymd(endDayMs), files: manifestFiles, totalRows: files.reduce((s, f) => s + f.rows, 0), skipped };

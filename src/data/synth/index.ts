@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BasisError } from '../../errors/base.js';
 import { runModel } from './model.js';
@@ -15,7 +15,8 @@ import {
   ymd,
   type DataFile,
 } from './schema.js';
-import { listDir, removeStaleCatalogFiles, writeDataFiles, writeFileAtomic } from './write.js';
+import { checkTarget, dataOutputRules } from '../../runs/guard.js';
+import { publishOutput } from '../../runs/publish.js';
 
 export { depegFactor, START_VALUES } from './model.js';
 
@@ -132,25 +133,18 @@ export function syntheticMarker(seed: number, params: SynthManifest['params'], f
 
 /**
  * Generates a full synthetic data set into `opts.outDir` in the schema and file naming of the real data, plus
- * `SYNTHETIC.json` at its root. The directory must be new, empty, or an earlier synthetic set (whose catalog
- * files are replaced); anything else is refused with DPR-010 so real data is never mixed with synthetic data.
+ * `SYNTHETIC.json` at its root. The directory must be new, empty, or an earlier synthetic set holding only the files
+ * its SYNTHETIC.json lists (replaced whole, and kept until the new set is complete); anything else is refused with
+ * DPR-010, so real data is never mixed with synthetic data and no user file is touched.
  */
 export function generateSynthetic(opts: SynthOptions): SynthManifest {
   const outDir = resolve(opts.outDir);
+  checkTarget(outDir, dataOutputRules('synth'));
   const { files, params } = buildSynthetic(opts);
-  const existing = listDir(outDir);
-  if (existing && existing.length > 0 && !existing.includes(SYNTHETIC_MARKER)) {
-    throw new BasisError('DPR-010', `${outDir} is not empty and holds no ${SYNTHETIC_MARKER}; refusing to mix synthetic files into it`);
-  }
-  if (existing?.includes(SYNTHETIC_MARKER)) {
-    const marker = readFileSync(join(outDir, SYNTHETIC_MARKER), 'utf8');
-    if (!marker.includes(`"generator": "${SYNTH_GENERATOR}"`)) {
-      throw new BasisError('DPR-010', `${join(outDir, SYNTHETIC_MARKER)} was not written by ${SYNTH_GENERATOR}`);
-    }
-  }
-  removeStaleCatalogFiles(outDir, new Set(files.map((f) => f.relPath)));
-  writeDataFiles(outDir, files);
-  writeFileAtomic(join(outDir, SYNTHETIC_MARKER), syntheticMarker(opts.seed, params, files));
+  publishOutput(outDir, [...files.map((f) => ({ name: f.relPath, content: f.text })), { name: SYNTHETIC_MARKER, content: syntheticMarker(opts.seed, params, files) }], {
+    rules: dataOutputRules('synth'),
+    failCode: 'DPR-010',
+  });
   return {
     generator: SYNTH_GENERATOR,
     version: SYNTH_VERSION,
