@@ -50,11 +50,16 @@ interface Built {
 
 const warnedCaches = new Set<string>();
 
-/** A cache problem is a DPR-008 warning (once per file and process), never a run failure: the CSVs are the truth. */
-function warnCache(cachePath: string, message: string): void {
-  const once = `${cachePath}\n${message.split(' (')[0]}`;
-  if (warnedCaches.has(once)) return;
-  warnedCaches.add(once);
+/**
+ * A cache problem is a DPR-008 warning, never a run failure: the CSVs are the truth. A damaged file is reported
+ * each time it is found (it is rebuilt, so a repeat is new damage); a cache directory that cannot be written,
+ * once per process (`once`).
+ */
+function warnCache(message: string, once?: string): void {
+  if (once !== undefined) {
+    if (warnedCaches.has(once)) return;
+    warnedCaches.add(once);
+  }
   process.emitWarning(message, { code: 'DPR-008' });
 }
 
@@ -267,7 +272,7 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
     try {
       hashes.save();
     } catch (err) {
-      warnCache(cachePath, `input manifest in ${opts.cacheDir} could not be written (${(err as Error).message}); inputs will be hashed again next time`);
+      warnCache(`input manifest in ${opts.cacheDir} could not be written (${(err as Error).message}); inputs will be hashed again next time`, `manifest:${opts.cacheDir}`);
     }
     try {
       const hit = readCache(cachePath, cacheKey);
@@ -276,7 +281,7 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
       }
     } catch (err) {
       if (!(err instanceof CorruptCacheError)) throw err;
-      warnCache(cachePath, `data cache ${err.file} is unreadable (${err.reason}): a cache problem, not a market-data problem; rebuilding it from the CSVs`);
+      warnCache(`data cache ${err.file} is unreadable (${err.reason}): a cache problem, not a market-data problem; rebuilding it from the CSVs`);
     }
   }
 
@@ -432,7 +437,7 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
         writeCache(cachePath, cacheKey, { startMs: g.startMs, stepMs: g.stepMs, length: g.length, synthetic, columns, coverage, issues });
         evictCache(opts.cacheDir, policy.cache.maxBytes, cachePath);
       } catch (err) {
-        warnCache(cachePath, `data cache ${cachePath} could not be written (${(err as Error).message})`);
+        warnCache(`data cache ${cachePath} could not be written (${(err as Error).message})`, `write:${cachePath}`);
       }
     }
     return tl;
