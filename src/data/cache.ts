@@ -228,15 +228,27 @@ export class InputHashes {
   private readonly manifest: Manifest;
   private dirty = false;
   readonly bytes = new Map<string, Buffer>();
+  /** Why an existing manifest was ignored (every input is then hashed again); null when it was absent or fine. */
+  readonly problem: string | null = null;
 
   constructor(cacheDir: string) {
     this.manifestPath = path.join(cacheDir, MANIFEST);
     let m: Manifest = { version: 1, inputs: {} };
+    let text: string | null = null;
     try {
-      const parsed = JSON.parse(readFileSync(this.manifestPath, 'utf8')) as Partial<Manifest>;
-      if (parsed.version === 1 && typeof parsed.inputs === 'object' && parsed.inputs !== null) m = { version: 1, inputs: { ...parsed.inputs } };
+      text = readFileSync(this.manifestPath, 'utf8');
     } catch {
-      /* absent or damaged: every input is hashed again */
+      /* absent: nothing recorded yet */
+    }
+    if (text !== null) {
+      try {
+        const parsed = JSON.parse(text) as Partial<Manifest>;
+        if (parsed.version === 1 && typeof parsed.inputs === 'object' && parsed.inputs !== null && !Array.isArray(parsed.inputs)) m = { version: 1, inputs: { ...parsed.inputs } };
+        else this.problem = 'not an input manifest of this version';
+      } catch (err) {
+        this.problem = `not JSON: ${(err as Error).message}`;
+      }
+      if (this.problem !== null) this.dirty = true;
     }
     this.manifest = m;
   }

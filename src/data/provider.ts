@@ -253,6 +253,9 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
     // Key: every input's content hash (reused unread while its size and mtime are unchanged: see InputHashes),
     // plus the requirements, window, step, funding hours, policy (not its cache size) and format version.
     const hashes = new InputHashes(opts.cacheDir);
+    if (hashes.problem !== null) {
+      warnCache(`input manifest ${path.join(opts.cacheDir, 'inputs.json')} is unreadable (${hashes.problem}): a cache problem, not a market-data problem; every input is hashed again and the manifest rewritten`);
+    }
     const h = createHash('sha256');
     h.update(JSON.stringify({ v: CACHE_FORMAT_VERSION, code: 1, reqs: opts.requirements, start: opts.startMs ?? null, end: opts.endMs ?? null, step: stepMs, funding: opts.fundingHoursUtc, policy: { ...policy, cache: null } }));
     for (const rel of rels) {

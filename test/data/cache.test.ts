@@ -155,6 +155,24 @@ describe('cheap cache key (size + mtime, then content)', () => {
   });
 });
 
+describe('input manifest', () => {
+  test('a damaged manifest is a DPR-008 cache warning: inputs are hashed again, the timeline still comes from the cache', async () => {
+    const cacheDir = fresh('basis-cache-');
+    const first = await openHistoricalData({ ...base, cacheDir });
+    const manifest = path.join(cacheDir, 'inputs.json');
+    writeFileSync(manifest, '{"version":1,"inputs":');
+    let warm: HistoricalTimeline | undefined;
+    const warnings = await warningsOf(async () => {
+      warm = await openHistoricalData({ ...base, cacheDir });
+    });
+    expect(warm!.origin).toBe('cache');
+    expect(snapshot(warm!)).toEqual(snapshot(first));
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining(`input manifest ${manifest} is unreadable`)]);
+    const rewritten = Object.keys((JSON.parse(readFileSync(manifest, 'utf8')) as { inputs: object }).inputs);
+    expect(rewritten.sort()).toEqual([...new Set(first.coverage.map((c) => path.join(SHARED_DATA, c.file)))].sort());
+  });
+});
+
 describe('cache size bound', () => {
   const day = 86_400_000;
   /** Three windows of equal length: cache files of equal size. */
