@@ -29,16 +29,13 @@ const AAVE_COLUMNS = {
   currentVariableBorrowRate: { rate: null, accrual: 'hold' },
 } as const;
 
-/** The configured plausibility check of one series' value column (`col` 0). */
+/** The plausibility check of one series' value column (`col` 0): > 0, or its configured range. */
 function valueCheck(key: SeriesKey, policy: DataPolicy): ValueCheck {
   const e = CATALOG[key];
+  if (e.domain === 'positive') return { col: 0, name: e.column, positive: true };
   const b = policy.bounds;
-  const range = (r: { min: number; max: number }): ValueCheck => ({ col: 0, name: e.column, min: r.min, max: r.max });
-  if (e.shape === 'funding') return range(b.fundingRatePer8h);
-  if (e.shape === 'hourly_value') return range(b.gasPriceGwei);
-  if (e.shape === 'aave_daily' && !e.column.endsWith('Index')) return range(b.aaveRate);
-  if (key === 'benchmark:ethena:apr') return range(b.benchmarkApr);
-  return { col: 0, name: e.column, positive: true };
+  const r = e.shape === 'funding' ? b.fundingRatePer8h : e.shape === 'hourly_value' ? b.gasPriceGwei : e.shape === 'aave_daily' ? b.aaveRate : b.benchmarkApr;
+  return { col: 0, name: e.column, min: r.min, max: r.max };
 }
 
 /**
