@@ -136,7 +136,12 @@ export function readCache(file: string, key: string): CachedTimeline | null {
   if (PREFIX + jsonLen > buf.length) throw new CorruptCacheError(file, 'truncated header');
   const json = buf.subarray(PREFIX, PREFIX + jsonLen);
   if (crc32(json) !== buf.readUInt32LE(12)) throw new CorruptCacheError(file, 'header checksum mismatch');
-  const header = JSON.parse(json.toString('utf8')) as Header;
+  let header: Header;
+  try {
+    header = JSON.parse(json.toString('utf8')) as Header;
+  } catch (err) {
+    throw new CorruptCacheError(file, `header is not JSON (${(err as Error).message})`);
+  }
   if (header.version !== CACHE_FORMAT_VERSION || header.key !== key) throw new CorruptCacheError(file, 'key mismatch');
   const headLen = pad8(PREFIX + jsonLen);
   if (buf.length !== headLen + header.bodyBytes) throw new CorruptCacheError(file, `body is ${buf.length - headLen} bytes, header says ${header.bodyBytes}`);
