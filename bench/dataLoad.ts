@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,9 +30,12 @@ export const USDT_MN_REQUIREMENTS: readonly SeriesKey[] = [
   'gas:ethereum:gwei',
 ];
 
+/** The shipped plausibility bounds and cache size (configs/default.json), so the bench and tests use real values. */
+const shipped = (JSON.parse(readFileSync(new URL('../configs/default.json', import.meta.url), 'utf8')) as { data: Pick<DataPolicy, 'bounds' | 'cache'> }).data;
+
 /**
  * A simple policy that handles every quirk of the shipped data: Binance holes and OKX's missing months fall back
- * to Bybit, OKX funding gaps to Bybit funding, daily series held up to two days.
+ * to Bybit, OKX funding gaps to Bybit funding, daily series held up to two days. Bounds and cache as shipped.
  */
 export function simplePolicy(overrides: Partial<DataPolicy['series']> = {}): DataPolicy {
   return dataPolicySchema.parse({
@@ -55,6 +58,8 @@ export function simplePolicy(overrides: Partial<DataPolicy['series']> = {}): Dat
       'funding:okx:BTCUSDT': { onMissing: 'fallback', maxStaleHours: 0, fallback: 'funding:bybit:BTCUSDT' },
       ...overrides,
     },
+    bounds: shipped.bounds,
+    cache: shipped.cache,
   });
 }
 

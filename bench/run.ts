@@ -48,7 +48,7 @@ for (const mode of MODE_NAMES) {
     fundingHoursUtc: params.engine.fundingHoursUtc,
     cacheDir: config.paths.cacheDir === null ? null : path.resolve(root, config.paths.cacheDir),
   });
-  const rewards = rewardScheduleFor(params, dataDir);
+  const rewards = rewardScheduleFor(params, dataDir, config.data);
   const speed = (recordTimeseries: boolean): number => {
     const rates: number[] = [];
     for (let k = 0; k < WARMUP + RUNS; k++) {

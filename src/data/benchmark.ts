@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { BasisError } from '../errors/base.js';
 import { parseCsv } from './csv.js';
+import type { DataPolicy } from './policy.js';
 
 const YEAR_MS = 365 * 86_400_000;
 
@@ -13,12 +15,15 @@ export interface BenchmarkResult {
   readonly coverage: number;
 }
 
+/** The Ethena sUSDe daily APRs, by UTC day start. */
+export type BenchmarkAprs = ReadonlyMap<number, number>;
+
 /**
- * The Ethena sUSDe yield a USDT desk measures itself against (data/README.md: daily APR; the bad 2024-05-02 value is
- * already dropped upstream). Each step accrues at the APR of its own day, held through the day; days without data
- * do not count, and `coverage` says how much of the window had data. Null when the data set has no benchmark file.
+ * Reads the Ethena sUSDe daily APR file (data/README.md: daily APR; the bad 2024-05-02 value is already dropped
+ * upstream), every APR checked against data.bounds.benchmarkApr (DPR-005 with file, line and column; a NaN is
+ * DPR-002 from the parser). Null when the data set has no benchmark file.
  */
-export function ethenaBenchmark(dataDir: string, timestampsMs: Float64Array): BenchmarkResult | null {
+export function loadBenchmark(dataDir: string, policy: Pick<DataPolicy, 'bounds'>): BenchmarkAprs | null {
   const dir = path.join(dataDir, 'ethena');
   let name: string | undefined;
   try {
@@ -26,13 +31,32 @@ export function ethenaBenchmark(dataDir: string, timestampsMs: Float64Array): Be
   } catch {
     return null;
   }
-  if (!name || timestampsMs.length < 2) return null;
+  if (!name) return null;
   const file = path.join(dir, name);
   const csv = parseCsv(readFileSync(file, 'utf8'), file);
   const days = csv.timestamps('date');
   const apr = csv.numbers('apr_decimal');
+  const { min, max } = policy.bounds.benchmarkApr;
   const byDay = new Map<number, number>();
-  for (let r = 0; r < csv.rowCount; r++) byDay.set(days[r] as number, apr[r] as number);
+  for (let r = 0; r < csv.rowCount; r++) {
+    const v = apr[r] as number;
+    if (!(v >= min && v <= max)) {
+      const line = csv.lineOf(r);
+      throw new BasisError('DPR-005', `${file}:${line}: implausible benchmark APR`, {
+        problems: [{ code: 'DPR-005', message: 'implausible benchmark APR', file, line, column: csv.columnIndex('apr_decimal') + 1, expected: `${min} … ${max} (data.bounds.benchmarkApr)`, received: String(v) }],
+      });
+    }
+    byDay.set(days[r] as number, v);
+  }
+  return byDay;
+}
+
+/**
+ * The Ethena sUSDe yield a USDT desk measures itself against. Each step accrues at the APR of its own day, held
+ * through the day; days without data do not count, and `coverage` says how much of the window had data.
+ */
+export function ethenaBenchmark(byDay: BenchmarkAprs | null, timestampsMs: Float64Array): BenchmarkResult | null {
+  if (!byDay || timestampsMs.length < 2) return null;
   let growth = 1;
   let coveredMs = 0;
   for (let i = 1; i < timestampsMs.length; i++) {

@@ -36,8 +36,9 @@ export interface CatalogEntry {
   readonly denominator?: { readonly dir: string; readonly pattern: RegExp; readonly column: string };
   /** Oracle: the upstream interpolated file, checked (not used) by `basis data check`. */
   readonly upstream?: { readonly dir: string; readonly pattern: RegExp; readonly column: string };
-  /** Value domain checked per row: a price/index must be > 0, a rate ≥ 0; `any` for funding and benchmarks. */
-  readonly domain: 'positive' | 'nonnegative' | 'any';
+  /** Value domain checked per row: a price or index must be > 0; anything else (funding, gas, AAVE rates, the
+   * benchmark APR) lies within its range in `data.bounds`. */
+  readonly domain: 'positive' | 'bounded';
   /** A market price: one-step moves above maxJumpFraction are reported. */
   readonly isPrice: boolean;
 }
@@ -56,7 +57,7 @@ const funding = (venue: string, sym: string): CatalogEntry => ({
   shape: 'funding',
   column: 'funding_rate',
   timeColumn: 'funding_timestamp',
-  domain: 'any',
+  domain: 'bounded',
   isPrice: false,
 });
 const aave = (asset: string, column: string): CatalogEntry => ({
@@ -64,7 +65,7 @@ const aave = (asset: string, column: string): CatalogEntry => ({
   pattern: new RegExp(`^aave_v3_ethereum_${asset}_reserve_1d_\\d{4}-\\d{2}-\\d{2}_\\d{4}-\\d{2}-\\d{2}\\.csv$`),
   shape: 'aave_daily',
   column,
-  domain: column.endsWith('Index') ? 'positive' : 'nonnegative',
+  domain: column.endsWith('Index') ? 'positive' : 'bounded',
   isPrice: false,
 });
 const reservePattern = (asset: string): RegExp =>
@@ -139,7 +140,7 @@ export const CATALOG: Readonly<Record<SeriesKey, CatalogEntry>> = {
     pattern: /^ethereum_gas_prices_1h_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/,
     shape: 'hourly_value',
     column: 'gas_price_gwei',
-    domain: 'nonnegative',
+    domain: 'bounded',
     isPrice: false,
   },
   'benchmark:ethena:apr': {
@@ -148,7 +149,7 @@ export const CATALOG: Readonly<Record<SeriesKey, CatalogEntry>> = {
     shape: 'daily_step',
     column: 'apr_decimal',
     timeColumn: 'date',
-    domain: 'any',
+    domain: 'bounded',
     isPrice: false,
   },
 };

@@ -1,6 +1,5 @@
 import { CATALOG } from './catalog.js';
 import type { DataPolicy } from './policy.js';
-import { policyFor } from './policy.js';
 import type { SeriesKey } from './series.js';
 import {
   DAY_MS,
@@ -15,6 +14,9 @@ import {
   type CsvSource,
   type PendingIssue,
   type RawSeries,
+  type Normalized,
+  type RowLocator,
+  type ValueCheck,
 } from './raw.js';
 
 /** OKX funding before this date is stamped one settlement late (data/README.md, okx quirk 3). */
@@ -27,6 +29,15 @@ const AAVE_COLUMNS = {
   currentVariableBorrowRate: { rate: null, accrual: 'hold' },
 } as const;
 
+/** The plausibility check of one series' value column (`col` 0): > 0, or its configured range. */
+function valueCheck(key: SeriesKey, policy: DataPolicy): ValueCheck {
+  const e = CATALOG[key];
+  if (e.domain === 'positive') return { col: 0, name: e.column, positive: true };
+  const b = policy.bounds;
+  const r = e.shape === 'funding' ? b.fundingRatePer8h : e.shape === 'hourly_value' ? b.gasPriceGwei : e.shape === 'aave_daily' ? b.aaveRate : b.benchmarkApr;
+  return { col: 0, name: e.column, min: r.min, max: r.max };
+}
+
 /**
  * Reads one series' file(s) into sorted, unique, validated observations. Throws DPR-002 for a malformed file;
  * data-quality findings go to `issues` (their handling is decided once the window is known).
@@ -37,23 +48,25 @@ export function loadRaw(key: SeriesKey, files: { main: string; denominator: stri
   const ctx = { key, file };
   const p = csv(file);
   const times = p.timestamps(e.timeColumn ?? 'timestamp');
-  const pol = policyFor(policy, key);
-  const jumpHandled: boolean | 'window' = pol.onMissing === 'fail' ? 'window' : true;
+  const check = valueCheck(key, policy);
+  const jumps = (norm: { times: Float64Array; cols: Float64Array[]; rows: Int32Array }, column: string): void =>
+    checkJumps(norm.times, norm.cols[0]!, policy.maxJumpFraction, { ...ctx, rows: norm.rows, loc: p, column }, issues);
 
   switch (e.shape) {
     case 'hourly_bar': {
       let norm = normalize(times, [p.numbers('open'), p.numbers('close')], ctx, issues);
-      norm = dropBadValues(norm, [{ col: 0, domain: 'positive', name: 'open' }, { col: 1, domain: 'positive', name: 'close' }], ctx, issues);
+      norm = dropBadValues(norm, [{ col: 0, name: 'open', positive: true }, { col: 1, name: 'close', positive: true }], ctx, p, issues);
       const interval = minSpacing(norm.times, HOUR_MS);
       checkGaps(norm.times, interval, ctx, 'bars', issues);
-      checkJumps(norm.times, norm.cols[0]!, policy.maxJumpFraction, jumpHandled, ctx, issues);
+      jumps(norm, 'open');
       checkFlat(norm.times, norm.cols[0]!, ctx, issues);
       return { key, shape: e.shape, file, rows: p.rowCount, times: norm.times, values: norm.cols[0]!, close: norm.cols[1]!, intervalMs: interval };
     }
     case 'funding': {
       const isOkx = key.startsWith('funding:okx:');
       const useRule = isOkx && policy.conflictingFundingRule === 'okx_prefer_non_default';
-      const norm = normalize(times, [p.numbers(e.column)], { ...ctx, resolve: useRule ? okxPreferNonDefault : undefined, resolveName: 'okx_prefer_non_default' }, issues);
+      let norm = normalize(times, [p.numbers(e.column)], { ...ctx, resolve: useRule ? okxPreferNonDefault : undefined, resolveName: 'okx_prefer_non_default' }, issues);
+      norm = dropBadValues(norm, [check], ctx, p, issues);
       checkGaps(norm.times, 8 * HOUR_MS, ctx, 'settlements', issues);
       if (isOkx) {
         let lagged = 0;
@@ -82,38 +95,12 @@ export function loadRaw(key: SeriesKey, files: { main: string; denominator: stri
       const cols = [p.numbers(e.column)];
       if (spec.rate) cols.push(p.numbers(spec.rate));
       let norm = normalize(times, cols, ctx, issues);
-      const checks = [{ col: 0, domain: e.domain, name: e.column }];
-      if (spec.rate) checks.push({ col: 1, domain: 'nonnegative', name: spec.rate });
-      norm = dropBadValues(norm, checks, ctx, issues);
+      const checks: ValueCheck[] = [check];
+      if (spec.rate) checks.push({ col: 1, name: spec.rate, min: policy.bounds.aaveRate.min, max: policy.bounds.aaveRate.max });
+      norm = dropBadValues(norm, checks, ctx, p, issues);
       checkGaps(norm.times, DAY_MS, ctx, 'daily snapshots', issues);
       const v = norm.cols[0]!;
-      if (spec.rate) {
-        // Indices never fall; an unchanged index while the rate is positive is a stale snapshot.
-        let stale = 0;
-        let sFirst = NaN;
-        let sLast = NaN;
-        let falls = 0;
-        let fFirst = NaN;
-        let fLast = NaN;
-        const r = norm.cols[1]!;
-        for (let i = 1; i < v.length; i++) {
-          if (v[i]! < v[i - 1]!) {
-            falls++;
-            if (falls === 1) fFirst = norm.times[i]!;
-            fLast = norm.times[i]!;
-          } else if (v[i] === v[i - 1] && r[i - 1]! > 0) {
-            stale++;
-            if (stale === 1) sFirst = norm.times[i - 1]!;
-            sLast = norm.times[i]!;
-          }
-        }
-        if (stale > 0) {
-          issues.push({ series: key, file, kind: 'stale', handled: true, count: stale, firstMs: sFirst, lastMs: sLast, message: `${stale} day(s) with an unchanged ${e.column} while the rate is positive (stale snapshot; the hourly accrual restarts from the real index at the next snapshot)` });
-        }
-        if (falls > 0) {
-          issues.push({ series: key, file, kind: 'bad_value', handled: 'window', count: falls, firstMs: fFirst, lastMs: fLast, message: `${falls} snapshots where ${e.column} falls (an AAVE index never decreases)` });
-        }
-      }
+      if (spec.rate) checkIndex(norm, e.column, policy.bounds.aaveIndexGrowthPerDay, { ...ctx, loc: p }, issues);
       return {
         key,
         shape: e.shape,
@@ -128,16 +115,18 @@ export function loadRaw(key: SeriesKey, files: { main: string; denominator: stri
     }
     case 'oracle_interpolated': {
       let norm = normalize(times, [p.numbers(e.column)], ctx, issues);
-      norm = dropBadValues(norm, [{ col: 0, domain: 'positive', name: e.column }], ctx, issues);
+      norm = dropBadValues(norm, [check], ctx, p, issues);
       let t = norm.times;
       let v = norm.cols[0]!;
+      let rows = norm.rows;
       if (e.denominator && files.denominator) {
         const dp = csv(files.denominator);
         const dctx = { key, file: files.denominator };
         let dn = normalize(dp.timestamps(e.timeColumn ?? 'timestamp'), [dp.numbers(e.denominator.column)], dctx, issues);
-        dn = dropBadValues(dn, [{ col: 0, domain: 'positive', name: e.denominator.column }], dctx, issues);
+        dn = dropBadValues(dn, [{ col: 0, name: e.denominator.column, positive: true }], dctx, dp, issues);
         const outT: number[] = [];
         const outV: number[] = [];
+        const outR: number[] = [];
         let j = 0;
         let unmatched = 0;
         for (let i = 0; i < t.length; i++) {
@@ -145,6 +134,7 @@ export function loadRaw(key: SeriesKey, files: { main: string; denominator: stri
           if (j < dn.times.length && dn.times[j] === t[i]) {
             outT.push(t[i]!);
             outV.push(v[i]! / dn.cols[0]![j]!);
+            outR.push(rows[i]!);
           } else unmatched++;
         }
         if (unmatched > 0) {
@@ -152,16 +142,17 @@ export function loadRaw(key: SeriesKey, files: { main: string; denominator: stri
         }
         t = Float64Array.from(outT);
         v = Float64Array.from(outV);
+        rows = Int32Array.from(outR);
       }
       checkGaps(t, DAY_MS, ctx, 'daily snapshots', issues);
-      checkJumps(t, v, policy.maxJumpFraction, jumpHandled, ctx, issues);
+      jumps({ times: t, cols: [v], rows }, e.column);
       return { key, shape: e.shape, file, rows: p.rowCount, times: t, values: v, intervalMs: DAY_MS };
     }
     case 'daily_step': {
       let norm = normalize(times, [p.numbers(e.column)], ctx, issues);
-      norm = dropBadValues(norm, [{ col: 0, domain: e.domain, name: e.column }], ctx, issues);
+      norm = dropBadValues(norm, [check], ctx, p, issues);
       checkGaps(norm.times, DAY_MS, ctx, 'days', issues);
-      if (e.isPrice) checkJumps(norm.times, norm.cols[0]!, policy.maxJumpFraction, jumpHandled, ctx, issues);
+      if (e.isPrice) jumps(norm, e.column);
       return { key, shape: e.shape, file, rows: p.rowCount, times: norm.times, values: norm.cols[0]!, intervalMs: DAY_MS };
     }
     case 'hourly_value': {
@@ -169,7 +160,7 @@ export function loadRaw(key: SeriesKey, files: { main: string; denominator: stri
       const hasBlock = p.hasColumn('block_timestamp');
       if (hasBlock) cols.push(p.numbers('block_timestamp'));
       let norm = normalize(times, cols, ctx, issues);
-      norm = dropBadValues(norm, [{ col: 0, domain: e.domain, name: e.column }], ctx, issues);
+      norm = dropBadValues(norm, [check], ctx, p, issues);
       const interval = minSpacing(norm.times, HOUR_MS);
       checkGaps(norm.times, interval, ctx, 'rows', issues);
       let obsTimes: Float64Array | undefined;
@@ -202,6 +193,62 @@ export function loadRaw(key: SeriesKey, files: { main: string; denominator: stri
       }
       return { key, shape: e.shape, file, rows: p.rowCount, times: norm.times, values: norm.cols[0]!, ...(obsTimes ? { obsTimes } : {}), intervalMs: interval };
     }
+  }
+}
+
+/**
+ * AAVE indices never fall and grow at most `maxGrowthPerDay` per day between snapshots (the configured rate bound,
+ * compounded); an index unchanged while the rate is positive is a stale snapshot (handled: accrual restarts at the
+ * next one). Falls and excess growth are unhandled in the window, with the first offending row's line.
+ */
+function checkIndex(norm: Normalized, column: string, maxGrowthPerDay: number, ctx: { key: SeriesKey; file: string; loc: RowLocator }, issues: PendingIssue[]): void {
+  const v = norm.cols[0]!;
+  const r = norm.cols[1]!;
+  const t = norm.times;
+  let stale = 0;
+  let sFirst = NaN;
+  let sLast = NaN;
+  const bad = { falls: { n: 0, first: NaN, last: NaN, row: -1 }, grows: { n: 0, first: NaN, last: NaN, row: -1, worst: 0 } };
+  for (let i = 1; i < v.length; i++) {
+    const growth = v[i]! / v[i - 1]! - 1;
+    const allowed = maxGrowthPerDay * Math.max((t[i]! - t[i - 1]!) / DAY_MS, 1);
+    const b = growth < 0 ? bad.falls : growth > allowed ? bad.grows : null;
+    if (b) {
+      b.n++;
+      if (b.n === 1) {
+        b.first = t[i]!;
+        b.row = norm.rows[i]!;
+      }
+      b.last = t[i]!;
+      if (b === bad.grows && growth > bad.grows.worst) bad.grows.worst = growth;
+    } else if (growth === 0 && r[i - 1]! > 0) {
+      stale++;
+      if (stale === 1) sFirst = t[i - 1]!;
+      sLast = t[i]!;
+    }
+  }
+  if (stale > 0) {
+    issues.push({ series: ctx.key, file: ctx.file, kind: 'stale', handled: true, count: stale, firstMs: sFirst, lastMs: sLast, message: `${stale} day(s) with an unchanged ${column} while the rate is positive (stale snapshot; the hourly accrual restarts from the real index at the next snapshot)` });
+  }
+  const col = ctx.loc.columnIndex(column) + 1;
+  if (bad.falls.n > 0) {
+    const f = bad.falls;
+    issues.push({ series: ctx.key, file: ctx.file, kind: 'bad_value', handled: 'window', count: f.n, firstMs: f.first, lastMs: f.last, line: ctx.loc.lineOf(f.row), column: col, message: `${f.n} snapshots where ${column} falls (an AAVE index never decreases)` });
+  }
+  if (bad.grows.n > 0) {
+    const g = bad.grows;
+    issues.push({
+      series: ctx.key,
+      file: ctx.file,
+      kind: 'bad_value',
+      handled: 'window',
+      count: g.n,
+      firstMs: g.first,
+      lastMs: g.last,
+      line: ctx.loc.lineOf(g.row),
+      column: col,
+      message: `${g.n} snapshots where ${column} grows more than ${maxGrowthPerDay} per day (largest ${g.worst.toPrecision(3)}; data.bounds.aaveIndexGrowthPerDay)`,
+    });
   }
 }
 

@@ -20,6 +20,35 @@ export const seriesPolicySchema = z.strictObject({
 });
 export type SeriesPolicy = z.infer<typeof seriesPolicySchema>;
 
+const rangeSchema = z
+  .strictObject({ min: z.number().finite(), max: z.number().finite() })
+  .refine((r) => r.min <= r.max, { message: 'min must not exceed max' });
+
+/**
+ * Plausibility bounds (configs/README.md gives each one's reason). A row outside them is a bad value: dropped, and
+ * unhandled when it falls inside the run window. Prices are always > 0 and bounded per step by maxJumpFraction.
+ */
+export const boundsSchema = z.strictObject({
+  /** Gas price, gwei. */
+  gasPriceGwei: rangeSchema,
+  /** Funding rate per 8 h settlement (fraction of notional). */
+  fundingRatePer8h: rangeSchema,
+  /** AAVE liquidity and variable borrow rates (APR, fraction). */
+  aaveRate: rangeSchema,
+  /** Largest relative growth of an AAVE index per day between two snapshots (indices never fall). */
+  aaveIndexGrowthPerDay: z.number().positive(),
+  /** EtherFi reward tokens per eETH (EIGEN per week, ETHFI per top-up). */
+  rewardPerEeth: rangeSchema,
+  /** Ethena sUSDe benchmark APR (fraction). */
+  benchmarkApr: rangeSchema,
+});
+export type DataBounds = z.infer<typeof boundsSchema>;
+
+export const cachePolicySchema = z.strictObject({
+  /** Total size of the binary timeline cache; least recently used files are removed beyond it. */
+  maxBytes: z.number().int().positive(),
+});
+
 export const dataPolicySchema = z.strictObject({
   /** A one-step relative move above this is reported (and fails unless the series policy tolerates it). */
   maxJumpFraction: z.number().positive(),
@@ -34,6 +63,8 @@ export const dataPolicySchema = z.strictObject({
     hourly_value: seriesPolicySchema,
   }),
   series: z.record(z.string(), seriesPolicySchema),
+  bounds: boundsSchema,
+  cache: cachePolicySchema,
 });
 export type DataPolicy = z.infer<typeof dataPolicySchema>;
 

@@ -3,12 +3,15 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BasisError, type Problem } from '../errors/base.js';
+import type { ErrorCode } from '../errors/codes.js';
 import { alignAave, alignBars, alignDaily, alignFunding, alignHourlyValue, type Aligned, type Grid } from './align.js';
-import { CACHE_FORMAT_VERSION, cacheFile, readCache, writeCache } from './cache.js';
+import { loadBenchmark } from './benchmark.js';
+import { CACHE_FORMAT_VERSION, CorruptCacheError, InputHashes, cacheFile, evictCache, readCache, writeCache } from './cache.js';
 import { CATALOG } from './catalog.js';
 import { parseCsv, type ParsedCsv } from './csv.js';
 import { SYNTHETIC_MARKER } from './dataDir.js';
 import { checkUpstreamInterpolated, loadRaw } from './load.js';
+import { loadRewardSchedule } from './rewards.js';
 import { policyFor, type DataPolicy } from './policy.js';
 import { DAY_MS, HOUR_MS, filesForKey, findFile, iso, type PendingIssue, type RawSeries } from './raw.js';
 import type { DataCheckReport, DataFileReport } from './report.js';
@@ -30,6 +33,9 @@ export interface OpenOptions {
 export interface CheckOptions extends OpenOptions {
   /** Also parse every CSV/JSON file in the data directory and report any that cannot be read. */
   allFiles?: boolean;
+  /** Also validate what a run of the mode reads besides the timeline: the EtherFi reward schedule, the Ethena benchmark. */
+  rewards?: boolean;
+  benchmark?: boolean;
 }
 
 interface Built {
@@ -43,6 +49,19 @@ interface Built {
 }
 
 const warnedCaches = new Set<string>();
+
+/**
+ * A cache problem is a DPR-008 warning, never a run failure: the CSVs are the truth. A damaged file is reported
+ * each time it is found (it is rebuilt, so a repeat is new damage); a cache directory that cannot be written,
+ * once per process (`once`).
+ */
+function warnCache(message: string, once?: string): void {
+  if (once !== undefined) {
+    if (warnedCaches.has(once)) return;
+    warnedCaches.add(once);
+  }
+  process.emitWarning(message, { code: 'DPR-008' });
+}
 
 /** Every key to load: the requirements plus the fallback series their policies name (transitively). */
 function withFallbacks(reqs: readonly SeriesKey[], policy: DataPolicy): SeriesKey[] {
@@ -144,6 +163,9 @@ function resolvePending(p: PendingIssue, grid: Grid | null): DataIssue {
     count: p.count,
     ...(p.firstMs !== undefined && Number.isFinite(p.firstMs) ? { firstMs: p.firstMs } : {}),
     ...(p.lastMs !== undefined && Number.isFinite(p.lastMs) ? { lastMs: p.lastMs } : {}),
+    ...(p.line !== undefined ? { line: p.line } : {}),
+    ...(p.column !== undefined ? { column: p.column } : {}),
+    ...(p.code !== undefined ? { code: p.code } : {}),
     message,
   };
 }
@@ -214,48 +236,70 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
           problems: [{ code: 'DPR-001', message: `series ${k} has no file`, file: path.join(dataDir, miss.dir), expected: `a file matching ${miss.pattern.source}`, received: 'none' }],
         });
       }
-      pending.push({ series: k, kind: 'unreadable', handled: false, count: 1, message: `no file matching ${miss.pattern.source} in ${miss.dir}/` });
+      pending.push({ series: k, kind: 'unreadable', handled: false, count: 1, code: 'DPR-001', message: `no file matching ${miss.pattern.source} in ${miss.dir}/` });
       continue;
     }
     loadable.push(k);
   }
 
-  // Read every input once (in parallel); the same bytes feed the cache key and the parser.
   const rels = [...new Set(loadable.flatMap((k) => { const f = fileMap.get(k)!; return f.denominator ? [f.main!, f.denominator] : [f.main!]; }))].sort();
+  const cannotRead = (rel: string, err: unknown): BasisError =>
+    new BasisError('DPR-001', `cannot read ${rel}`, { cause: err, problems: [{ code: 'DPR-001', message: String((err as Error).message), file: path.join(dataDir, rel) }] });
   const bytes = new Map<string, Buffer>();
-  await Promise.all(
-    rels.map(async (rel) => {
-      try {
-        bytes.set(rel, await readFile(path.join(dataDir, rel)));
-      } catch (err) {
-        if (mode === 'open') throw new BasisError('DPR-001', `cannot read ${rel}`, { cause: err, problems: [{ code: 'DPR-001', message: String((err as Error).message), file: path.join(dataDir, rel) }] });
-      }
-    }),
-  );
 
   let cachePath: string | null = null;
   let cacheKey = '';
   if (mode === 'open' && opts.cacheDir) {
-    // Key: content hash of every input (sha1 of ~10 MB costs ~20 ms here, inside the warm budget), plus the
-    // requirements, window, step, funding hours, policy and format version.
-    const h = createHash('sha1');
-    h.update(JSON.stringify({ v: CACHE_FORMAT_VERSION, code: 1, reqs: opts.requirements, start: opts.startMs ?? null, end: opts.endMs ?? null, step: stepMs, funding: opts.fundingHoursUtc, policy }));
-    for (const rel of rels) h.update(`\n${rel}\n${sha1(bytes.get(rel)!)}`);
+    // Key: every input's content hash (reused unread while its size and mtime are unchanged: see InputHashes),
+    // plus the requirements, window, step, funding hours, policy (not its cache size) and format version.
+    const hashes = new InputHashes(opts.cacheDir);
+    if (hashes.problem !== null) {
+      warnCache(`input manifest ${path.join(opts.cacheDir, 'inputs.json')} is unreadable (${hashes.problem}): a cache problem, not a market-data problem; every input is hashed again and the manifest rewritten`);
+    }
+    const h = createHash('sha256');
+    h.update(JSON.stringify({ v: CACHE_FORMAT_VERSION, code: 1, reqs: opts.requirements, start: opts.startMs ?? null, end: opts.endMs ?? null, step: stepMs, funding: opts.fundingHoursUtc, policy: { ...policy, cache: null } }));
+    for (const rel of rels) {
+      let digest: string;
+      try {
+        digest = hashes.hash(path.join(dataDir, rel));
+      } catch (err) {
+        throw cannotRead(rel, err);
+      }
+      h.update(`\n${rel}\n${digest}`);
+      const read = hashes.bytes.get(path.join(dataDir, rel));
+      if (read) bytes.set(rel, read);
+    }
     h.update(synthetic ? sha1(readFileSync(markerPath)) : 'real');
     cacheKey = h.digest('hex');
     cachePath = cacheFile(opts.cacheDir, cacheKey);
+    try {
+      hashes.save();
+    } catch (err) {
+      warnCache(`input manifest in ${opts.cacheDir} could not be written (${(err as Error).message}); inputs will be hashed again next time`, `manifest:${opts.cacheDir}`);
+    }
     try {
       const hit = readCache(cachePath, cacheKey);
       if (hit) {
         return new HistoricalTimeline({ ...hit, dataDir, origin: 'cache' });
       }
     } catch (err) {
-      if (!warnedCaches.has(cachePath)) {
-        warnedCaches.add(cachePath);
-        process.emitWarning(`data cache ${cachePath} is unreadable (${(err as Error).message}); rebuilding it`, { code: 'DPR-008' });
-      }
+      if (!(err instanceof CorruptCacheError)) throw err;
+      warnCache(`data cache ${err.file} is unreadable (${err.reason}): a cache problem, not a market-data problem; rebuilding it from the CSVs`);
     }
   }
+
+  // Read every input not read for the key yet (in parallel); the same bytes feed the parser.
+  await Promise.all(
+    rels
+      .filter((rel) => !bytes.has(rel))
+      .map(async (rel) => {
+        try {
+          bytes.set(rel, await readFile(path.join(dataDir, rel)));
+        } catch (err) {
+          if (mode === 'open') throw cannotRead(rel, err);
+        }
+      }),
+  );
 
   const parsed = new Map<string, ParsedCsv>();
   const csv = (rel: string): ParsedCsv => {
@@ -276,7 +320,7 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
       raws.set(k, loadRaw(k, { main: f.main!, denominator: f.denominator }, csv, policy, pending));
     } catch (err) {
       if (mode === 'open' || !(err instanceof BasisError)) throw err;
-      pending.push({ series: k, file: f.main!, kind: 'unreadable', handled: false, count: 1, message: describe(err) });
+      pending.push({ series: k, file: f.main!, kind: 'unreadable', handled: false, count: 1, ...located(err), message: describe(err) });
     }
   }
 
@@ -296,7 +340,7 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
         checkUpstreamInterpolated(k, rel, raw, csv, pending);
       } catch (err) {
         if (!(err instanceof BasisError)) throw err;
-        pending.push({ series: k, file: rel, kind: 'unreadable', handled: false, count: 1, message: describe(err) });
+        pending.push({ series: k, file: rel, kind: 'unreadable', handled: false, count: 1, ...located(err), message: describe(err) });
       }
     }
   }
@@ -368,7 +412,9 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
 
   const requiredSet = new Set(opts.requirements);
   const issues = pending.map((p) =>
-    p.handled === 'window' && p.series !== undefined && !requiredSet.has(p.series) && raws.has(p.series)
+    // Rows dropped from a series loaded only as a fallback are never used; anything kept (a jump, a falling
+    // index) may be, so it counts like a required series' problem.
+    p.handled === 'window' && p.dropped === true && p.series !== undefined && !requiredSet.has(p.series) && raws.has(p.series)
       ? resolvePending({ ...p, handled: true, message: `${p.message}; loaded only as a fallback (bad rows are dropped, never used)` }, grid)
       : resolvePending(p, grid),
   );
@@ -378,24 +424,34 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
     const bad = issues.filter((i) => !i.handled);
     if (bad.length > 0) {
       throw new BasisError('DPR-005', `${bad.length} unhandled data problem(s) in ${dataDir}; run \`basis data check\` for the full report`, {
-        problems: bad.map((i): Problem => ({ code: 'DPR-005', message: `${i.series ?? ''} ${i.kind}: ${i.message}${i.firstMs !== undefined ? ` [${iso(i.firstMs)} … ${iso(i.lastMs ?? i.firstMs)}]` : ''}`.trim(), ...(i.file ? { file: i.file } : {}) })),
+        problems: bad.map((i): Problem => ({
+          code: 'DPR-005',
+          message: `${i.series ?? ''} ${i.kind}: ${i.message}${i.firstMs !== undefined ? ` [${iso(i.firstMs)} … ${iso(i.lastMs ?? i.firstMs)}]` : ''}`.trim(),
+          ...(i.file ? { file: i.file } : {}),
+          ...(i.line !== undefined ? { line: i.line } : {}),
+          ...(i.column !== undefined ? { column: i.column } : {}),
+        })),
       });
     }
     const g = grid!;
     const tl = new HistoricalTimeline({ startMs: g.startMs, stepMs: g.stepMs, length: g.length, synthetic, dataDir, columns, coverage, issues, origin: 'parsed' });
-    if (cachePath) {
+    if (cachePath && opts.cacheDir) {
       try {
         writeCache(cachePath, cacheKey, { startMs: g.startMs, stepMs: g.stepMs, length: g.length, synthetic, columns, coverage, issues });
+        evictCache(opts.cacheDir, policy.cache.maxBytes, cachePath);
       } catch (err) {
-        if (!warnedCaches.has(cachePath)) {
-          warnedCaches.add(cachePath);
-          process.emitWarning(`data cache ${cachePath} could not be written (${(err as Error).message})`, { code: 'DPR-008' });
-        }
+        warnCache(`data cache ${cachePath} could not be written (${(err as Error).message})`, `write:${cachePath}`);
       }
     }
     return tl;
   }
   return { dataDir, synthetic, grid, columns, coverage, issues, files };
+}
+
+/** The code and, when one row is to blame, the line and column of a load error. */
+function located(err: BasisError): { code: ErrorCode; line?: number; column?: number } {
+  const p = err.problems[0];
+  return { code: err.code, ...(p?.line !== undefined ? { line: p.line } : {}), ...(p?.column !== undefined ? { column: p.column } : {}) };
 }
 
 function describe(err: BasisError): string {
@@ -461,10 +517,32 @@ export async function checkData(opts: CheckOptions): Promise<DataCheckReport> {
       } catch (err) {
         if (!(err instanceof BasisError)) throw err;
         files.push({ file: rel, rows: null, error: describe(err) });
-        issues.push({ file: rel, kind: 'unreadable', handled: false, count: 1, message: describe(err) });
+        issues.push({ file: rel, kind: 'unreadable', handled: false, count: 1, ...located(err), message: describe(err) });
       }
     }
     files.sort((x, y) => x.file.localeCompare(y.file));
+  }
+  // The same loaders a run uses, so the check fails exactly where the run would.
+  const extra: [boolean | undefined, () => unknown][] = [
+    [opts.rewards, () => loadRewardSchedule(b.dataDir, opts.policy)],
+    [opts.benchmark, () => loadBenchmark(b.dataDir, opts.policy)],
+  ];
+  for (const [wanted, load] of extra) {
+    if (!wanted) continue;
+    try {
+      load();
+    } catch (err) {
+      if (!(err instanceof BasisError)) throw err;
+      const abs = err.problems[0]?.file;
+      issues.push({
+        ...(abs ? { file: path.relative(b.dataDir, abs) } : {}),
+        kind: err.code === 'DPR-005' ? 'bad_value' : 'unreadable',
+        handled: false,
+        count: 1,
+        ...located(err),
+        message: describe(err),
+      });
+    }
   }
   const g = b.grid;
   return {

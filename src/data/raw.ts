@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { BasisError } from '../errors/base.js';
-import { CATALOG, type CatalogEntry, type SeriesShape } from './catalog.js';
+import type { ErrorCode } from '../errors/codes.js';
+import { CATALOG, type SeriesShape } from './catalog.js';
 import type { ParsedCsv } from './csv.js';
 import type { DataIssueKind, SeriesKey } from './series.js';
 
@@ -20,6 +21,13 @@ export interface PendingIssue {
   readonly count: number;
   readonly firstMs?: number;
   readonly lastMs?: number;
+  /** Where the first offending row is: 1-based line and column of `file`. */
+  readonly line?: number;
+  readonly column?: number;
+  /** The offending rows were removed, so a series loaded only as a fallback never uses them. */
+  readonly dropped?: boolean;
+  /** Set when the issue stands for a load error (DPR-001/DPR-002) rather than a data-quality finding (DPR-005). */
+  readonly code?: ErrorCode;
   readonly message: string;
 }
 
@@ -96,9 +104,11 @@ export const okxPreferNonDefault: ConflictResolver = (values) => {
   return best < 0 ? 0 : best;
 };
 
-interface Normalized {
+export interface Normalized {
   times: Float64Array;
   cols: Float64Array[];
+  /** 0-based data row of the file each kept observation came from (for line numbers). */
+  rows: Int32Array;
 }
 
 /**
@@ -124,7 +134,7 @@ export function normalize(
       lastOoo = times[i]!;
     } else if (d === 0) hasEqual = true;
   }
-  if (outOfOrder === 0 && !hasEqual) return { times, cols };
+  if (outOfOrder === 0 && !hasEqual) return { times, cols, rows: Int32Array.from({ length: n }, (_, i) => i) };
   let order: Int32Array;
   if (outOfOrder > 0) {
     order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b);
@@ -191,56 +201,89 @@ export function normalize(
     outTimes[i] = times[r]!;
     for (let c = 0; c < cols.length; c++) outCols[c]![i] = cols[c]![r]!;
   }
-  return { times: outTimes, cols: outCols };
+  return { times: outTimes, cols: outCols, rows: Int32Array.from(keep) };
 }
 
-/** Drops rows whose values break the domain (≤ 0 price, < 0 rate); reports them, unhandled inside the window. */
-export function dropBadValues(
-  norm: Normalized,
-  checks: readonly { col: number; domain: CatalogEntry['domain']; name: string }[],
-  ctx: { key: SeriesKey; file: string },
-  issues: PendingIssue[],
-): Normalized {
+/** One value check: `positive` (> 0), or the closed range [min, max]; NaN always fails. */
+export interface ValueCheck {
+  readonly col: number;
+  /** CSV column name (for the message and the column number). */
+  readonly name: string;
+  readonly positive?: boolean;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** Where a normalized row sits in its file. */
+export interface RowLocator {
+  lineOf(row: number): number;
+  columnIndex(name: string): number;
+}
+
+const describeCheck = (ch: ValueCheck): string =>
+  [ch.positive ? '> 0' : '', ch.min !== undefined ? `>= ${ch.min}` : '', ch.max !== undefined ? `<= ${ch.max}` : ''].filter(Boolean).join(' and ');
+
+/**
+ * Drops rows whose values break their check (a price ≤ 0, a rate outside its configured bounds, a NaN); reports
+ * them with the first offending row's line and column, unhandled inside the run window.
+ */
+export function dropBadValues(norm: Normalized, checks: readonly ValueCheck[], ctx: { key: SeriesKey; file: string }, loc: RowLocator, issues: PendingIssue[]): Normalized {
   const n = norm.times.length;
   let bad = 0;
   let first = NaN;
   let last = NaN;
   let example = '';
+  let line: number | undefined;
+  let column: number | undefined;
   const ok = new Uint8Array(n).fill(1);
   for (const ch of checks) {
-    if (ch.domain === 'any') continue;
     const v = norm.cols[ch.col]!;
+    const lo = ch.min ?? -Infinity;
+    const hi = ch.max ?? Infinity;
     for (let i = 0; i < n; i++) {
       const x = v[i]!;
-      if (!(ch.domain === 'positive' ? x > 0 : x >= 0)) {
-        if (ok[i]) {
-          bad++;
-          ok[i] = 0;
-          const t = norm.times[i]!;
-          if (!(first <= t)) first = t;
-          if (!(last >= t)) last = t;
-          if (!example) example = `${ch.name}=${x} at ${iso(t)}`;
-        }
+      if (x >= lo && x <= hi && (!ch.positive || x > 0)) continue;
+      if (!ok[i]) continue;
+      bad++;
+      ok[i] = 0;
+      const t = norm.times[i]!;
+      if (!(first <= t)) first = t;
+      if (!(last >= t)) last = t;
+      if (line === undefined || loc.lineOf(norm.rows[i]!) < line) {
+        line = loc.lineOf(norm.rows[i]!);
+        column = loc.columnIndex(ch.name) + 1;
+        example = `${ch.name}=${x} at ${iso(t)}, expected ${describeCheck(ch)}`;
       }
     }
   }
   if (bad === 0) return norm;
-  issues.push({ series: ctx.key, file: ctx.file, kind: 'bad_value', handled: 'window', count: bad, firstMs: first, lastMs: last, message: `${bad} rows with a zero, negative or NaN value (e.g. ${example}); dropped` });
+  issues.push({
+    series: ctx.key,
+    file: ctx.file,
+    kind: 'bad_value',
+    handled: 'window',
+    dropped: true,
+    count: bad,
+    firstMs: first,
+    lastMs: last,
+    ...(line !== undefined ? { line, column } : {}),
+    message: `${bad} rows with an implausible value (e.g. ${example}); dropped`,
+  });
   const idx: number[] = [];
   for (let i = 0; i < n; i++) if (ok[i]) idx.push(i);
   return {
     times: Float64Array.from(idx, (i) => norm.times[i]!),
     cols: norm.cols.map((c) => Float64Array.from(idx, (i) => c[i]!)),
+    rows: Int32Array.from(idx, (i) => norm.rows[i]!),
   };
 }
 
-/** Reports one-step relative moves above maxJump between consecutive observations. */
+/** Reports one-step relative moves above maxJump between consecutive observations, with the first one's line. */
 export function checkJumps(
   times: Float64Array,
   values: Float64Array,
   maxJump: number,
-  handled: boolean | 'window',
-  ctx: { key: SeriesKey; file: string },
+  ctx: { key: SeriesKey; file: string; rows: Int32Array; loc: RowLocator; column: string },
   issues: PendingIssue[],
 ): void {
   let count = 0;
@@ -248,11 +291,15 @@ export function checkJumps(
   let last = NaN;
   let worst = 0;
   let worstAt = NaN;
+  let firstRow = -1;
   for (let i = 1; i < values.length; i++) {
     const r = Math.abs(values[i]! / values[i - 1]! - 1);
     if (r > maxJump) {
       count++;
-      if (count === 1) first = times[i]!;
+      if (count === 1) {
+        first = times[i]!;
+        firstRow = ctx.rows[i]!;
+      }
       last = times[i]!;
       if (r > worst) {
         worst = r;
@@ -261,7 +308,18 @@ export function checkJumps(
     }
   }
   if (count > 0) {
-    issues.push({ series: ctx.key, file: ctx.file, kind: 'jump', handled, count, firstMs: first, lastMs: last, message: `${count} one-step moves above ${(maxJump * 100).toFixed(0)}% (largest ${(worst * 100).toFixed(1)}% at ${iso(worstAt)})` });
+    issues.push({
+      series: ctx.key,
+      file: ctx.file,
+      kind: 'jump',
+      handled: 'window',
+      count,
+      firstMs: first,
+      lastMs: last,
+      line: ctx.loc.lineOf(firstRow),
+      column: ctx.loc.columnIndex(ctx.column) + 1,
+      message: `${count} one-step moves above ${(maxJump * 100).toFixed(0)}% (largest ${(worst * 100).toFixed(1)}% at ${iso(worstAt)})`,
+    });
   }
 }
 

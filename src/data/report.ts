@@ -44,7 +44,10 @@ export function formatDataCheck(report: DataCheckReport): string {
   }
   const line = (i: (typeof report.issues)[number]): string => {
     const span = i.firstMs !== undefined ? ` [${day(i.firstMs)} … ${day(i.lastMs ?? i.firstMs)}]` : '';
-    return `    ${i.kind}${i.series ? ` ${i.series}` : i.file ? ` ${i.file}` : ''}: ${i.message}${span}`;
+    // An unhandled issue carries the code the run would fail with, and where the first bad row is.
+    const code = i.handled ? '' : `${i.code ?? 'DPR-005'} `;
+    const where = i.line !== undefined && i.file ? ` (${i.file}:line ${i.line}${i.column !== undefined ? `:col ${i.column}` : ''})` : '';
+    return `    ${code}${i.kind}${i.series ? ` ${i.series}` : i.file ? ` ${i.file}` : ''}${where}: ${i.message}${span}`;
   };
   const bad = report.issues.filter((i) => !i.handled);
   const warn = report.issues.filter((i) => i.handled);

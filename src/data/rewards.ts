@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { StrategyParams } from '../domain/params.js';
 import { BasisError } from '../errors/base.js';
-import { parseCsv } from './csv.js';
+import { parseCsv, type ParsedCsv } from './csv.js';
+import type { DataPolicy } from './policy.js';
 
 const DAY_MS = 86_400_000;
 
@@ -52,29 +54,65 @@ function nextMonday(afterMs: number): number {
   return d;
 }
 
+/** Does a run of this strategy credit EtherFi's published rewards (and so read the reward schedule)? */
+export function usesPublishedRewards(s: StrategyParams): boolean {
+  return (s.kind === 'eth_leveraged' || s.kind === 'usdt_market_neutral') && s.lst.rewards === 'etherfi_published';
+}
+
+/** DPR-005 naming the first row of `column` outside [min, max] (NaN included), with its line and column. */
+function checkColumn(csv: ParsedCsv, file: string, column: string, values: Float64Array, min: number, max: number, what: string): void {
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r] as number;
+    if (v >= min && v <= max) continue;
+    const line = csv.lineOf(r);
+    throw new BasisError('DPR-005', `${file}:${line}: implausible ${what}`, {
+      problems: [{ code: 'DPR-005', message: `implausible ${what}`, file, line, column: csv.columnIndex(column) + 1, expected: `${min} … ${max} (data.bounds)`, received: String(v) }],
+    });
+  }
+}
+
+/** Reward token prices: every open/close > 0 and one-step moves of the open within maxJumpFraction. */
+function checkBars(csv: ParsedCsv, file: string, bars: PriceBars, maxJump: number): void {
+  checkColumn(csv, file, 'open', bars.open, Number.MIN_VALUE, Infinity, 'reward token price');
+  checkColumn(csv, file, 'close', bars.close, Number.MIN_VALUE, Infinity, 'reward token price');
+  for (let r = 1; r < bars.open.length; r++) {
+    const jump = Math.abs((bars.open[r] as number) / (bars.open[r - 1] as number) - 1);
+    if (!(jump > maxJump)) continue;
+    const line = csv.lineOf(r);
+    throw new BasisError('DPR-005', `${file}:${line}: reward token price jumps ${(jump * 100).toFixed(1)}% in one step`, {
+      problems: [{ code: 'DPR-005', message: 'one-step price move above data.maxJumpFraction', file, line, column: csv.columnIndex('open') + 1, expected: `<= ${maxJump}`, received: jump.toPrecision(3) }],
+    });
+  }
+}
+
 interface PriceBars {
   readonly ts: Float64Array;
   readonly open: Float64Array;
   readonly close: Float64Array;
 }
 
-function loadBars(file: string): PriceBars {
+function loadBars(file: string, maxJump: number): PriceBars {
   const csv = parseCsv(readFileSync(file, 'utf8'), file);
-  return { ts: csv.timestamps('timestamp'), open: csv.numbers('open'), close: csv.numbers('close') };
+  const bars = { ts: csv.timestamps('timestamp'), open: csv.numbers('open'), close: csv.numbers('close') };
+  checkBars(csv, file, bars, maxJump);
+  return bars;
 }
 
 /**
  * EtherFi's published reward streams (data/README.md §etherfi): the EIGEN weekly distributions and the ETHFI
  * top-ups, with the amount per eETH each paid. The estimated seasonal airdrops are deliberately left out.
- * Token prices come from the Uniswap v3 pools (WETH per token), read without look-ahead.
+ * Token prices come from the Uniswap v3 pools (WETH per token), read without look-ahead. Amounts and prices are
+ * checked against the data policy's plausibility bounds (DPR-005 with file, line and column).
  */
-export function loadRewardSchedule(dataDir: string): RewardSchedule {
+export function loadRewardSchedule(dataDir: string, policy: Pick<DataPolicy, 'bounds' | 'maxJumpFraction'>): RewardSchedule {
+  const perEeth = policy.bounds.rewardPerEeth;
   const payouts: RewardPayout[] = [];
   const eigenFile = findFile(dataDir, 'etherfi', /^etherfi_eigen_weekly_distributions_.*\.csv$/);
   const eigen = parseCsv(readFileSync(eigenFile, 'utf8'), eigenFile);
   const eStart = eigen.strings('staking_period_start');
   const eEnd = eigen.strings('staking_period_end');
   const ePerWeek = eigen.numbers('eigen_per_eeth_weekly');
+  checkColumn(eigen, eigenFile, 'eigen_per_eeth_weekly', ePerWeek, perEeth.min, perEeth.max, 'EIGEN per eETH');
   for (let r = 0; r < eigen.rowCount; r++) {
     const start = dayMs(eigenFile, eStart[r] as string, eigen.lineOf(r));
     const end = dayMs(eigenFile, eEnd[r] as string, eigen.lineOf(r)) + DAY_MS;
@@ -87,6 +125,7 @@ export function loadRewardSchedule(dataDir: string): RewardSchedule {
   const tStart = ethfi.strings('staking_period_start');
   const tEnd = ethfi.strings('staking_period_end');
   const tPer = ethfi.numbers('ethfi_per_eeth_distributed');
+  checkColumn(ethfi, ethfiFile, 'ethfi_per_eeth_distributed', tPer, perEeth.min, perEeth.max, 'ETHFI per eETH');
   for (let r = 0; r < ethfi.rowCount; r++) {
     const end = dayMs(ethfiFile, tEnd[r] as string, ethfi.lineOf(r)) + DAY_MS;
     // A top-up is paid on its date, never before its staking period has ended.
@@ -95,8 +134,8 @@ export function loadRewardSchedule(dataDir: string): RewardSchedule {
   }
   payouts.sort((a, b) => a.payoutMs - b.payoutMs || a.token.localeCompare(b.token));
   const bars = {
-    EIGEN: loadBars(findFile(dataDir, 'uniswap_v3', /^uniswapv3_EIGENWETH_.*\.csv$/)),
-    ETHFI: loadBars(findFile(dataDir, 'uniswap_v3', /^uniswapv3_ETHFIWETH_.*\.csv$/)),
+    EIGEN: loadBars(findFile(dataDir, 'uniswap_v3', /^uniswapv3_EIGENWETH_.*\.csv$/), policy.maxJumpFraction),
+    ETHFI: loadBars(findFile(dataDir, 'uniswap_v3', /^uniswapv3_ETHFIWETH_.*\.csv$/), policy.maxJumpFraction),
   };
   return {
     payouts,

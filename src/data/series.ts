@@ -1,5 +1,6 @@
 import type { AaveAsset, LstToken, PerpSymbol } from '../domain/tokens.js';
 import type { CexVenue } from '../domain/venues.js';
+import type { ErrorCode } from '../errors/codes.js';
 
 /**
  * Every market series the engine can read, by a stable key. The data catalog maps each key to its file(s)
@@ -77,6 +78,11 @@ export interface DataIssue {
   readonly count: number;
   readonly firstMs?: number;
   readonly lastMs?: number;
+  /** 1-based line and column of the first offending row in `file`, when one row is to blame. */
+  readonly line?: number;
+  readonly column?: number;
+  /** The error code a run fails with on this issue when unhandled (DPR-005 unless the file was unreadable). */
+  readonly code?: ErrorCode;
   readonly message: string;
 }
 

@@ -2,8 +2,9 @@ import path from 'node:path';
 import { BasisError } from '../errors/base.js';
 import { MODE_NAMES, type ModeName, type RunParams } from '../domain/params.js';
 import { PACKAGE_ROOT, REDACTED, isSecretName, isSecretPath, loadConfig, modeWindow, redactSecrets, resolveRunParams, type BasisConfig } from '../config/index.js';
-import { loadRewardSchedule, openHistoricalData, parseTimestamp, resolveDataDir, type RewardSchedule } from '../data/index.js';
-import { ethenaBenchmark } from '../data/benchmark.js';
+import { loadRewardSchedule, openHistoricalData, parseTimestamp, resolveDataDir, type DataPolicy, type RewardSchedule } from '../data/index.js';
+import { ethenaBenchmark, loadBenchmark } from '../data/benchmark.js';
+import { usesPublishedRewards } from '../data/rewards.js';
 import type { Timeline } from '../data/series.js';
 import type { BasisEvent } from '../events/types.js';
 import { eventsJsonlChunks } from '../events/hashChain.js';
@@ -85,9 +86,8 @@ function redactOverride(o: string): string {
 }
 
 /** The published reward schedule when the mode's LST config credits rewards, else undefined. */
-export function rewardScheduleFor(params: RunParams, dataDir: string): RewardSchedule | undefined {
-  const s = params.mode.strategy;
-  return (s.kind === 'eth_leveraged' || s.kind === 'usdt_market_neutral') && s.lst.rewards === 'etherfi_published' ? loadRewardSchedule(dataDir) : undefined;
+export function rewardScheduleFor(params: RunParams, dataDir: string, policy: DataPolicy): RewardSchedule | undefined {
+  return usesPublishedRewards(params.mode.strategy) ? loadRewardSchedule(dataDir, policy) : undefined;
 }
 
 /** Resolves config and data for a request, runs the engine, and returns summary, timeseries and events. */
@@ -139,7 +139,9 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   const endIndex = endMs !== undefined && req.timeline ? timeline.indexOf(endMs) : timeline.length - 1;
   preflight(params, timeline, startIndex, req.costs !== false);
 
-  const rewards = rewardScheduleFor(params, timeline.dataDir);
+  const rewards = rewardScheduleFor(params, timeline.dataDir, config.data);
+  // Read (and validated) before the run, so bad benchmark data fails fast like every other input.
+  const benchmarkAprs = params.mode.shareClass === 'USDT' ? loadBenchmark(timeline.dataDir, config.data) : null;
   const engine = new EventDrivenStrategyEngine(params, timeline, { costs: req.costs !== false, recordTimeseries: req.recordTimeseries !== false, ...(rewards ? { rewards } : {}) });
   const progress = createProgress(endIndex - startIndex + 1, { enabled: req.progress === true, label: `backtest ${mode}` });
   const result = engine.runBacktest(startIndex, endIndex, (done) => progress.update(done));
@@ -149,7 +151,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   const ts = timeline.timestampsMs.subarray(startIndex, endIndex + 1);
   const metrics = computeMetrics(equity, ts, result.initialEquity);
   const attributedPnl = engine.pnl.total();
-  const benchmark = params.mode.shareClass === 'USDT' ? ethenaBenchmark(timeline.dataDir, ts) : null;
+  const benchmark = ethenaBenchmark(benchmarkAprs, ts);
   const balancePnl = result.finalEquity - params.mode.initialCapital;
   const summary: RunSummary = {
     mode,

@@ -103,13 +103,18 @@ describe('bad values and jumps', () => {
     expect(tl.startMs).toBe(T0 + 5 * H);
     expect(tl.issues.find((i) => i.kind === 'bad_value')).toMatchObject({ handled: true });
   });
-  test('a one-step jump over 30 %: unhandled under fail, handled under forward_fill', async () => {
+  // Issue 7: the jump bound holds whatever the missing-data policy (it used to be waived under forward_fill and
+  // fallback); outside the run window a jump stays a warning.
+  test('a one-step jump over 30 %: unhandled in the window under fail and forward_fill alike, with its line', async () => {
     const rows = bars(T0, 30, (i) => (i >= 15 ? 3000 : 2000));
     const strict = await checkData(spotOnly(barCsv(rows), failing));
-    expect(strict.issues.find((i) => i.kind === 'jump')).toMatchObject({ handled: false, count: 1, firstMs: T0 + 15 * H });
+    expect(strict.issues.find((i) => i.kind === 'jump')).toMatchObject({ handled: false, count: 1, firstMs: T0 + 15 * H, line: 17, column: 2 });
     const lenient = await checkData(spotOnly(barCsv(rows)));
-    expect(lenient.issues.find((i) => i.kind === 'jump')).toMatchObject({ handled: true });
-    expect(lenient.ok).toBe(true);
+    expect(lenient.issues.find((i) => i.kind === 'jump')).toMatchObject({ handled: false, line: 17 });
+    expect(lenient.ok).toBe(false);
+    const outside = await checkData(spotOnly(barCsv(rows), undefined, { startMs: T0 + 16 * H }));
+    expect(outside.issues.find((i) => i.kind === 'jump')).toMatchObject({ handled: true });
+    expect(outside.ok).toBe(true);
   });
 });
 

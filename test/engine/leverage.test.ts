@@ -34,7 +34,7 @@ describe('leveraged staking', () => {
     const rate = tl.series('oracle:weETH:ETH').values;
     const supplied = column(out, 'pos:aave_v3:aToken:aweETH') as Float64Array;
     const ts = out.frame.timestampsMs;
-    const schedule = loadRewardSchedule(SHARED_DATA);
+    const schedule = loadRewardSchedule(SHARED_DATA, config.data);
     for (const e of credits) {
       const d = e.details as Record<string, number | string>;
       const from = Date.parse(String(d['periodStart']));

@@ -5,7 +5,10 @@ import { SHARED_DATA, column, run, tmpDir } from './helpers.js';
 
 const T = Date.parse('2024-09-01T00:00:00Z');
 
-/** Rewrites every data row stamped at or after T: prices ×1.3, funding sign flipped, AAVE rates doubled, indices +1 %. */
+/**
+ * Rewrites every data row stamped at or after T: prices ×1.2, funding sign flipped, AAVE rates doubled, indices
+ * +0.5 % (within the plausibility bounds of configs/default.json, so the altered data still loads).
+ */
 function perturbAfter(dir: string): number {
   let changed = 0;
   const edit = (file: string, cols: Record<string, (v: number) => number>): void => {
@@ -28,12 +31,12 @@ function perturbAfter(dir: string): number {
   for (const venue of ['binance', 'bybit', 'okx']) {
     for (const f of readdirSync(path.join(dir, venue))) {
       const file = path.join(dir, venue, f);
-      if (/_1h_/.test(f)) edit(file, { open: (v) => v * 1.3, high: (v) => v * 1.3, low: (v) => v * 1.3, close: (v) => v * 1.3 });
+      if (/_1h_/.test(f)) edit(file, { open: (v) => v * 1.2, high: (v) => v * 1.2, low: (v) => v * 1.2, close: (v) => v * 1.2 });
       if (/_funding_/.test(f)) edit(file, { funding_rate: (v) => -v });
     }
   }
   for (const f of readdirSync(path.join(dir, 'aave_v3_ethereum/rates')).filter((n) => n.includes('_1d_'))) {
-    edit(path.join(dir, 'aave_v3_ethereum/rates', f), { liquidityIndex: (v) => v * 1.01, variableBorrowIndex: (v) => v * 1.01, currentLiquidityRate: (v) => v * 2, currentVariableBorrowRate: (v) => v * 2, price: (v) => v * 1.3 });
+    edit(path.join(dir, 'aave_v3_ethereum/rates', f), { liquidityIndex: (v) => v * 1.005, variableBorrowIndex: (v) => v * 1.005, currentLiquidityRate: (v) => v * 2, currentVariableBorrowRate: (v) => v * 2, price: (v) => v * 1.2 });
   }
   return changed;
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig, modeWindow, resolveRunParams } from '../../config/index.js';
 import { MODE_NAMES, type ModeName } from '../../domain/params.js';
 import { checkData, formatDataCheck, parseTimestamp, resolveDataDir, type DataCheckReport } from '../../data/index.js';
+import { usesPublishedRewards } from '../../data/rewards.js';
 import { BasisError } from '../../errors/base.js';
 import { registerDataToolCommands } from './dataTools.js';
 import { withGlobalConfigDir } from './config.js';
@@ -50,6 +51,9 @@ export async function runDataCheck(flags: CheckFlags): Promise<{ reports: DataCh
       ...(endMs !== undefined ? { endMs } : {}),
       // Every other file in the directory is parsed once, with the first mode checked.
       allFiles: i === 0 && (flags.allFiles === true || flags.mode === undefined),
+      // What a backtest of this mode reads besides the timeline, checked by the same loaders.
+      rewards: usesPublishedRewards(params.mode.strategy),
+      benchmark: params.mode.shareClass === 'USDT',
     });
     reports.push({ ...report, mode });
   }
