@@ -17,14 +17,18 @@ interface Ctx {
 
 const fill = (s: string, ctx: Ctx): string => s.replaceAll('{scratch}', ctx.scratch).replaceAll('{dataDir}', ctx.dataDir);
 
-/** The real CLI in a child process: results default into the scratch dir so an accepted run never writes into the repo. */
+/**
+ * The real CLI in a child process. Results default into the scratch dir so an accepted run never writes into the
+ * repo, unless the case sets the results directory itself (an environment variable would outrank its --set).
+ */
 function runCli(args: readonly string[], ctx: Ctx, env: Readonly<Record<string, string>> = {}): CorpusRun {
   const filled: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) filled[k] = fill(v, ctx);
+  const ownResults = args.some((a) => a.includes('paths.resultsDir'));
   const r = spawnSync(process.execPath, [BIN, ...args.map((a) => fill(a, ctx))], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', BASIS_DATA_DIR: ctx.dataDir, BASIS__PATHS__RESULTSDIR: join(ctx.scratch, 'results'), ...filled },
+    env: { ...process.env, NO_COLOR: '1', BASIS_DATA_DIR: ctx.dataDir, ...(ownResults ? {} : { BASIS__PATHS__RESULTSDIR: join(ctx.scratch, 'results') }), ...filled },
     timeout: 120_000,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
@@ -82,6 +86,8 @@ export function runCorpus(cases: readonly CorpusCase[]): void {
         }
       } finally {
         rmSync(scratch, { recursive: true, force: true });
+        // Cache cases keep their cache beside the scratch dir: a rebuild rewrites it, which is the tool's own file.
+        rmSync(`${scratch}-cache`, { recursive: true, force: true });
       }
     });
   }

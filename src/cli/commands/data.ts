@@ -77,6 +77,13 @@ export function registerDataCommands(program: Command): void {
       const { reports, exitCode } = await runDataCheck(withGlobalConfigDir(flags, cmd));
       if (flags.json) process.stdout.write(JSON.stringify(flags.mode !== undefined ? reports[0] : reports, null, 2) + '\n');
       else process.stdout.write(reports.map(formatDataCheck).join('\n\n') + '\n');
+      // The report is on stdout; scripts and logs get the one-line coded error every failing command prints.
+      const first = reports.flatMap((r) => r.issues.filter((i) => !i.handled).map((i) => ({ mode: r.mode, issue: i })))[0];
+      if (first !== undefined) {
+        const count = reports.reduce((n, r) => n + r.issues.filter((i) => !i.handled).length, 0);
+        const where = [first.issue.file, first.issue.line !== undefined ? `line ${first.issue.line}` : undefined, first.issue.column !== undefined ? `col ${first.issue.column}` : undefined].filter((x) => x !== undefined).join(':');
+        process.stderr.write(`error ${first.issue.code ?? 'DPR-005'}: data check found ${count} unhandled problem${count === 1 ? '' : 's'}; first${first.mode ? ` (mode ${first.mode})` : ''}: ${where ? `${where} ` : ''}${first.issue.message}\n`);
+      }
       process.exitCode = exitCode;
     });
 }
