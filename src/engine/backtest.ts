@@ -1,3 +1,4 @@
+import { createHash, type KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { BasisError } from '../errors/base.js';
 import { MODE_NAMES, type ModeName, type RunParams } from '../domain/params.js';
@@ -6,7 +7,9 @@ import { loadRewardSchedule, openHistoricalData, parseTimestamp, resolveDataDir,
 import { ethenaBenchmark } from '../data/benchmark.js';
 import type { Timeline } from '../data/series.js';
 import type { BasisEvent } from '../events/types.js';
-import { eventsJsonlChunks } from '../events/hashChain.js';
+import { GENESIS_HASH, eventsJsonlChunks, type ChainHead } from '../events/hashChain.js';
+import { hashingChunks, sha256Hex, type SummaryIntegrity } from '../events/integrity.js';
+import { loadAuditKey, signSummary } from '../events/signing.js';
 import {
   computeMetrics,
   createProgress,
@@ -45,6 +48,8 @@ export interface BacktestOutput {
   readonly params: RunParams;
   /** Where results go by default (config `paths.resultsDir`, relative to the package root). */
   readonly resultsDir: string;
+  /** The config environment asked for (deploy/.env.<env> may hold the audit signing key). */
+  readonly env?: string;
 }
 
 /** The data module's UTC timestamp parser (a bare date-time is never read as local time), with a BT-001 error. */
@@ -142,20 +147,37 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
     ...(benchmark ? { benchmark } : {}),
   };
   const frame = engine.recorder.frame(startIndex, endIndex);
-  return { summary, frame, events: engine.events.events, engine, params, resultsDir: path.resolve(PACKAGE_ROOT, config.paths.resultsDir) };
+  return { summary, frame, events: engine.events.events, engine, params, resultsDir: path.resolve(PACKAGE_ROOT, config.paths.resultsDir), ...(req.env !== undefined ? { env: req.env } : {}) };
+}
+
+export interface WriteResultsOptions {
+  /** Ed25519 key that signs summary.json; default: BASIS_AUDIT_KEY from the environment or deploy/.env*; null: unsigned. */
+  readonly auditKey?: KeyObject | null;
 }
 
 /**
- * Writes summary.json, config.json (every parameter the run used, so it can be reproduced), timeseries.csv,
- * events.jsonl and report.html into outDir, all or nothing.
+ * Writes config.json (every parameter the run used, so it can be reproduced), timeseries.csv, events.jsonl,
+ * report.html and, last, summary.json into outDir, all or nothing. summary.json records the chain head of
+ * events.jsonl and the SHA-256 of timeseries.csv and config.json, taken from the chunks as they are written,
+ * and is signed when an audit key is configured (`basis audit verify` checks all of it).
  */
-export async function writeBacktestResults(outDir: string, out: BacktestOutput): Promise<void> {
+export async function writeBacktestResults(outDir: string, out: BacktestOutput, opts: WriteResultsOptions = {}): Promise<void> {
+  // The key is read before anything is written, so a bad key fails the run without leaving half a directory.
+  const key = opts.auditKey === undefined ? loadAuditKey({ deployDir: path.join(PACKAGE_ROOT, 'deploy'), env: out.env ?? process.env['BASIS_ENV'] ?? 'dev' }) : (opts.auditKey ?? undefined);
   const used = { mode: out.summary.mode, start: out.summary.start, end: out.summary.end, dataDir: out.engine.timeline.dataDir, synthetic: out.summary.synthetic, params: out.params };
+  const configJson = JSON.stringify(used, null, 2) + '\n';
+  const timeseriesHash = createHash('sha256');
+  const head: ChainHead = { hash: GENESIS_HASH, lines: 0 };
+  const summaryJson = (): string => {
+    const integrity: SummaryIntegrity = { eventsFinalHash: head.hash, events: head.lines, timeseriesSha256: timeseriesHash.digest('hex'), configSha256: sha256Hex(configJson) };
+    const summary = { ...out.summary, integrity };
+    return JSON.stringify(key ? { ...summary, signature: signSummary(summary, key) } : summary, null, 2) + '\n';
+  };
   await writeResultsAtomically(outDir, [
-    { name: 'summary.json', content: JSON.stringify(out.summary, null, 2) + '\n' },
-    { name: 'config.json', content: JSON.stringify(used, null, 2) + '\n' },
-    { name: 'timeseries.csv', content: () => timeseriesCsvChunks(out.frame) },
-    { name: 'events.jsonl', content: () => eventsJsonlChunks(out.events) },
+    { name: 'config.json', content: configJson },
+    { name: 'timeseries.csv', content: () => hashingChunks(timeseriesCsvChunks(out.frame), timeseriesHash) },
+    { name: 'events.jsonl', content: () => eventsJsonlChunks(out.events, undefined, head) },
     { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.events.map((e) => ({ ...e }))) },
+    { name: 'summary.json', content: summaryJson },
   ]);
 }
