@@ -58,8 +58,11 @@ function parseKey(raw: string, kind: 'private' | 'public'): KeyObject | undefine
   const text = raw.trim().replace(/\\n/g, '\n');
   let key: KeyObject;
   try {
-    if (text.startsWith('-----BEGIN')) key = kind === 'private' ? createPrivateKey({ key: text, format: 'pem' }) : createPublicKey({ key: text, format: 'pem' });
-    else {
+    // A private key PEM would yield its public half; refusing it keeps private keys out of verify's arguments.
+    if (text.startsWith('-----BEGIN')) {
+      if (!text.startsWith(kind === 'private' ? '-----BEGIN PRIVATE KEY-----' : '-----BEGIN PUBLIC KEY-----')) return undefined;
+      key = kind === 'private' ? createPrivateKey({ key: text, format: 'pem' }) : createPublicKey({ key: text, format: 'pem' });
+    } else {
       if (!/^[A-Za-z0-9+/=\s]+$/.test(text)) return undefined;
       const der = Buffer.from(text, 'base64');
       key = kind === 'private' ? createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }) : createPublicKey({ key: der, format: 'der', type: 'spki' });
