@@ -12,7 +12,7 @@ import { computeMetrics, type Metrics } from '../report/metrics.js';
 import { ATTRIBUTION_PARTS, type AttributionPart } from '../report/types.js';
 import { GENESIS_HASH, chainHash } from './hashChain.js';
 import { sha256Hex } from './integrity.js';
-import { eventLineSchema, shapeProblem, summaryFileSchema, type EventLine, type SummaryFile } from './runFiles.js';
+import { eventLineSchema, isEventLine, shapeProblem, summaryFileSchema, type EventLine, type SummaryFile } from './runFiles.js';
 import { checkSummarySignature } from './signing.js';
 
 /** At most this many problems are listed; the report always carries the true count. */
@@ -230,11 +230,13 @@ function parseEvents(text: string, file: string, problems: Problems): Line[] | u
       problems.add({ code: 'EVT-005', file, line: i + 1, message: `line is not JSON: ${(err as Error).message}` });
       continue;
     }
-    const parsed = eventLineSchema.safeParse(value);
-    if (!parsed.success) {
-      malformed++;
-      problems.add(shapeProblem(parsed.error, value, file, i + 1));
-      continue;
+    if (!isEventLine(value)) {
+      const parsed = eventLineSchema.safeParse(value);
+      if (!parsed.success) {
+        malformed++;
+        problems.add(shapeProblem(parsed.error, value, file, i + 1));
+        continue;
+      }
     }
     // The raw object keeps the engine's field order, which the hash covers; zod's output is in schema order.
     const { hash, ...rest } = value as EventLine;

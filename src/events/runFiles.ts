@@ -38,6 +38,63 @@ export const eventLineSchema = z.strictObject({
 
 export type EventLine = BasisEvent & { readonly hash: string };
 
+const EVENT_TYPE_SET: ReadonlySet<unknown> = new Set(EVENT_TYPES);
+const STATUS_SET: ReadonlySet<unknown> = new Set(['completed', 'failed', 'rolled_back', 'pending']);
+const PART_SET: ReadonlySet<unknown> = new Set(ATTRIBUTION_PARTS);
+const HEX64 = /^[0-9a-f]{64}$/;
+
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const optStr = (v: unknown): boolean => v === undefined || typeof v === 'string';
+const optNum = (v: unknown): boolean => v === undefined || isNum(v);
+function optRecord(v: unknown, ok: (x: unknown, k: string) => boolean): boolean {
+  if (v === undefined) return true;
+  if (!isObj(v)) return false;
+  for (const k in v) if (!ok(v[k], k)) return false;
+  return true;
+}
+
+/**
+ * A fast accept for {@link eventLineSchema}: true only for values the schema accepts (never wider), so a log of
+ * tens of thousands of good lines skips zod, and anything it refuses goes to zod for the precise problem.
+ */
+export function isEventLine(v: unknown): v is EventLine {
+  if (!isObj(v)) return false;
+  let n = 0;
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) return false;
+    n++;
+  }
+  // No field beyond the six required and the optional ones present (the schema is strict).
+  let known = 6;
+  for (const k of OPTIONAL_EVENT_FIELDS) if (v[k] !== undefined) known++;
+  if (n !== known) return false;
+  if (!EVENT_TYPE_SET.has(v['type']) || !STATUS_SET.has(v['status'])) return false;
+  if (!Number.isSafeInteger(v['order']) || (v['order'] as number) < 1 || !isNum(v['timestampMs'])) return false;
+  if (typeof v['hash'] !== 'string' || !HEX64.test(v['hash'])) return false;
+  const deltas = v['deltas'];
+  if (!Array.isArray(deltas)) return false;
+  for (const d of deltas) if (!Array.isArray(d) || d.length !== 2 || typeof d[0] !== 'string' || !isNum(d[1])) return false;
+  const parent = v['parent'];
+  if (parent !== undefined && (!Number.isSafeInteger(parent) || (parent as number) < 1)) return false;
+  return (
+    optStr(v['venue']) &&
+    optStr(v['token']) &&
+    optStr(v['feeToken']) &&
+    optNum(v['gasUnits']) &&
+    optNum(v['gasPriceGwei']) &&
+    optNum(v['gasEth']) &&
+    optNum(v['feeAmount']) &&
+    optRecord(v['balances'], isNum) &&
+    optRecord(v['perpEntries'], isNum) &&
+    optRecord(v['pnl'], (x, k) => PART_SET.has(k) && isNum(x)) &&
+    optRecord(v['details'], (x) => x === null || isNum(x) || typeof x === 'string' || typeof x === 'boolean') &&
+    optRecord(v['inFlight'], (x) => isObj(x) && Object.keys(x).length === 3 && typeof x['token'] === 'string' && isNum(x['amount']) && typeof x['to'] === 'string')
+  );
+}
+
+const OPTIONAL_EVENT_FIELDS = ['venue', 'token', 'parent', 'balances', 'perpEntries', 'inFlight', 'pnl', 'gasUnits', 'gasPriceGwei', 'gasEth', 'feeAmount', 'feeToken', 'details'] as const;
+
 const signatureSchema = z.strictObject({
   algorithm: z.literal('ed25519'),
   publicKeyFingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/),
