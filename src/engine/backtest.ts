@@ -7,8 +7,8 @@ import { loadRewardSchedule, openHistoricalData, parseTimestamp, resolveDataDir,
 import { ethenaBenchmark } from '../data/benchmark.js';
 import type { Timeline } from '../data/series.js';
 import type { BasisEvent } from '../events/types.js';
-import { GENESIS_HASH, eventsJsonlChunks, type ChainHead } from '../events/hashChain.js';
-import { hashingChunks, sha256Hex, type SummaryIntegrity } from '../events/integrity.js';
+import { GENESIS_HASH, chainHeadOf, eventsJsonlChunks, type ChainHead } from '../events/hashChain.js';
+import { digestChunks, hashingChunks, sha256Hex, type SummaryIntegrity } from '../events/integrity.js';
 import { loadAuditKey, signSummary } from '../events/signing.js';
 import {
   computeMetrics,
@@ -166,17 +166,30 @@ export async function writeBacktestResults(outDir: string, out: BacktestOutput, 
   const key = opts.auditKey === undefined ? loadAuditKey({ deployDir: path.join(PACKAGE_ROOT, 'deploy'), env: out.env ?? process.env['BASIS_ENV'] ?? 'dev' }) : (opts.auditKey ?? undefined);
   const used = { mode: out.summary.mode, start: out.summary.start, end: out.summary.end, dataDir: out.engine.timeline.dataDir, synthetic: out.summary.synthetic, params: out.params };
   const configJson = JSON.stringify(used, null, 2) + '\n';
-  const timeseriesHash = createHash('sha256');
-  const head: ChainHead = { hash: GENESIS_HASH, lines: 0 };
+  let timeseriesSha256: string | undefined;
+  function* timeseries(): Generator<string> {
+    const hash = createHash('sha256');
+    yield* hashingChunks(timeseriesCsvChunks(out.frame), hash);
+    timeseriesSha256 = hash.digest('hex');
+  }
+  let head: ChainHead | undefined;
+  function* events(): Generator<string> {
+    const h: ChainHead = { hash: GENESIS_HASH, lines: 0 };
+    yield* eventsJsonlChunks(out.events, undefined, h);
+    head = h;
+  }
   const summaryJson = (): string => {
-    const integrity: SummaryIntegrity = { eventsFinalHash: head.hash, events: head.lines, timeseriesSha256: timeseriesHash.digest('hex'), configSha256: sha256Hex(configJson) };
+    // The hashes come from the writes; should a writer ever produce summary.json first, they are taken in a pass of their own.
+    timeseriesSha256 ??= digestChunks(timeseriesCsvChunks(out.frame));
+    head ??= chainHeadOf(out.events);
+    const integrity: SummaryIntegrity = { eventsFinalHash: head.hash, events: head.lines, timeseriesSha256, configSha256: sha256Hex(configJson) };
     const summary = { ...out.summary, integrity };
     return JSON.stringify(key ? { ...summary, signature: signSummary(summary, key) } : summary, null, 2) + '\n';
   };
   await writeResultsAtomically(outDir, [
     { name: 'config.json', content: configJson },
-    { name: 'timeseries.csv', content: () => hashingChunks(timeseriesCsvChunks(out.frame), timeseriesHash) },
-    { name: 'events.jsonl', content: () => eventsJsonlChunks(out.events, undefined, head) },
+    { name: 'timeseries.csv', content: timeseries },
+    { name: 'events.jsonl', content: events },
     { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.events.map((e) => ({ ...e }))) },
     { name: 'summary.json', content: summaryJson },
   ]);

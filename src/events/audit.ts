@@ -195,6 +195,10 @@ function parseSummary(text: string, file: string, problems: Problems): { data: S
     return undefined;
   }
   const parsed = summaryFileSchema.safeParse(value);
+  if (!parsed.success && parsed.error.issues[0]?.path[0] === 'integrity' && !Object.hasOwn(value, 'integrity')) {
+    problems.add({ code: 'EVT-005', file, path: 'integrity', message: 'summary.json records no file hashes: it was written before runs recorded them, or the record was removed; re-run the backtest', received: 'nothing (missing)' });
+    return undefined;
+  }
   if (!parsed.success) {
     problems.add(shapeProblem(parsed.error, value, file));
     return undefined;

@@ -38,3 +38,10 @@ export function* eventsJsonlChunks(events: readonly BasisEvent[], linesPerChunk 
     }
   }
 }
+
+/** The head of the chain over `events` without formatting the lines (what eventsJsonlChunks ends on). */
+export function chainHeadOf(events: readonly BasisEvent[]): ChainHead {
+  let prev = GENESIS_HASH;
+  for (const e of events) prev = chainHash(prev, JSON.stringify(e));
+  return { hash: prev, lines: events.length };
+}

@@ -39,6 +39,12 @@ export function* hashingChunks(chunks: Iterable<string>, hash: Hash): Generator<
   }
 }
 
+export function digestChunks(chunks: Iterable<string>): string {
+  const hash = createHash('sha256');
+  for (const chunk of chunks) hash.update(chunk);
+  return hash.digest('hex');
+}
+
 /**
  * JSON with object keys sorted at every level and no whitespace: the bytes a signature covers. The value is
  * round-tripped through JSON first, so undefined fields vanish and non-finite numbers become null exactly as

@@ -21,7 +21,7 @@ export function tmpDir(prefix: string): string {
 export const SHORT_RUN = { mode: 'btc_basis', start: '2024-06-01', end: '2024-06-20' } as const;
 
 const outputs = new Map<string, Promise<BacktestOutput>>();
-function output(req: { mode: string; start: string; end: string }): Promise<BacktestOutput> {
+export function output(req: { mode: string; start: string; end: string } = SHORT_RUN): Promise<BacktestOutput> {
   const key = JSON.stringify(req);
   let p = outputs.get(key);
   if (!p) {

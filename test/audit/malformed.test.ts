@@ -45,7 +45,7 @@ const cases: Array<[string, (dir: string) => void, string, string, number | unde
   ['a summary.json of null', file('summary.json', 'null'), 'EVT-005', 'summary.json', undefined, /must be a JSON object/],
   ['a summary.json of []', file('summary.json', '[]'), 'EVT-005', 'summary.json', undefined, /must be a JSON object/],
   ['a summary.json that is not JSON', file('summary.json', '{"mode": '), 'EVT-005', 'summary.json', undefined, /not JSON/],
-  ['a summary.json without its integrity record', (dir) => file('summary.json', JSON.stringify({ ...JSON.parse(readSummaryText(dir)), integrity: undefined }))(dir), 'EVT-005', 'summary.json', undefined, /at integrity/],
+  ['a summary.json without its integrity record', (dir) => file('summary.json', JSON.stringify({ ...JSON.parse(readSummaryText(dir)), integrity: undefined }))(dir), 'EVT-005', 'summary.json', undefined, /at integrity summary.json records no file hashes/],
   ['a summary.json whose apy is a string', (dir) => file('summary.json', readSummaryText(dir).replace(/"apy": [-0-9.e]+/, '"apy": "12%"'))(dir), 'EVT-005', 'summary.json', undefined, /at apy expected number/],
   ['a timeseries.csv without an equity column (hash re-recorded)', rehashed('timeseries.csv', 'timestamp,value\n2024-06-01T00:00:00.000Z,1\n'), 'EVT-005', 'timeseries.csv', 1, /equity column/],
   ['a timeseries.csv row with a bad timestamp (hash re-recorded)', rehashed('timeseries.csv', 'timestamp,equity\nyesterday,100000\n'), 'EVT-005', 'timeseries.csv', 2, /ISO timestamp/],

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyRun, MAX_SHOWN_PROBLEMS } from '../../src/events/audit.js';
 import { sha256Hex } from '../../src/events/integrity.js';
-import { basis, codesIn, freshRun, parseEvents, readLines, readSummary, rechain, rehashFile, writeLines, writeSummary, type Json } from './helpers.js';
+import { chainHeadOf } from '../../src/events/hashChain.js';
+import { basis, codesIn, freshRun, output, parseEvents, readLines, readSummary, rechain, rehashFile, writeLines, writeSummary, type Json } from './helpers.js';
 
 describe('an untouched run', () => {
   it('records the chain head and the file hashes in summary.json, and verifies', async () => {
@@ -20,6 +21,8 @@ describe('an untouched run', () => {
     expect(typeof summary['apy']).toBe('number');
     expect(Object.keys(summary['reconciliation'] as Json)).toEqual(['balancePnl', 'attributedPnl', 'residual']);
     expect(summary['signature']).toBeUndefined();
+    // The head a writer would compute without the files is the same one.
+    expect(chainHeadOf((await output()).events)).toEqual({ hash: integrity['eventsFinalHash'], lines: lines.length });
 
     const report = await verifyRun(dir);
     expect(report.problems).toEqual([]);
