@@ -165,8 +165,11 @@ async function readRunFiles(runDir: string): Promise<RunFiles> {
     throw unreadable(`run directory ${runDir} not found`, runDir, cause);
   }
   if (!isDir) throw unreadable(`${runDir} is a file, not a run directory`);
-  const read = await Promise.all(RUN_FILES.map((f) => readFile(path.join(runDir, f)).then((b) => b, (err: NodeJS.ErrnoException) => err)));
-  const missing = RUN_FILES.filter((_, i) => !Buffer.isBuffer(read[i]));
+  // The log and the summary are only read as text; the two files hashed byte for byte are kept as bytes.
+  const read = await Promise.all(
+    RUN_FILES.map((f) => (f === 'summary.json' || f === 'events.jsonl' ? readFile(path.join(runDir, f), 'utf8') : readFile(path.join(runDir, f))).then((b) => b, (err: NodeJS.ErrnoException) => err)),
+  );
+  const missing = RUN_FILES.filter((_, i) => read[i] instanceof Error);
   if (missing.length === RUN_FILES.length) {
     throw unreadable(`${runDir} is not a run directory: it holds none of ${RUN_FILES.join(', ')}`);
   }
@@ -177,8 +180,8 @@ async function readRunFiles(runDir: string): Promise<RunFiles> {
     });
     throw new BasisError('EVT-001', `cannot read the run in ${runDir}: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing or unreadable`, { problems });
   }
-  const [summary, events, timeseries, config] = read as Buffer[];
-  return { summary: summary!.toString('utf8'), events: events!.toString('utf8'), timeseries: timeseries!, config: config! };
+  const [summary, events, timeseries, config] = read as [string, string, Buffer, Buffer];
+  return { summary, events, timeseries, config };
 }
 
 /** The validated summary, and the object as parsed with every field (the signature covers fields the audit does not read). */
@@ -209,14 +212,15 @@ function parseSummary(text: string, file: string, problems: Problems): { data: S
 interface Line {
   readonly line: number;
   readonly event: EventLine;
-  /** The event's JSON as the engine hashed it: the line without its hash field. */
-  readonly json: string;
+  /** The hash this line must carry: sha256 of the previous line's recorded hash and this event's JSON without it. */
+  readonly expectedHash: string;
 }
 
 function parseEvents(text: string, file: string, problems: Problems): Line[] | undefined {
   const raw = text.split('\n');
   const out: Line[] = [];
   let malformed = 0;
+  let prevHash = GENESIS_HASH;
   for (let i = 0; i < raw.length; i++) {
     const s = raw[i]!;
     if (s.length === 0) {
@@ -244,7 +248,8 @@ function parseEvents(text: string, file: string, problems: Problems): Line[] | u
     }
     // The raw object keeps the engine's field order, which the hash covers; zod's output is in schema order.
     const { hash, ...rest } = value as EventLine;
-    out.push({ line: i + 1, event: value as EventLine, json: hash === undefined ? '' : JSON.stringify(rest) });
+    out.push({ line: i + 1, event: value as EventLine, expectedHash: chainHash(prevHash, JSON.stringify(rest)) });
+    prevHash = hash;
   }
   if (out.length === 0 && malformed === 0) problems.add({ code: 'EVT-005', file, line: 1, message: 'events.jsonl is empty: a run logs at least INITIAL_CAPITAL and RUN_END' });
   return malformed === 0 && out.length > 0 ? out : undefined;
@@ -255,16 +260,13 @@ function parseEvents(text: string, file: string, problems: Problems): Line[] | u
  * lines after it, which the chain no longer vouches for, are counted in one line unless they break on their own.
  */
 function checkChain(events: readonly Line[], file: string, problems: Problems): void {
-  let prev = GENESIS_HASH;
   let firstBreak: number | undefined;
   let later = 0;
-  for (const { line, event, json } of events) {
-    const expect = chainHash(prev, json);
-    if (event.hash !== expect) {
+  for (const { line, event, expectedHash } of events) {
+    if (event.hash !== expectedHash) {
       firstBreak ??= line;
-      problems.add({ code: 'EVT-004', file, line, message: 'hash chain broken: the event was edited, inserted, removed or moved', expected: expect, received: event.hash });
+      problems.add({ code: 'EVT-004', file, line, message: 'hash chain broken: the event was edited, inserted, removed or moved', expected: expectedHash, received: event.hash });
     } else if (firstBreak !== undefined) later++;
-    prev = event.hash;
   }
   if (later > 0) problems.add({ code: 'EVT-004', file, line: firstBreak, message: `… and ${later} later event(s) fail the chain after line ${firstBreak}` });
 }
@@ -468,7 +470,8 @@ const METRIC_FIELDS: ReadonlyArray<keyof Metrics> = ['totalReturn', 'apy', 'maxD
 
 /** Recomputes the summary's metrics from timeseries.csv's equity column with the report's own metrics code. */
 function checkTimeseries(buf: Buffer, s: SummaryFile, file: string, summaryFile: string, problems: Problems): void {
-  const text = buf.toString('utf8');
+  // Every cell the audit reads is ASCII; latin1 decodes without UTF-8 validation, and a stray byte still fails the row.
+  const text = buf.toString('latin1');
   const headerEnd = text.indexOf('\n');
   const headerLine = headerEnd < 0 ? text : text.slice(0, headerEnd);
   const header = headerLine.split(',');
