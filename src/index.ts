@@ -31,6 +31,7 @@ export { BacktestClock, LiveClock, type Clock } from './engine/clock.js';
 export { createExecution, type ExecutionInterface, type MarketSettlement } from './venues/execution.js';
 export type { Order } from './orders/order.js';
 export type { BasisEvent, EventType } from './events/types.js';
-export { verifyRun, type AuditReport } from './events/audit.js';
+export { verifyRun, type AuditReport, type AuditOptions } from './events/audit.js';
+export { readPublicKey } from './events/signing.js';
 export { computeMetrics, formatSummary, renderReportHtml, type RunSummary, type Attribution, type TimeseriesFrame } from './report/index.js';
 export { main } from './cli/main.js';

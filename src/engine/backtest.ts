@@ -1,3 +1,4 @@
+import { createHash, type KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { BasisError } from '../errors/base.js';
 import { MODE_NAMES, type ModeName, type RunParams } from '../domain/params.js';
@@ -7,7 +8,9 @@ import { ethenaBenchmark, loadBenchmark } from '../data/benchmark.js';
 import { usesPublishedRewards } from '../data/rewards.js';
 import type { Timeline } from '../data/series.js';
 import type { BasisEvent } from '../events/types.js';
-import { eventsJsonlChunks } from '../events/hashChain.js';
+import { GENESIS_HASH, chainHeadOf, eventsJsonlChunks, type ChainHead } from '../events/hashChain.js';
+import { digestChunks, hashingChunks, sha256Hex, type SummaryIntegrity } from '../events/integrity.js';
+import { loadAuditKey, signSummary } from '../events/signing.js';
 import {
   computeMetrics,
   createProgress,
@@ -194,15 +197,48 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   return { summary, frame, events: engine.events.events, engine, params, resultsDir: path.resolve(PACKAGE_ROOT, config.paths.resultsDir), run, config: redactSecrets(config) };
 }
 
-/** The five result files of a run (the config used, so it can be reproduced, and everything the audit reads). */
-function resultFiles(out: BacktestOutput): ResultFile[] {
+export interface BacktestWriteOptions extends WriteResultsOptions {
+  /** Ed25519 key that signs summary.json; default: BASIS_AUDIT_KEY from the environment or deploy/.env*; null: unsigned. */
+  readonly auditKey?: KeyObject | null;
+}
+
+/**
+ * The five result files of a run: config.json (every parameter the run used, so it can be reproduced),
+ * timeseries.csv, events.jsonl, report.html and, last, summary.json, which records the chain head of events.jsonl
+ * and the SHA-256 of timeseries.csv and config.json, taken from the chunks as they are written, and is signed when
+ * an audit key is configured (`basis audit verify` checks all of it).
+ */
+function resultFiles(out: BacktestOutput, opts: BacktestWriteOptions): ResultFile[] {
+  // The key is read before anything is written, so a bad key fails the run without leaving half a directory.
+  const key = opts.auditKey === undefined ? loadAuditKey({ deployDir: path.join(PACKAGE_ROOT, 'deploy'), env: out.run.env }) : (opts.auditKey ?? undefined);
   const used = { mode: out.summary.mode, start: out.summary.start, end: out.summary.end, dataDir: out.engine.timeline.dataDir, synthetic: out.summary.synthetic, run: out.run, params: out.params, config: out.config };
+  const configJson = JSON.stringify(used, null, 2) + '\n';
+  let timeseriesSha256: string | undefined;
+  function* timeseries(): Generator<string> {
+    const hash = createHash('sha256');
+    yield* hashingChunks(timeseriesCsvChunks(out.frame), hash);
+    timeseriesSha256 = hash.digest('hex');
+  }
+  let head: ChainHead | undefined;
+  function* events(): Generator<string> {
+    const h: ChainHead = { hash: GENESIS_HASH, lines: 0 };
+    yield* eventsJsonlChunks(out.events, undefined, h);
+    head = h;
+  }
+  const summaryJson = (): string => {
+    // The hashes come from the writes; should a writer ever produce summary.json first, they are taken in a pass of their own.
+    timeseriesSha256 ??= digestChunks(timeseriesCsvChunks(out.frame));
+    head ??= chainHeadOf(out.events);
+    const integrity: SummaryIntegrity = { eventsFinalHash: head.hash, events: head.lines, timeseriesSha256, configSha256: sha256Hex(configJson) };
+    const summary = { ...out.summary, integrity };
+    return JSON.stringify(key ? { ...summary, signature: signSummary(summary, key) } : summary, null, 2) + '\n';
+  };
   return [
-    { name: 'summary.json', content: JSON.stringify(out.summary, null, 2) + '\n' },
-    { name: 'config.json', content: JSON.stringify(used, null, 2) + '\n' },
-    { name: 'timeseries.csv', content: () => timeseriesCsvChunks(out.frame) },
-    { name: 'events.jsonl', content: () => eventsJsonlChunks(out.events) },
+    { name: 'config.json', content: configJson },
+    { name: 'timeseries.csv', content: timeseries },
+    { name: 'events.jsonl', content: events },
     { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.events.map((e) => ({ ...e })), { runInfo: runInfoRows(out.run) }) },
+    { name: 'summary.json', content: summaryJson },
   ];
 }
 
@@ -212,14 +248,14 @@ export function dataDirGuard(dataDir: string): ProtectedDir {
 }
 
 /**
- * Writes summary.json, config.json, timeseries.csv, events.jsonl and report.html into outDir, all or nothing.
- * outDir must be new or empty, or (with `force`) an earlier Basis run, which is kept until the new one is complete.
+ * Writes the run's files into outDir, all or nothing. outDir must be new or empty, or (with `force`) an earlier
+ * Basis run, which is kept until the new one is complete.
  */
-export async function writeBacktestResults(outDir: string, out: BacktestOutput, options: WriteResultsOptions = {}): Promise<WrittenRun> {
-  return writeResultsAtomically(outDir, resultFiles(out), { ...options, protectedDirs: [dataDirGuard(out.engine.timeline.dataDir), ...(options.protectedDirs ?? [])] });
+export async function writeBacktestResults(outDir: string, out: BacktestOutput, options: BacktestWriteOptions = {}): Promise<WrittenRun> {
+  return writeResultsAtomically(outDir, resultFiles(out, options), { ...options, protectedDirs: [dataDirGuard(out.engine.timeline.dataDir), ...(options.protectedDirs ?? [])] });
 }
 
 /** Writes the run into its own new directory under `<resultsDir>/<mode>/` and points `latest` at it. */
-export async function writeBacktestRun(out: BacktestOutput, options: Omit<WriteResultsOptions, 'force' | 'runId'> = {}): Promise<WrittenRun & { latest: string | null }> {
-  return writeRunToResults(out.resultsDir, out.summary.mode, resultFiles(out), { ...options, protectedDirs: [dataDirGuard(out.engine.timeline.dataDir), ...(options.protectedDirs ?? [])] });
+export async function writeBacktestRun(out: BacktestOutput, options: Omit<BacktestWriteOptions, 'force' | 'runId'> = {}): Promise<WrittenRun & { latest: string | null }> {
+  return writeRunToResults(out.resultsDir, out.summary.mode, resultFiles(out, options), { ...options, protectedDirs: [dataDirGuard(out.engine.timeline.dataDir), ...(options.protectedDirs ?? [])] });
 }

@@ -59,6 +59,11 @@ export const ERROR_CODES = {
   'EVT-001': spec('event log unreadable', 500, 65),
   'EVT-002': spec('event order not strictly increasing', 422, 65),
   'EVT-004': spec('audit replay mismatch', 422, 65),
+  'EVT-005': spec('run file malformed', 422, 65),
+  'EVT-006': spec('run file does not match its recorded hash', 422, 65),
+  'EVT-007': spec('summary signature missing or invalid', 422, 65),
+  'EVT-008': spec('audit key invalid', 400, 78),
+  'EVT-009': spec('recorded value does not recompute', 422, 65),
   // Backtest requests and results
   'BT-001': spec('backtest request invalid', 400, 64),
   'BT-004': spec('backtest execution failed', 500, 70),

@@ -15,8 +15,14 @@ export function formatEventsJsonl(events: readonly BasisEvent[]): string {
   return [...eventsJsonlChunks(events)].join('');
 }
 
+/** Where the chain ended, filled in while the chunks are written (summary.json records it). */
+export interface ChainHead {
+  hash: string;
+  lines: number;
+}
+
 /** The same lines in chunks, so a writer never holds the whole log as one string. */
-export function* eventsJsonlChunks(events: readonly BasisEvent[], linesPerChunk = 1_000): Generator<string> {
+export function* eventsJsonlChunks(events: readonly BasisEvent[], linesPerChunk = 1_000, head: ChainHead = { hash: GENESIS_HASH, lines: 0 }): Generator<string> {
   let lines: string[] = [];
   let prev = GENESIS_HASH;
   for (let i = 0; i < events.length; i++) {
@@ -24,9 +30,18 @@ export function* eventsJsonlChunks(events: readonly BasisEvent[], linesPerChunk 
     const hash = chainHash(prev, json);
     lines.push(`${json.slice(0, -1)},"hash":"${hash}"}`);
     prev = hash;
+    head.hash = hash;
+    head.lines = i + 1;
     if (lines.length === linesPerChunk || i === events.length - 1) {
       yield lines.join('\n') + '\n';
       lines = [];
     }
   }
+}
+
+/** The head of the chain over `events` without formatting the lines (what eventsJsonlChunks ends on). */
+export function chainHeadOf(events: readonly BasisEvent[]): ChainHead {
+  let prev = GENESIS_HASH;
+  for (const e of events) prev = chainHash(prev, JSON.stringify(e));
+  return { hash: prev, lines: events.length };
 }
