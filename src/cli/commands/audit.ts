@@ -1,6 +1,4 @@
 import { Command } from 'commander';
-import { auditError, verifyRun } from '../../events/audit.js';
-import { readPublicKey } from '../../events/signing.js';
 
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('Check a run\'s audit trail.');
@@ -14,6 +12,7 @@ export function registerAuditCommands(program: Command): void {
     .argument('<run-dir>', 'a directory written by basis backtest')
     .option('--public-key <file>', 'Ed25519 public key (SPKI PEM or base64 DER) the summary must be signed with')
     .action(async (runDir: string, opts: { publicKey?: string }) => {
+      const [{ auditError, verifyRun }, { readPublicKey }] = await Promise.all([import('../../events/audit.js'), import('../../events/signing.js')]);
       const publicKey = opts.publicKey !== undefined ? readPublicKey(opts.publicKey) : undefined;
       const report = await verifyRun(runDir, publicKey ? { publicKey } : {});
       if (!report.ok) throw auditError(runDir, report);

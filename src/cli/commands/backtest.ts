@@ -1,10 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { dataDirGuard, runBacktest, writeBacktestResults, writeBacktestRun, type BacktestRequest } from '../../engine/backtest.js';
-import { currentBuild, readRecordedRun, type RecordedRun } from '../../engine/runRecord.js';
-import { resolveDataDir } from '../../data/index.js';
+import type { BacktestRequest } from '../../engine/backtest.js';
+import type { RecordedRun } from '../../engine/runRecord.js';
 import { BasisError } from '../../errors/base.js';
-import { formatSummary, runTargetRules } from '../../report/index.js';
 import { checkTarget, type ProtectedDir } from '../../runs/guard.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -41,7 +39,7 @@ function warn(message: string): void {
 }
 
 /** The request that re-runs a recorded run: its mode, window, costs and full merged config (capital and every override included). */
-function fromRunRequest(dir: string, opts: BacktestFlags, cmd: Command): { req: BacktestRequest; rec: RecordedRun } {
+async function fromRunRequest(dir: string, opts: BacktestFlags, cmd: Command): Promise<{ req: BacktestRequest; rec: RecordedRun }> {
   const given = FROM_RUN_REFUSED.filter(([k]) => cmd.getOptionValueSource(k) === 'cli').map(([, f]) => f);
   if ((cmd.optsWithGlobals() as { configDir?: string }).configDir !== undefined) given.push('--config-dir');
   if (given.length > 0) {
@@ -50,6 +48,7 @@ function fromRunRequest(dir: string, opts: BacktestFlags, cmd: Command): { req: 
       problems: [{ code: 'CLI-001', path: '--from-run', message: `${flags} would change the run`, expected: 'only --data-dir, --out, --force, --json, --no-progress with --from-run', received: flags }],
     });
   }
+  const { currentBuild, readRecordedRun } = await import('../../engine/runRecord.js');
   const rec = readRecordedRun(dir);
   const build = currentBuild();
   if (rec.run.version !== build.version) warn(`the run was made by basis ${rec.run.version}; this is ${build.version}: results may differ`);
@@ -95,7 +94,7 @@ export function registerBacktestCommand(program: Command): void {
       const configDir = (cmd.optsWithGlobals() as { configDir?: string }).configDir;
       let req: BacktestRequest;
       let recorded: RecordedRun | undefined;
-      if (opts.fromRun !== undefined) ({ req, rec: recorded } = fromRunRequest(opts.fromRun, opts, cmd));
+      if (opts.fromRun !== undefined) ({ req, rec: recorded } = await fromRunRequest(opts.fromRun, opts, cmd));
       else {
         if (opts.mode === undefined) throw new BasisError('CLI-001', "required option '--mode <mode>' not specified (see basis backtest --help)");
         req = {
@@ -111,6 +110,12 @@ export function registerBacktestCommand(program: Command): void {
           progress: opts.progress,
         };
       }
+      // The engine, the data loader and the report load only when a backtest runs, so every other command starts fast.
+      const [{ dataDirGuard, runBacktest, writeBacktestResults, writeBacktestRun }, { resolveDataDir }, { formatSummary, runTargetRules }] = await Promise.all([
+        import('../../engine/backtest.js'),
+        import('../../data/dataDir.js'),
+        import('../../report/index.js'),
+      ]);
       const protectedDirs: ProtectedDir[] = configDir !== undefined ? [{ path: path.resolve(configDir), what: 'the config directory (--config-dir)', inside: true }] : [];
       // Refuse a bad --out before the run, not after it.
       if (opts.out !== undefined) checkTarget(opts.out, runTargetRules({ force: opts.force === true, protectedDirs: [dataDirGuard(resolveDataDir(req.dataDir ?? null)), ...protectedDirs] }));

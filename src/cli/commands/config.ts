@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import { BasisError } from '../../errors/base.js';
 import { MODE_NAMES, type ModeName } from '../../domain/params.js';
-import { formatSource, loadConfig, redactSecrets, type LoadConfigOptions, type LoadedConfig } from '../../config/index.js';
+import type { LoadConfigOptions, LoadedConfig } from '../../config/index.js';
 
 interface CommonOpts {
   env?: string;
@@ -41,7 +40,8 @@ function checkMode(mode: string): ModeName {
 }
 
 /** The part of the merged config one mode sees: its mode entry, its venues and share class, and the shared sections. */
-export function modeView(loaded: LoadedConfig, mode: ModeName): Record<string, unknown> {
+export async function modeView(loaded: LoadedConfig, mode: ModeName): Promise<Record<string, unknown>> {
+  const { redactSecrets } = await import('../../config/index.js');
   const c = loaded.config;
   const m = c.modes[mode];
   const venues = Object.fromEntries(Object.entries(c.venues).filter(([k]) => (m.venues as readonly string[]).includes(k)));
@@ -62,7 +62,8 @@ export function modeView(loaded: LoadedConfig, mode: ModeName): Record<string, u
   });
 }
 
-function explainLines(loaded: LoadedConfig, view: Record<string, unknown>): string[] {
+async function explainLines(loaded: LoadedConfig, view: Record<string, unknown>): Promise<string[]> {
+  const { formatSource } = await import('../../config/index.js');
   const prefixes: string[] = [];
   for (const [section, v] of Object.entries(view)) {
     if (['cex', 'venues', 'shareClasses', 'modes'].includes(section)) {
@@ -91,18 +92,22 @@ export function registerConfigCommands(program: Command): void {
     .option('--data-dir <dir>', 'check the mode window against this data directory')
     .option('--config-dir <dir>', 'config directory (default: the package configs/)')
     .option('--deploy-dir <dir>', 'directory of the .env files (default: the package deploy/)')
-    .action((o: CommonOpts & { mode: string; explain?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (o: CommonOpts & { mode: string; explain?: boolean; json?: boolean }, cmd: Command) => {
       const mode = checkMode(o.mode);
+      const { loadConfig } = await import('../../config/index.js');
       const loaded = loadConfig(loadOptions(withGlobalConfigDir(o, cmd)));
-      const view = modeView(loaded, mode);
+      const view = await modeView(loaded, mode);
       if (o.explain) {
-        const lines = explainLines(loaded, view);
+        const lines = await explainLines(loaded, view);
         if (o.json) process.stdout.write(JSON.stringify({ env: loaded.env, mode, values: lines }, null, 2) + '\n');
         else process.stdout.write(`# env ${loaded.env}, mode ${mode}: value  # layer  source\n${lines.join('\n')}\n`);
         return;
       }
       if (o.json) process.stdout.write(JSON.stringify({ env: loaded.env, mode, ...view }, null, 2) + '\n');
-      else process.stdout.write(`# env ${loaded.env}, mode ${mode}\n` + stringify(view, { lineWidth: 120 }));
+      else {
+        const { stringify } = await import('yaml');
+        process.stdout.write(`# env ${loaded.env}, mode ${mode}\n` + stringify(view, { lineWidth: 120 }));
+      }
     });
 
   config
@@ -113,7 +118,8 @@ export function registerConfigCommands(program: Command): void {
     .option('--data-dir <dir>', 'also check each mode window against this data directory')
     .option('--config-dir <dir>', 'config directory (default: the package configs/)')
     .option('--deploy-dir <dir>', 'directory of the .env files (default: the package deploy/)')
-    .action((o: CommonOpts, cmd: Command) => {
+    .action(async (o: CommonOpts, cmd: Command) => {
+      const { loadConfig } = await import('../../config/index.js');
       const loaded = loadConfig(loadOptions(withGlobalConfigDir(o, cmd)));
       const modes = Object.keys(loaded.config.modes);
       process.stdout.write(`config ok: env ${loaded.env}, ${modes.length} modes valid (${modes.join(', ')})\n`);

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfig, modeWindow, resolveRunParams } from '../../config/index.js';
 import { MODE_NAMES, type ModeName } from '../../domain/params.js';
-import { checkData, formatDataCheck, parseTimestamp, resolveDataDir, type DataCheckReport } from '../../data/index.js';
-import { usesPublishedRewards } from '../../data/rewards.js';
+import type { DataCheckReport } from '../../data/index.js';
+import { parseTimestamp } from '../../data/csv.js';
 import { BasisError } from '../../errors/base.js';
 import { registerDataToolCommands } from './dataTools.js';
 import { withGlobalConfigDir } from './config.js';
@@ -32,6 +31,11 @@ interface CheckFlags {
 
 /** `basis data check`: coverage and data-quality report per mode; exit 65 when any problem is unhandled. */
 export async function runDataCheck(flags: CheckFlags): Promise<{ reports: DataCheckReport[]; exitCode: number }> {
+  const [{ loadConfig, modeWindow, resolveRunParams }, { checkData, resolveDataDir }, { usesPublishedRewards }] = await Promise.all([
+    import('../../config/index.js'),
+    import('../../data/index.js'),
+    import('../../data/rewards.js'),
+  ]);
   const dataDir = resolveDataDir(flags.dataDir ?? null);
   const { config } = loadConfig({ dataDir, ...(flags.env !== undefined ? { env: flags.env } : {}), ...(flags.configDir !== undefined ? { configDir: flags.configDir } : {}) });
   const modes: ModeName[] = flags.mode !== undefined ? [flags.mode as ModeName] : [...MODE_NAMES];
@@ -75,6 +79,7 @@ export function registerDataCommands(program: Command): void {
     .option('--json', 'print the reports as JSON')
     .action(async (flags: CheckFlags, cmd: Command) => {
       const { reports, exitCode } = await runDataCheck(withGlobalConfigDir(flags, cmd));
+      const { formatDataCheck } = await import('../../data/report.js');
       if (flags.json) process.stdout.write(JSON.stringify(flags.mode !== undefined ? reports[0] : reports, null, 2) + '\n');
       else process.stdout.write(reports.map(formatDataCheck).join('\n\n') + '\n');
       // The report is on stdout; scripts and logs get the one-line coded error every failing command prints.

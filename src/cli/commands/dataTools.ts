@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { DownloadManifest } from '../../data/download/index.js';
 import { CEX_VENUES as ALL_VENUES } from '../../domain/venues.js';
-import { generateSynthetic, type SynthManifest } from '../../data/synth/index.js';
+import type { SynthManifest } from '../../data/synth/index.js';
 import type { CexVenueName } from '../../data/synth/schema.js';
 import { BasisError } from '../../errors/base.js';
 import { redactUrl } from '../../config/redact.js';
@@ -92,7 +92,7 @@ export function registerDataToolCommands(data: Command): void {
     .option('--depeg-size <f>', 'depeg depth as a fraction, e.g. 0.05 (needs --depeg-at)')
     .option('--depeg-asset <list>', 'weETH, wstETH or both (comma-separated)', 'weETH,wstETH')
     .option('--json', 'print the manifest as JSON')
-    .action((flags: SynthFlags) => {
+    .action(async (flags: SynthFlags) => {
       const seed = parseSeed(flags.seed);
       if ((flags.depegAt === undefined) !== (flags.depegSize === undefined)) throw usage('--depeg-at and --depeg-size go together');
       let depeg: { at: string; size: number; assets: ('weETH' | 'wstETH')[] } | undefined;
@@ -104,6 +104,7 @@ export function registerDataToolCommands(data: Command): void {
         depeg = { at: flags.depegAt, size, assets: assets as ('weETH' | 'wstETH')[] };
       }
       const t0 = performance.now();
+      const { generateSynthetic } = await import('../../data/synth/index.js');
       const manifest = generateSynthetic({
         seed,
         outDir: flags.out,

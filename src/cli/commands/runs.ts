@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { PACKAGE_ROOT, loadConfig } from '../../config/index.js';
+import { PACKAGE_ROOT } from '../../packageRoot.js';
 import { BasisError } from '../../errors/base.js';
 import { cleanLeftovers, formatLeftover, type Leftover } from '../../runs/temp.js';
 
@@ -27,9 +27,10 @@ function scanDirs(dir: string): string[] {
  * its sub-directories (default: the results directory). Only entries with Basis's temp names are looked at; see
  * cleanLeftovers for what is removed, restored or kept.
  */
-export function runsGc(dirs: readonly string[], flags: GcFlags): Leftover[] {
+export async function runsGc(dirs: readonly string[], flags: GcFlags): Promise<Leftover[]> {
   let roots = dirs.map((d) => path.resolve(d));
   if (roots.length === 0) {
+    const { loadConfig } = await import('../../config/index.js');
     const { config } = loadConfig({ ...(flags.env !== undefined ? { env: flags.env } : {}), dataDir: null });
     roots = [path.resolve(PACKAGE_ROOT, config.paths.resultsDir)];
   }
@@ -59,8 +60,8 @@ export function registerRunsCommands(program: Command): void {
     .option('--dry-run', 'only list what would be done')
     .option('--env <env>', 'config environment for the default results directory')
     .option('--json', 'print the leftovers as JSON')
-    .action((dirs: string[], flags: GcFlags) => {
-      const found = runsGc(dirs, flags);
+    .action(async (dirs: string[], flags: GcFlags) => {
+      const found = await runsGc(dirs, flags);
       if (flags.json) {
         process.stdout.write(JSON.stringify({ dryRun: flags.dryRun === true, leftovers: found }, null, 2) + '\n');
         return;
