@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, ex
 import { dirname, join } from 'node:path';
 import { BasisError } from '../../errors/base.js';
 import { CATALOG } from '../catalog.js';
+import { REWARD_FILES } from '../rewards.js';
 import type { DataFile } from './schema.js';
 
 /** Writes `text` to `path` atomically: a temporary file in the same directory, then rename. */
@@ -59,7 +60,9 @@ export function removeStaleCatalogFiles(root: string, keep: ReadonlySet<string>,
     patterns.push(e);
     if (e.upstream) patterns.push(e.upstream);
   }
-  for (const dir of catalogDirs()) {
+  // A whole set replaces the reward files too: the loader reads the last match, which could be a stale one.
+  if (!onlyKeys) patterns.push(...REWARD_FILES);
+  for (const dir of [...new Set([...catalogDirs(), ...REWARD_FILES.map((f) => f.dir)])]) {
     const abs = join(root, dir);
     if (!existsSync(abs)) continue;
     for (const name of readdirSync(abs)) {
