@@ -1,3 +1,4 @@
+import { BasisError } from '../../errors/base.js';
 import type { LstToken } from '../../domain/tokens.js';
 import type { CexVenue } from '../../domain/venues.js';
 import type { RewardPayout } from '../../data/rewards.js';
@@ -18,8 +19,15 @@ export function settleFunding(d: SimDesk): void {
     if (size === 0 || !(rate === rate)) continue;
     const mark = d.m.perpMark[p] as number;
     const payment = -size * mark * rate;
+    const usdtKey = `${s.venue}:BaseToken:USDT`;
+    const held = pm.amount(usdtKey);
+    if (payment < 0 && held + payment < -1e-9 * Math.max(1, held, -payment)) {
+      throw new BasisError('POS-005', `funding of ${-payment} USDT is due from ${s.venue}, which holds ${held} USDT against its ${s.symbol} perp`, {
+        problems: [{ code: 'POS-005', message: 'a perp position whose venue has no collateral to pay funding from', path: usdtKey, expected: `>= ${-payment} USDT`, received: `${held} USDT` }],
+      });
+    }
     const tx = d.tx();
-    tx.move(`${s.venue}:BaseToken:USDT`, payment);
+    tx.move(usdtKey, payment);
     tx.book('funding', payment * d.pxU());
     d.emit('FUNDING_SETTLED', tx, { venue: s.venue, token: s.symbol, details: { rate8h: rate, markUsdt: mark, sizeBase: size, paymentUsdt: payment, fallback: d.m.fundingFallback[p] === 1 } });
   }
