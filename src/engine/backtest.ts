@@ -8,6 +8,7 @@ import type { Timeline } from '../data/series.js';
 import type { BasisEvent } from '../events/types.js';
 import { eventsJsonlChunks } from '../events/hashChain.js';
 import {
+  apyWindowNote,
   computeMetrics,
   createProgress,
   timeseriesCsvChunks,
@@ -113,6 +114,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   const equity = engine.stepEquity.subarray(startIndex, endIndex + 1);
   const ts = timeline.timestampsMs.subarray(startIndex, endIndex + 1);
   const metrics = computeMetrics(equity, ts, result.initialEquity);
+  const apyNote = apyWindowNote(ts, config.report.minApyWindowDays);
   const attributedPnl = engine.pnl.total();
   const benchmark = params.mode.shareClass === 'USDT' ? ethenaBenchmark(timeline.dataDir, ts) : null;
   const balancePnl = result.finalEquity - params.mode.initialCapital;
@@ -140,6 +142,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
     reconciliation: { balancePnl, attributedPnl, residual: balancePnl - attributedPnl },
     timing: { loadMs, runMs: result.runMs, stepsPerSec: result.steps / (result.runMs / 1000) },
     ...(benchmark ? { benchmark } : {}),
+    ...(apyNote !== undefined ? { apyNote } : {}),
   };
   const frame = engine.recorder.frame(startIndex, endIndex);
   return { summary, frame, events: engine.events.events, engine, params, resultsDir: path.resolve(PACKAGE_ROOT, config.paths.resultsDir) };
