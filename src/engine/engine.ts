@@ -254,12 +254,17 @@ export class EventDrivenStrategyEngine {
     const now = this.timeline.timestampsMs[i] as number;
     let credited = false;
     while (this.rewardCursor < payouts.length && (payouts[this.rewardCursor] as { payoutMs: number }).payoutMs <= now) {
-      const p = payouts[this.rewardCursor++] as RewardSchedule['payouts'][number];
+      const p = payouts[this.rewardCursor] as RewardSchedule['payouts'][number];
       const runStart = this.timeline.timestampsMs[this.runStartIndex] as number;
-      if (p.periodEndMs <= runStart) continue;
+      if (p.periodEndMs <= runStart) {
+        this.rewardCursor++;
+        continue;
+      }
       const at = (t: number): number => (t <= runStart ? 0 : (integral[Math.min(i, this.timeline.indexOf(t))] as number));
       const avg = (at(p.periodEndMs) - at(p.periodStartMs)) / ((p.periodEndMs - p.periodStartMs) / 3_600_000);
-      this.settlement.creditReward(p, avg, (this.options.rewards as RewardSchedule).priceEth(p.token, now));
+      // A claim the wallet cannot pay gas for yet waits (with those after it) for a later step.
+      if (!this.settlement.creditReward(p, avg, (this.options.rewards as RewardSchedule).priceEth(p.token, now))) break;
+      this.rewardCursor++;
       credited = true;
     }
     return credited;
