@@ -171,3 +171,27 @@ describe('data synth output runs every mode', () => {
     }
   }, 120_000);
 });
+
+describe('long LST histories keep running', () => {
+  it('a reward claim the wallet cannot pay gas for changes nothing and is left for a later step', async () => {
+    const { config } = loadConfig({ dataDir: SHARED_DATA });
+    const params = resolveRunParams(config, 'eth_leveraged');
+    const tl = await openHistoricalData({ dataDir: SHARED_DATA, requirements: params.mode.dataRequirements, policy: config.data, stepMinutes: 60, fundingHoursUtc: [0, 8, 16], cacheDir: null, startMs: Date.parse('2024-09-01T00:00:00Z'), endMs: Date.parse('2024-09-02T00:00:00Z') });
+    const engine = new EventDrivenStrategyEngine(params, tl, { costs: true, recordTimeseries: false });
+    const m = new MarketState();
+    m.ethPx = 2500;
+    m.gasGwei = 5_000; // a spike: claim + swap gas is 1.65 ETH
+    engine.execution.at(m, 0);
+    engine.positions.apply(engine.positions.slotOf('wallet:BaseToken:ETH'), 0.01);
+    const payout = { token: 'EIGEN', payoutMs: 0, periodStartMs: 0, periodEndMs: 7 * 86_400_000, perEeth: 0.2, source: 'test' } as const;
+    const before = engine.events.events.length;
+    expect(engine.settlement.creditReward(payout, 10, 0.001)).toBe(false);
+    expect(engine.events.events.length).toBe(before);
+    expect(engine.positions.amount('wallet:BaseToken:ETH')).toBe(0.01);
+    m.gasGwei = 1;
+    expect(engine.settlement.creditReward(payout, 10, 0.001)).toBe(true);
+    const credited = engine.events.events.at(-1);
+    expect(credited?.type).toBe('REWARD_CREDITED');
+    expect(credited?.status).toBe('completed');
+  });
+});
