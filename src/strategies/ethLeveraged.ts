@@ -1,6 +1,6 @@
 import type { StrategyParams } from '../domain/params.js';
 import type { Decision, Strategy, StrategyContext } from './strategy.js';
-import { entryOrder, gasFloatRelease, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
+import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
 
 type Params = Extract<StrategyParams, { kind: 'eth_leveraged' }>;
 
@@ -44,8 +44,8 @@ export class EthLeveragedStrategy implements Strategy {
     if (idle > Math.max(this.p.gasFloat.targetEth, this.p.leverage.idleEthFraction * ctx.exposure.longEth)) {
       return { reason: 'rebalance', detail: `lever ${idle.toFixed(4)} idle wallet ETH`, orders: [entryOrder(lst, this.p.leverage, idle, ltv)] };
     }
-    const release = gasFloatRelease(ctx, this.p.gasFloat);
-    if (release !== null) {
+    if (ctx.costsOn && ctx.positions.amount('wallet:BaseToken:ETH') < this.p.gasFloat.minEth && ctx.exposure.aaveDebtEth > 0) {
+      const release = this.p.gasFloat.targetEth - ctx.positions.amount('wallet:BaseToken:ETH');
       return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [{ kind: 'atomic_deleverage', lst, targetLtv: ltv, releaseEth: release }] };
     }
     return null;

@@ -1,4 +1,4 @@
-import type { AaveParams, GasFloatParams, LeverageParams } from '../domain/params.js';
+import type { AaveParams, LeverageParams } from '../domain/params.js';
 import type { LstToken } from '../domain/tokens.js';
 import type { Order } from '../orders/order.js';
 import type { StrategyContext } from './strategy.js';
@@ -34,17 +34,4 @@ export function ltvBandOrder(ctx: StrategyContext, lst: LstToken, lev: LeverageP
 export function leverableEth(ctx: StrategyContext, floatEth: number): number {
   const gas = ctx.costs.gasEthFor('ATOMIC_ENTRY') + ctx.costs.gasEthFor('SET_EMODE_ONCE');
   return ctx.positions.amount('wallet:BaseToken:ETH') - floatEth - gas;
-}
-
-/**
- * ETH to release from the book for gas, or null. The release is an atomic deleverage that pays gas itself, so the
- * float is refilled while it can still pay for that (twice its cost, or below minEth); waiting for minEth alone
- * let a gas spike strand a float below the cost of its own refill, and the book could then never be managed.
- */
-export function gasFloatRelease(ctx: StrategyContext, float: GasFloatParams): number | null {
-  if (!ctx.costsOn || ctx.exposure.aaveDebtEth <= 0) return null;
-  const have = ctx.positions.amount('wallet:BaseToken:ETH');
-  const refill = ctx.costs.gasEthFor('ATOMIC_DELEVERAGE_ONE_SWAP');
-  if (have >= Math.max(float.minEth, 2 * refill)) return null;
-  return Math.max(float.targetEth, 3 * refill) - have;
 }

@@ -2,7 +2,7 @@ import type { StrategyParams } from '../domain/params.js';
 import { CEX_IDX, CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
 import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, withdrawable, worstMarginRatio } from './common.js';
-import { entryOrder, gasFloatRelease, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
+import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
 
 type Params = Extract<StrategyParams, { kind: 'usdt_market_neutral' }>;
 
@@ -187,8 +187,8 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     if (idle > Math.max(p.gasFloat.targetEth, p.leverage.idleEthFraction * exposure.longEth)) {
       return { reason: 'rebalance', detail: `lever ${idle.toFixed(4)} idle wallet ETH`, orders: [entryOrder(lst, p.leverage, idle, ltv), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)] };
     }
-    const release = gasFloatRelease(ctx, p.gasFloat);
-    if (release !== null) {
+    if (ctx.costsOn && positions.amount('wallet:BaseToken:ETH') < p.gasFloat.minEth && exposure.aaveDebtEth > 0) {
+      const release = p.gasFloat.targetEth - positions.amount('wallet:BaseToken:ETH');
       return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [{ kind: 'atomic_deleverage', lst, targetLtv: ltv, releaseEth: release }] };
     }
     return null;
