@@ -20,10 +20,17 @@ const NEG_TOLERANCE = 1e-9;
 
 /**
  * The one rule for adding a delta to a balance, shared with the audit replay so both compute bit-identical
- * balances: float noise below zero snaps to zero; a real negative balance is an error (POS-003).
+ * balances: float noise below zero snaps to zero; a real negative balance is an error (POS-003), a non-finite one
+ * too (POS-004).
  */
 export function applyDelta(key: string, signed: boolean, before: number, delta: number): number {
   const after = before + delta;
+  // x − x is 0 for every finite x and NaN for NaN and ±Infinity: one subtraction guards every balance change.
+  if (after - after !== 0) {
+    throw new BasisError('POS-004', `${key} would become ${after} (${before} + ${delta})`, {
+      problems: [{ code: 'POS-004', message: 'non-finite balance', path: key, expected: 'a finite amount', received: `${before} + ${delta}` }],
+    });
+  }
   if (signed || after >= 0) return after;
   if (-after <= NEG_TOLERANCE * Math.max(1, Math.abs(before), Math.abs(delta))) return 0;
   throw new BasisError('POS-003', `${key} would go negative (${before} + ${delta})`, {

@@ -64,8 +64,11 @@ export const engineSchema = z
   .strictObject({
     stepMinutes: z.number().int().positive(),
     fundingHoursUtc: z.array(z.number().int().min(0).max(23)).min(1).readonly(),
+    reconciliationTolerance: z.number().positive().max(1),
   })
   .readonly();
+
+export const reportSchema = z.strictObject({ minApyWindowDays: z.number().nonnegative() }).readonly();
 
 const slippageCurveSchema = z
   .strictObject({ upTo10kBps: nonNegative, upTo100kBps: nonNegative, upTo1mBps: nonNegative })
@@ -276,6 +279,7 @@ const modesSchema = z.strictObject(
 
 export const basisConfigSchema = z.strictObject({
   engine: engineSchema,
+  report: reportSchema,
   logging: loggingSchema,
   paths: pathsSchema,
   data: dataPolicySchema,

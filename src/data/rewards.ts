@@ -24,6 +24,12 @@ export interface RewardSchedule {
   priceEth(token: 'EIGEN' | 'ETHFI', tMs: number): number;
 }
 
+/** The published reward files the LST modes read (folder, name pattern); `data synth` writes them too. */
+export const REWARD_FILES = [
+  { dir: 'etherfi', pattern: /^etherfi_eigen_weekly_distributions_.*\.csv$/ },
+  { dir: 'etherfi', pattern: /^etherfi_ethfi_topups_.*\.csv$/ },
+] as const;
+
 function findFile(dataDir: string, dir: string, pattern: RegExp): string {
   const abs = path.join(dataDir, dir);
   let names: string[];
@@ -107,7 +113,7 @@ function loadBars(file: string, maxJump: number): PriceBars {
 export function loadRewardSchedule(dataDir: string, policy: Pick<DataPolicy, 'bounds' | 'maxJumpFraction'>): RewardSchedule {
   const perEeth = policy.bounds.rewardPerEeth;
   const payouts: RewardPayout[] = [];
-  const eigenFile = findFile(dataDir, 'etherfi', /^etherfi_eigen_weekly_distributions_.*\.csv$/);
+  const eigenFile = findFile(dataDir, REWARD_FILES[0].dir, REWARD_FILES[0].pattern);
   const eigen = parseCsv(readFileSync(eigenFile, 'utf8'), eigenFile);
   const eStart = eigen.strings('staking_period_start');
   const eEnd = eigen.strings('staking_period_end');
@@ -119,7 +125,7 @@ export function loadRewardSchedule(dataDir: string, policy: Pick<DataPolicy, 'bo
     const weeks = (end - start) / (7 * DAY_MS);
     payouts.push({ token: 'EIGEN', payoutMs: nextMonday(end - 1), periodStartMs: start, periodEndMs: end, perEeth: (ePerWeek[r] as number) * weeks, source: path.basename(eigenFile) });
   }
-  const ethfiFile = findFile(dataDir, 'etherfi', /^etherfi_ethfi_topups_.*\.csv$/);
+  const ethfiFile = findFile(dataDir, REWARD_FILES[1].dir, REWARD_FILES[1].pattern);
   const ethfi = parseCsv(readFileSync(ethfiFile, 'utf8'), ethfiFile);
   const tDate = ethfi.strings('top_up_date');
   const tStart = ethfi.strings('staking_period_start');

@@ -210,6 +210,11 @@ export interface EngineParams {
   readonly stepMinutes: number;
   /** UTC hours at which perps settle funding. */
   readonly fundingHoursUtc: readonly number[];
+  /**
+   * Largest |equity − initial − attributed P&L| allowed, as a fraction of the initial capital, checked after every
+   * step and at the end: above it the run stops (PNL-003) instead of reporting numbers that do not add up.
+   */
+  readonly reconciliationTolerance: number;
 }
 
 /** Everything one backtest needs, resolved from the config layers. */

@@ -12,6 +12,7 @@ import { GENESIS_HASH, chainHeadOf, eventsJsonlChunks, type ChainHead } from '..
 import { digestChunks, hashingChunks, sha256Hex, type SummaryIntegrity } from '../events/integrity.js';
 import { loadAuditKey, signSummary } from '../events/signing.js';
 import {
+  apyWindowNote,
   computeMetrics,
   createProgress,
   timeseriesCsvChunks,
@@ -153,6 +154,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   const equity = engine.stepEquity.subarray(startIndex, endIndex + 1);
   const ts = timeline.timestampsMs.subarray(startIndex, endIndex + 1);
   const metrics = computeMetrics(equity, ts, result.initialEquity);
+  const apyNote = apyWindowNote(ts, config.report.minApyWindowDays);
   const attributedPnl = engine.pnl.total();
   const benchmark = ethenaBenchmark(benchmarkAprs, ts);
   const balancePnl = result.finalEquity - params.mode.initialCapital;
@@ -180,6 +182,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
     reconciliation: { balancePnl, attributedPnl, residual: balancePnl - attributedPnl },
     timing: { loadMs, runMs: result.runMs, stepsPerSec: result.steps / (result.runMs / 1000) },
     ...(benchmark ? { benchmark } : {}),
+    ...(apyNote !== undefined ? { apyNote } : {}),
   };
   const frame = engine.recorder.frame(startIndex, endIndex);
   const run: RunRecord = {

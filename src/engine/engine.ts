@@ -1,4 +1,5 @@
-import { BasisError } from '../errors/base.js';
+import { BasisError, type Problem } from '../errors/base.js';
+import { ATTRIBUTION_PARTS } from '../report/types.js';
 import type { RunParams } from '../domain/params.js';
 import type { PositionKey } from '../domain/positionKey.js';
 import type { SeriesKey, Timeline } from '../data/series.js';
@@ -134,6 +135,8 @@ export class EventDrivenStrategyEngine {
     this.exposure.compute(pm, this.cur);
     this.pnl.initialEquity = this.exposure.equity;
     const progressEvery = Math.max(1, Math.floor((endIndex - startIndex + 1) / 100));
+    const initial = this.pnl.initialEquity;
+    const tolerance = this.params.engine.reconciliationTolerance * Math.abs(initial);
     for (let i = startIndex; i <= endIndex; i++) {
       if (i > startIndex) {
         const swap = this.prev;
@@ -147,6 +150,9 @@ export class EventDrivenStrategyEngine {
       }
       this.step(i);
       const eq = this.exposure.equity;
+      // One comparison per step guards every invariant on aggregates: it is false for a NaN or infinite equity or
+      // attribution as well as for a residual above tolerance. The last step's check is the end-of-run check.
+      if (!(Math.abs(eq - initial - this.pnl.total()) <= tolerance)) this.failInvariant(i, eq, initial, tolerance);
       this.stepEquity[i] = eq;
       if (this.options.recordTimeseries) this.recorder.record(i, this.cur, this.exposure, this.risk, this.pnl, this.fundingStep[i] === 1);
       if (onProgress && (i - startIndex) % progressEvery === 0) onProgress(i - startIndex + 1);
@@ -166,6 +172,28 @@ export class EventDrivenStrategyEngine {
       finalEquity: this.exposure.equity,
       runMs,
     };
+  }
+
+  /** Stops the run with what broke at step i: PNL-004 for a non-finite value (named), PNL-003 for a residual. */
+  private failInvariant(i: number, eq: number, initial: number, tolerance: number): never {
+    const at = new Date(this.timeline.timestampsMs[i] as number).toISOString();
+    const total = this.pnl.total();
+    if (Number.isFinite(eq) && Number.isFinite(total)) {
+      const residual = eq - initial - total;
+      throw new BasisError('PNL-003', `P&L does not reconcile at ${at}: equity change ${eq - initial} vs attributed ${total}`, {
+        problems: [{ code: 'PNL-003', path: 'engine.reconciliationTolerance', message: 'balance P&L minus attributed P&L exceeds the tolerance', expected: `|residual| <= ${tolerance}`, received: String(residual) }],
+      });
+    }
+    const problems: Problem[] = [];
+    const bad = (path: string, value: number, message: string): void => {
+      if (!Number.isFinite(value)) problems.push({ code: 'PNL-004', path, message, expected: 'a finite number', received: String(value) });
+    };
+    // Marks of series the mode does not read are NaN by design; an infinite one is a real problem.
+    for (const [name, value] of Object.entries(this.marks())) if (name !== 'finalEquity' && Math.abs(value) === Infinity) bad(name, value, 'infinite mark');
+    this.positions.slots.forEach((sl) => bad(sl.key, this.positions.amounts[sl.index] as number, 'non-finite balance'));
+    this.pnl.cumulative.forEach((v, k) => bad(`pnl:${ATTRIBUTION_PARTS[k] ?? k}`, v, 'non-finite attribution'));
+    if (problems.length === 0) bad('equity', eq, 'finite balances valued at finite marks overflow the number range');
+    throw new BasisError('PNL-004', `non-finite ${Number.isFinite(eq) ? 'attribution' : 'equity'} at ${at} (equity ${eq}); the run stops rather than report it`, { problems });
   }
 
   private findFallbackRuns(from: number, to: number): Array<{ index: number; key: SeriesKey; fallback: string }> {
@@ -226,12 +254,17 @@ export class EventDrivenStrategyEngine {
     const now = this.timeline.timestampsMs[i] as number;
     let credited = false;
     while (this.rewardCursor < payouts.length && (payouts[this.rewardCursor] as { payoutMs: number }).payoutMs <= now) {
-      const p = payouts[this.rewardCursor++] as RewardSchedule['payouts'][number];
+      const p = payouts[this.rewardCursor] as RewardSchedule['payouts'][number];
       const runStart = this.timeline.timestampsMs[this.runStartIndex] as number;
-      if (p.periodEndMs <= runStart) continue;
+      if (p.periodEndMs <= runStart) {
+        this.rewardCursor++;
+        continue;
+      }
       const at = (t: number): number => (t <= runStart ? 0 : (integral[Math.min(i, this.timeline.indexOf(t))] as number));
       const avg = (at(p.periodEndMs) - at(p.periodStartMs)) / ((p.periodEndMs - p.periodStartMs) / 3_600_000);
-      this.settlement.creditReward(p, avg, (this.options.rewards as RewardSchedule).priceEth(p.token, now));
+      // A claim the wallet cannot pay gas for yet waits (with those after it) for a later step.
+      if (!this.settlement.creditReward(p, avg, (this.options.rewards as RewardSchedule).priceEth(p.token, now))) break;
+      this.rewardCursor++;
       credited = true;
     }
     return credited;
@@ -278,7 +311,8 @@ export class EventDrivenStrategyEngine {
   private executeDecision(d: Decision): void {
     const type = d.reason === 'emergency' ? 'EMERGENCY_STOP' : d.reason === 'entry' ? null : 'REBALANCE';
     let parent: number | undefined;
-    if (type) {
+    const open = (): void => {
+      if (!type || parent !== undefined) return;
       parent = this.events.emit({
         type,
         status: 'completed',
@@ -287,12 +321,15 @@ export class EventDrivenStrategyEngine {
       });
       if (type === 'REBALANCE') this.rebalances++;
       else this.emergencyStops++;
-    }
+    };
+    // An emergency stop is recorded even with nothing left to sell; a rebalance only once it orders something.
+    if (type === 'EMERGENCY_STOP') open();
     for (const step of d.orders) {
       const produced = typeof step === 'function' ? step(this.ctx) : step;
       if (produced === null) continue;
       const list: readonly Order[] = Array.isArray(produced) ? produced : [produced as Order];
       for (const o of list) {
+        open();
         try {
           this.execution.execute(o, parent);
         } catch (err) {

@@ -45,6 +45,9 @@ export const ERROR_CODES = {
   'RSK-002': spec('health factor critical', 200, 0),
   'RSK-003': spec('CEX margin critical', 200, 0),
   'PNL-003': spec('P&L reconciliation mismatch', 500, 70),
+  'POS-004': spec('non-finite balance', 500, 70),
+  'POS-005': spec('payment due from a venue that holds nothing', 500, 70),
+  'PNL-004': spec('non-finite equity or P&L', 500, 70),
   // Strategy and execution
   'STRAT-001': spec('strategy decision failed', 500, 70),
   'STRAT-003': spec('invalid strategy mode', 400, 64),

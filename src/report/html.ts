@@ -292,9 +292,9 @@ function metricCards(s: RunSummary): string {
       sub: `from ${fmtAmount(s.initialCapital, unit)} ${unit}`,
     },
     { label: 'Total return', value: fmtPct(s.totalReturn, 2, true), tone: s.totalReturn >= 0 ? 'good' : 'bad' },
-    { label: 'APY', value: fmtPct(s.apy, 2, true), tone: s.apy >= 0 ? 'good' : 'bad' },
+    s.apyNote !== undefined ? { label: 'APY', value: s.apyNote } : { label: 'APY', value: fmtPct(s.apy, 2, true), tone: s.apy >= 0 ? 'good' : 'bad' },
     ...(s.benchmark
-      ? [{ label: 'Benchmark APY', value: fmtPct(s.benchmark.apy, 2, true), sub: `${s.benchmark.name}${s.benchmark.coverage < 0.999 ? `, ${fmtPct(s.benchmark.coverage, 0)} of the period` : ''}` }]
+      ? [{ label: 'Benchmark APY', value: s.apyNote ?? fmtPct(s.benchmark.apy, 2, true), sub: `${s.benchmark.name}${s.benchmark.coverage < 0.999 ? `, ${fmtPct(s.benchmark.coverage, 0)} of the period` : ''}` }]
       : []),
     { label: 'Max drawdown', value: fmtPct(s.maxDrawdown, 2), tone: s.maxDrawdown < -0.1 ? 'bad' : undefined },
     { label: 'Volatility (ann.)', value: fmtPct(s.volatility, 2) },

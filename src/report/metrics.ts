@@ -123,3 +123,13 @@ export function drawdownSeries(equity: Float64Array): Float64Array {
   }
   return out;
 }
+
+/**
+ * What to show instead of an APY annualised from a window shorter than `minDays` (days from the first to the last
+ * step), or undefined when the window is long enough for the figure to mean something.
+ */
+export function apyWindowNote(timestampsMs: Float64Array, minDays: number): string | undefined {
+  const n = timestampsMs.length;
+  const spanMs = n > 0 ? timestampsMs[n - 1]! - timestampsMs[0]! : 0;
+  return spanMs < minDays * 86_400_000 ? `n/a (window < ${minDays} days)` : undefined;
+}

@@ -24,9 +24,9 @@ export function formatSummary(s: RunSummary): string {
     ['Steps', fmtInt(s.steps)],
     [`Capital (${unit})`, `${amt(s.initialCapital)} -> ${amt(s.finalEquity)}`],
     ['Total return', fmtPct(s.totalReturn, 2, true)],
-    ['APY', fmtPct(s.apy, 2, true)],
+    ['APY', s.apyNote ?? fmtPct(s.apy, 2, true)],
     ...(s.benchmark
-      ? ([[`Benchmark APY`, `${fmtPct(s.benchmark.apy, 2, true)} (${s.benchmark.name}${s.benchmark.coverage < 0.999 ? `, ${fmtPct(s.benchmark.coverage, 0)} of the period` : ''})`]] as Array<[string, string]>)
+      ? ([[`Benchmark APY`, `${s.apyNote ?? fmtPct(s.benchmark.apy, 2, true)} (${s.benchmark.name}${s.benchmark.coverage < 0.999 ? `, ${fmtPct(s.benchmark.coverage, 0)} of the period` : ''})`]] as Array<[string, string]>)
       : []),
     ['Max drawdown', fmtPct(s.maxDrawdown, 2)],
     ['Volatility (ann.)', fmtPct(s.volatility, 2)],

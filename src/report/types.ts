@@ -38,6 +38,11 @@ export interface RunSummary extends Metrics {
   readonly attribution: Attribution;
   readonly reconciliation: { readonly balancePnl: number; readonly attributedPnl: number; readonly residual: number };
   readonly timing: { readonly loadMs: number; readonly runMs: number; readonly stepsPerSec: number };
+  /**
+   * Set when the window is shorter than `report.minApyWindowDays`: an annualised figure over a few days means
+   * nothing, so the summary and report print this ("n/a (window < N days)") instead; `apy` keeps its value.
+   */
+  readonly apyNote?: string;
   /** The yield a USDT book is measured against (Ethena sUSDe), over the same window; absent without its data. */
   readonly benchmark?: { readonly name: string; readonly totalReturn: number; readonly apy: number; readonly coverage: number };
 }

@@ -91,8 +91,12 @@ export class BtcBasisStrategy implements Strategy {
         // Below the venue's minimum order there is nothing to send.
         if (Math.abs(target - have) * c.m.btcPx < c.params.cex[venue].minOrderUsdt) return null;
         if (target < have) return { kind: 'spot_trade', venue, pair: 'BTCUSDT', side: 'sell', sizeBase: have - target };
-        // Buy only what the venue's USDT pays for (fees and slippage included); the rest waits for collateral moves.
-        const size = Math.min(target - have, affordableBase(c, venue, 'BTCUSDT', c.positions.amount(`${venue}:BaseToken:USDT`)));
+        // Buy only what the venue's USDT pays for (fees and slippage included) beyond the margin its own short
+        // needs once the hedge has followed: spending that margin left the venue's short with nothing to pay
+        // fees and funding from. The rest waits for collateral moves.
+        const h = this.p.hedge;
+        const reserve = h.targetMarginRatio * h.hedgeAllocation[venue] * target * c.m.btcPx;
+        const size = Math.min(target - have, affordableBase(c, venue, 'BTCUSDT', c.positions.amount(`${venue}:BaseToken:USDT`) - reserve));
         return size > 1e-9 ? { kind: 'spot_trade', venue, pair: 'BTCUSDT', side: 'buy', sizeBase: size } : null;
       },
       // The hedge follows the spot actually held, so delta stays neutral whatever the buy could afford.

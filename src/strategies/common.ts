@@ -4,7 +4,7 @@ import type { PerpSymbol } from '../domain/tokens.js';
 import type { Order } from '../orders/order.js';
 import { CEX_LIST, SYM_IDX } from '../components/slots.js';
 import type { StrategyContext } from './strategy.js';
-import { slippageBps } from '../venues/costs.js';
+import { swapBps } from '../venues/costs.js';
 
 /** Base units a spot buy of `usdt` can pay for, fees and slippage included. */
 export function affordableBase(ctx: StrategyContext, venue: CexVenue, pair: 'BTCUSDT' | 'ETHUSDT', usdt: number): number {
@@ -12,7 +12,10 @@ export function affordableBase(ctx: StrategyContext, venue: CexVenue, pair: 'BTC
   const px = pair === 'BTCUSDT' ? ctx.m.btcPx : ctx.m.ethPx;
   if (!ctx.costsOn) return usdt / px;
   const curve = pair === 'BTCUSDT' ? ctx.params.costs.slippage.spotBTCUSDT : ctx.params.costs.slippage.spotETHUSDT;
-  return usdt / (px * (1 + slippageBps(curve, usdt) / 1e4 + ctx.params.cex[venue].spotFees.takerRate));
+  const fee = ctx.params.cex[venue].spotFees.takerRate;
+  // The bucket is that of the notional bought (what the fill is charged on), not of the USDT spent.
+  const bps = swapBps(curve, (b) => usdt / (1 + b / 1e4 + fee));
+  return usdt / (px * (1 + bps / 1e4 + fee));
 }
 
 /** The smallest collateral move worth making at this equity. */
@@ -29,7 +32,8 @@ export function gasFloatTopUp(ctx: StrategyContext, float: GasFloatParams): Orde
   if (usdt <= 0) return null;
   // Enough USDT that, after the pool's cost and the swap's own gas (paid from its output), the float is full.
   const ethNeeded = float.targetEth - have + ctx.costs.gasEthFor('TOKEN_SWAP');
-  const bps = slippageBps(ctx.params.costs.slippage.dexETHUSDT, ethNeeded * ctx.m.ethPx);
+  // The pool charges the bucket of the USDT swapped in, which is the output plus that very cost.
+  const bps = swapBps(ctx.params.costs.slippage.dexETHUSDT, (b) => (ethNeeded * ctx.m.ethPx) / (1 - b / 1e4));
   const need = (ethNeeded * ctx.m.ethPx) / (1 - bps / 1e4);
   return { kind: 'dex_swap', from: 'USDT', to: 'ETH', amountIn: Math.min(need, usdt) };
 }
@@ -56,6 +60,16 @@ export function hedgeOrders(ctx: StrategyContext, alloc: Readonly<Record<CexVenu
   return out;
 }
 
+/**
+ * USDT a venue lets us withdraw: the wallet balance less any unrealized loss and the initial margin of the open
+ * perps, as the exchanges compute it. Unrealized profit is not withdrawable: counting it once emptied a venue's
+ * wallet while its short stayed open, and the next fee or funding payment had nothing to come from.
+ */
+export function withdrawable(ctx: StrategyContext, venue: CexVenue, c: number): number {
+  const e = ctx.exposure;
+  return (e.cexCollateral[c] as number) + Math.min(0, e.perpUpnl[c] as number) - ctx.params.cex[venue].initialMarginRate * (e.perpNotional[c] as number);
+}
+
 /** Moves USDT from venues with more than `target` margin ratio to those below it, via withdraw → deposit. */
 export function collateralMoves(ctx: StrategyContext, targetRatio: number, minMoveUsdt: number, purpose: string): Order[] {
   const surplus: Array<[CexVenue, number]> = [];
@@ -64,7 +78,7 @@ export function collateralMoves(ctx: StrategyContext, targetRatio: number, minMo
     const notional = ctx.exposure.perpNotional[c] as number;
     const eq = (ctx.exposure.cexCollateral[c] as number) + (ctx.exposure.perpUpnl[c] as number);
     const want = notional * targetRatio;
-    const free = Math.min(eq - want, ctx.exposure.cexCollateral[c] as number);
+    const free = Math.min(eq - want, withdrawable(ctx, v, c));
     if (free > minMoveUsdt) surplus.push([v, free]);
     else if (want - eq > minMoveUsdt) deficit.push([v, want - eq]);
   });
@@ -137,7 +151,7 @@ export function redeployPlan(ctx: StrategyContext, hedge: { readonly hedgeAlloca
     if (v === spotVenue) return;
     const eq = (ctx.exposure.cexCollateral[c] as number) + (ctx.exposure.perpUpnl[c] as number);
     const keep = r * ((ctx.exposure.perpNotional[c] as number) + usdt * hedge.hedgeAllocation[v]);
-    const send = Math.min(eq - keep, ctx.exposure.cexCollateral[c] as number);
+    const send = Math.min(eq - keep, withdrawable(ctx, v, c));
     if (send > minMoveUsdt) transfers.push({ kind: 'transfer', token: 'USDT', from: v, to: spotVenue, amount: send, purpose: 'redeploy excess margin' });
   });
   return { usdt, transfers };

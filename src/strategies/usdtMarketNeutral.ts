@@ -1,7 +1,7 @@
 import type { StrategyParams } from '../domain/params.js';
 import { CEX_IDX, CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, worstMarginRatio } from './common.js';
+import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, withdrawable, worstMarginRatio } from './common.js';
 import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
 
 type Params = Extract<StrategyParams, { kind: 'usdt_market_neutral' }>;
@@ -116,8 +116,12 @@ export class UsdtMarketNeutralStrategy implements Strategy {
           orders: [
             (x) => {
               const eq = (x.exposure.cexCollateral[c] as number) + (x.exposure.perpUpnl[c] as number);
-              const keep = p.hedge.targetMarginRatio * ((x.exposure.perpNotional[c] as number) + spend * p.hedge.hedgeAllocation[p.spotVenue]);
-              const size = affordableBase(x, p.spotVenue, 'ETHUSDT', Math.min(spend, eq - keep, x.positions.amount(`${p.spotVenue}:BaseToken:USDT`)));
+              const added = spend * p.hedge.hedgeAllocation[p.spotVenue];
+              const keep = p.hedge.targetMarginRatio * ((x.exposure.perpNotional[c] as number) + added);
+              // Only USDT the venue would let us withdraw is spendable: the short's unrealized profit counts towards
+              // its margin ratio but cannot pay for spot, and spending it left the short nothing to pay fees from.
+              const cash = withdrawable(x, p.spotVenue, c) - x.params.cex[p.spotVenue].initialMarginRate * added;
+              const size = affordableBase(x, p.spotVenue, 'ETHUSDT', Math.min(spend, eq - keep, cash));
               return size > 0 ? { kind: 'spot_trade', venue: p.spotVenue, pair: 'ETHUSDT', side: 'buy', sizeBase: size } : null;
             },
             (x) => hedgeOrders(x, p.hedge.hedgeAllocation, 'ETHUSDT', x.exposure.longEth),

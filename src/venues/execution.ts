@@ -36,7 +36,8 @@ export interface ExecutionInterface {
 export interface MarketSettlement {
   settleArrivals(): void;
   settleFunding(): void;
-  creditReward(payout: RewardPayout, avgEethBalance: number, priceEth: number): void;
+  /** False when the claim cannot pay its gas yet: nothing changed, claim again at a later step. */
+  creditReward(payout: RewardPayout, avgEethBalance: number, priceEth: number): boolean;
   liquidateAave(lst: LstToken, healthFactor: number): void;
   liquidateCex(venue: CexVenue, marginRatio: number): void;
 }

@@ -114,8 +114,8 @@ export class SimulatedExecution implements ExecutionInterface, MarketSettlement 
     settleFunding(this.d);
   }
 
-  creditReward(payout: RewardPayout, avgEethBalance: number, priceEth: number): void {
-    creditReward(this.d, payout, avgEethBalance, priceEth);
+  creditReward(payout: RewardPayout, avgEethBalance: number, priceEth: number): boolean {
+    return creditReward(this.d, payout, avgEethBalance, priceEth);
   }
 
   liquidateAave(lst: LstToken, healthFactor: number): void {

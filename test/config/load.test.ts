@@ -22,7 +22,8 @@ describe('the shipped configs', () => {
 
   it('hold the coherent parameter set', () => {
     const { config } = sandbox().load();
-    expect(config.engine).toEqual({ stepMinutes: 60, fundingHoursUtc: [0, 8, 16] });
+    expect(config.engine).toEqual({ stepMinutes: 60, fundingHoursUtc: [0, 8, 16], reconciliationTolerance: 1e-6 });
+    expect(config.report).toEqual({ minApyWindowDays: 30 });
     expect(config.aave.emode).toEqual({ ltv: 0.93, liquidationThreshold: 0.95, liquidationBonus: 0.01 });
     expect(config.aave.reserves.weETH).toEqual({ ltv: 0.775, liquidationThreshold: 0.8, liquidationBonus: 0.07, reserveFactor: 0.45 });
     expect(config.cex.bybit.perpFees).toEqual({ makerRate: 0.0002, takerRate: 0.00055 });

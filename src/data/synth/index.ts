@@ -6,7 +6,9 @@ import {
   DAY_MS,
   aaveReserveFile,
   barFile,
+  eigenDistributionsFile,
   ethenaFile,
+  ethfiTopUpsFile,
   fundingFile,
   gasFile,
   oracleHourlyFile,
@@ -106,6 +108,9 @@ export function buildSynthetic(opts: Omit<SynthOptions, 'outDir'>): { files: Dat
     gasFile(m.gas, 'basis_synth', 'SYNTHETIC gas (lognormal model)'),
     ethenaFile(m.ethena, processed, 'basis_synth'),
     ...m.uniswap.map((u) => uniswapFile(u.pool, u.rows)),
+    // The LST modes credit EtherFi's published rewards: without these files they could not run on this set.
+    eigenDistributionsFile(m.eigenWeeks),
+    ethfiTopUpsFile(m.ethfiTopUps),
   ];
   files.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
   const params: SynthManifest['params'] = {

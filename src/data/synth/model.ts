@@ -9,6 +9,8 @@ import {
   type BarRow,
   type CexSymbol,
   type CexVenueName,
+  type EigenWeekRow,
+  type EthfiTopUpRow,
   type FundingRow,
   type GasRow,
   type UniswapPool,
@@ -50,6 +52,8 @@ export interface ModelOutput {
   readonly gas: GasRow[];
   readonly ethena: { t: number; apyPercent: number }[];
   readonly uniswap: { pool: UniswapPool; rows: BarRow[] }[];
+  readonly eigenWeeks: EigenWeekRow[];
+  readonly ethfiTopUps: EthfiTopUpRow[];
 }
 
 /** Starting marks (the real 2024-01-01 opens / 2024-05-12 oracle ratios); every range starts from them. */
@@ -362,7 +366,30 @@ export function runModel(input: ModelInput): ModelOutput {
     }
   }
 
-  return { bars, funding, aave, oracleHourly, usdtOracle, gas, ethena, uniswap };
+  // ------------------------------------------------------------ EtherFi rewards (weekly EIGEN, 4-weekly ETHFI)
+  // Weekly staking periods from the first day (the last one cut at the range end); EIGEN per eETH per week is a
+  // weekly OU; every fourth period also gets an ETHFI top-up, paid ten days after its period ends.
+  const eigenWeeks: EigenWeekRow[] = [];
+  const ethfiTopUps: EthfiTopUpRow[] = [];
+  {
+    const r = rng('rewards');
+    let perWeek = 0.15;
+    let restaked = 1.5e6;
+    const lastDayMs = startMs + (days - 1) * DAY_MS;
+    for (let k = 0, t = startMs; t <= lastDayMs; k++, t += 7 * DAY_MS) {
+      const endMs = Math.min(t + 6 * DAY_MS, lastDayMs);
+      perWeek = clamp(ou(perWeek, 0.15, Math.exp(-1 / 8), 0.04, r.normal()), 0.01, 0.5);
+      restaked = clamp(restaked * Math.exp(0.05 * r.normal()), 2e5, 5e6);
+      const notRestaked = restaked * (0.2 + 0.2 * r.uniform());
+      eigenWeeks.push({ t, endMs, ethRestaked: restaked, ethNotRestaked: notRestaked, eigenPerEethWeekly: roundTo(perWeek, 3) });
+      if (k % 4 === 0) {
+        const per = roundTo(clamp(0.02 * Math.exp(0.5 * r.normal()), 0.001, 0.3), 3);
+        ethfiTopUps.push({ t, endMs, payMs: endMs + 10 * DAY_MS, ethfiAmount: per * restaked, ethfiPerEeth: per });
+      }
+    }
+  }
+
+  return { bars, funding, aave, oracleHourly, usdtOracle, gas, ethena, uniswap, eigenWeeks, ethfiTopUps };
 }
 
 /** 1 before the depeg, then down linearly to (1 − size) over 6 h, then back with a 2-day time constant. */

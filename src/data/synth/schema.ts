@@ -406,3 +406,44 @@ export function uniswapFile(pool: UniswapPool, rows: readonly BarRow[], source =
     keys: [`dex:uniswap:${pool}` as SeriesKey],
   };
 }
+
+// ---------------------------------------------------------------- EtherFi published rewards
+
+/** One weekly EIGEN distribution: the staking period (inclusive days) and EIGEN per eETH per week. */
+export interface EigenWeekRow {
+  readonly t: number;
+  readonly endMs: number;
+  readonly ethRestaked: number;
+  readonly ethNotRestaked: number;
+  readonly eigenPerEethWeekly: number;
+}
+
+/** `etherfi_eigen_weekly_distributions_*.csv`, the layout of the real file (LF, plain numbers). */
+export function eigenDistributionsFile(rows: readonly EigenWeekRow[]): DataFile {
+  const [firstMs] = span(rows, 'eigen distributions');
+  const lastMs = rows[rows.length - 1]?.endMs ?? firstMs;
+  const header = 'staking_period_start,staking_period_end,eigen_earned,eth_restaked,eth_not_restaked,eigen_per_eeth_weekly';
+  const lines = rows.map((r) => {
+    const weeks = (r.endMs + DAY_MS - r.t) / (7 * DAY_MS);
+    return [ymd(r.t), ymd(r.endMs), String(Math.round(r.eigenPerEethWeekly * weeks * r.ethRestaked)), String(Math.round(r.ethRestaked)), String(Math.round(r.ethNotRestaked)), r.eigenPerEethWeekly.toFixed(3)].join(',');
+  });
+  return { relPath: `etherfi/etherfi_eigen_weekly_distributions_${dates(firstMs, lastMs)}.csv`, text: csv(header, lines, '\n'), rows: rows.length, firstMs, lastMs, keys: [] };
+}
+
+/** One ETHFI top-up: paid on `payMs` for the staking period [t, endMs] (inclusive days). */
+export interface EthfiTopUpRow {
+  readonly t: number;
+  readonly endMs: number;
+  readonly payMs: number;
+  readonly ethfiAmount: number;
+  readonly ethfiPerEeth: number;
+}
+
+/** `etherfi_ethfi_topups_*.csv`, the layout of the real file. */
+export function ethfiTopUpsFile(rows: readonly EthfiTopUpRow[]): DataFile {
+  const [firstMs] = span(rows, 'ethfi top-ups');
+  const lastMs = rows[rows.length - 1]?.endMs ?? firstMs;
+  const header = 'top_up_date,staking_period_start,staking_period_end,ethfi_amount,ethfi_per_eeth_distributed';
+  const lines = rows.map((r) => [ymd(r.payMs), ymd(r.t), ymd(r.endMs), String(Math.round(r.ethfiAmount)), r.ethfiPerEeth.toFixed(3)].join(','));
+  return { relPath: `etherfi/etherfi_ethfi_topups_${dates(firstMs, lastMs)}.csv`, text: csv(header, lines, '\n'), rows: rows.length, firstMs, lastMs, keys: [] };
+}

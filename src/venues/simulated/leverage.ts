@@ -1,7 +1,7 @@
 import { BasisError } from '../../errors/base.js';
 import type { LstToken } from '../../domain/tokens.js';
 import { AAVE_IDX, LST_IDX } from '../../components/slots.js';
-import { slippageBps } from '../costs.js';
+import { swapBps } from '../costs.js';
 import type { SimDesk, Tx } from './desk.js';
 import { aaveBook, aaveBorrow, checkLtv } from './aave.js';
 import { lstParams, stake } from './staking.js';
@@ -28,6 +28,9 @@ export function atomic(d: SimDesk, name: 'ATOMIC_LEVERAGE_ENTRY' | 'ATOMIC_DELEV
     const { tx, steps } = body();
     d.emit(name, tx, { venue: 'aave_v3', details: { atomic: true, ...steps } });
   } catch (err) {
+    // A transaction reverts on a failed check or a balance it cannot cover; a non-finite amount is a broken
+    // invariant of the run, not a revert, and stops it.
+    if (err instanceof BasisError && err.code === 'POS-004') throw err;
     d.pm.restore(saved);
     d.emodeSet = emodeBefore;
     d.calc.cumulative.set(cumBefore);
@@ -68,15 +71,19 @@ export function deleverageInTx(d: SimDesk, lst: LstToken, targetLtv: number, rel
   d.payGas(tx, 'ATOMIC_DELEVERAGE_ONE_SWAP');
   const { collateralEth: c, debtEth: debt } = aaveBook(d, lst);
   const rate = d.m.lstRate[LST_IDX[lst]] as number;
-  const q = d.costsOn
-    ? (1 - lstParams(d).exitDiscount) * (1 - slippageBps(d.params.costs.slippage.dexLstETH[lst], debt * d.m.ethPx) / 1e4)
-    : 1;
   const full = !Number.isFinite(releaseEth) || targetLtv <= 0;
   // Repay R: (debt − R) / (c − R/q − release/q) = λ  →  R = (debt − λ(c − release/q)) / (1 − λ/q)
   const release = full ? 0 : releaseEth;
-  let repay = full ? debt : (debt - targetLtv * (c - release / q)) / (1 - targetLtv / q);
-  repay = Math.min(Math.max(repay, 0), debt);
-  const sellEth = full ? c : repay / q + release / q;
+  const plan = (q: number): { repay: number; sellEth: number } => {
+    const repay = full ? debt : Math.min(Math.max((debt - targetLtv * (c - release / q)) / (1 - targetLtv / q), 0), debt);
+    return { repay, sellEth: full ? c : repay / q + release / q };
+  };
+  const exitQ = (bps: number): number => (1 - lstParams(d).exitDiscount) * (1 - bps / 1e4);
+  // The DEX cost is the bucket of the LST actually sold, which itself depends on that cost.
+  const curve = d.params.costs.slippage.dexLstETH[lst];
+  const bps = d.costsOn ? swapBps(curve, (b) => plan(exitQ(b)).sellEth * d.m.ethPx) : 0;
+  const q = d.costsOn ? exitQ(bps) : 1;
+  const { repay, sellEth } = plan(q);
   if (sellEth > c * (1 + 1e-12)) throw new BasisError('EXEC-004', `deleverage needs ${sellEth} ETH of collateral, only ${c} supplied`);
   const a = AAVE_IDX[lst];
   const scaledSell = Math.min(d.pm.amount(`aave_v3:aToken:a${lst}`), sellEth / rate / (d.m.liquidityIndex[a] as number));
@@ -89,7 +96,7 @@ export function deleverageInTx(d: SimDesk, lst: LstToken, targetLtv: number, rel
   tx.book('tradingFees', -premium * d.pxE());
   d.feesPaid += premium * d.pxE();
   if (!full) checkLtv(d, lst, 'after deleverage');
-  return { tx, steps: { flashBorrowWeth: repay, repaidWeth: repay, withdrawnLstEth: sellEth, swapProceedsEth: proceedsEth, releasedEth: proceedsEth - repay - premium, flashPremiumWeth: premium, targetLtv: full ? 0 : targetLtv } };
+  return { tx, steps: { flashBorrowWeth: repay, repaidWeth: repay, withdrawnLstEth: sellEth, swapProceedsEth: proceedsEth, releasedEth: proceedsEth - repay - premium, flashPremiumWeth: premium, exitSlippageBps: bps, targetLtv: full ? 0 : targetLtv } };
 }
 
 /** Legacy iterative loop: each round pays its own gas and leaves intermediate states exposed. */

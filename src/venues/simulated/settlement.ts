@@ -1,3 +1,4 @@
+import { BasisError } from '../../errors/base.js';
 import type { LstToken } from '../../domain/tokens.js';
 import type { CexVenue } from '../../domain/venues.js';
 import type { RewardPayout } from '../../data/rewards.js';
@@ -18,8 +19,15 @@ export function settleFunding(d: SimDesk): void {
     if (size === 0 || !(rate === rate)) continue;
     const mark = d.m.perpMark[p] as number;
     const payment = -size * mark * rate;
+    const usdtKey = `${s.venue}:BaseToken:USDT`;
+    const held = pm.amount(usdtKey);
+    if (payment < 0 && held + payment < -1e-9 * Math.max(1, held, -payment)) {
+      throw new BasisError('POS-005', `funding of ${-payment} USDT is due from ${s.venue}, which holds ${held} USDT against its ${s.symbol} perp`, {
+        problems: [{ code: 'POS-005', message: 'a perp position whose venue has no collateral to pay funding from', path: usdtKey, expected: `>= ${-payment} USDT`, received: `${held} USDT` }],
+      });
+    }
     const tx = d.tx();
-    tx.move(`${s.venue}:BaseToken:USDT`, payment);
+    tx.move(usdtKey, payment);
     tx.book('funding', payment * d.pxU());
     d.emit('FUNDING_SETTLED', tx, { venue: s.venue, token: s.symbol, details: { rate8h: rate, markUsdt: mark, sizeBase: size, paymentUsdt: payment, fallback: d.m.fundingFallback[p] === 1 } });
   }
@@ -27,25 +35,29 @@ export function settleFunding(d: SimDesk): void {
 
 /**
  * A published restaking reward: claim the tokens earned by the time-weighted eETH balance over the period and
- * sell them for ETH in the wallet (pool price, size-bucket cost, claim and swap gas).
+ * sell them for ETH in the wallet (pool price, size-bucket cost, claim and swap gas). Returns false, changing
+ * nothing, when the wallet cannot pay the claim's gas even with the proceeds: the reward stays claimable and is
+ * claimed at a later step, as a keeper would.
  */
-export function creditReward(d: SimDesk, p: RewardPayout, avgEethBalance: number, priceEth: number): void {
+export function creditReward(d: SimDesk, p: RewardPayout, avgEethBalance: number, priceEth: number): boolean {
   const tokens = p.perEeth * avgEethBalance;
   const tx = d.tx();
   const details = { token: p.token, perEeth: p.perEeth, avgEethBalance, rewardTokens: tokens, priceEth, periodStart: new Date(p.periodStartMs).toISOString(), periodEnd: new Date(p.periodEndMs).toISOString(), source: p.source };
   if (!(tokens > 0) || !(priceEth > 0)) {
     d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, status: 'failed', details: { ...details, reason: priceEth > 0 ? 'no eETH held over the period' : 'no reward token price at payout' } });
-    return;
+    return true;
   }
   const grossEth = tokens * priceEth;
   const curve = p.token === 'EIGEN' ? d.params.costs.slippage.rewardEIGEN : d.params.costs.slippage.rewardETHFI;
   const cost = d.costsOn ? slippageBps(curve, grossEth * d.m.ethPx) / 1e4 : 0;
+  if (d.pm.amount('wallet:BaseToken:ETH') + grossEth * (1 - cost) < d.gasEthFor('CLAIM_REWARDS') + d.gasEthFor('TOKEN_SWAP')) return false;
   tx.move('wallet:BaseToken:ETH', grossEth * (1 - cost));
   tx.book('rewards', grossEth * d.pxE());
   tx.book('slippage', -grossEth * cost * d.pxE());
   d.payGas(tx, 'CLAIM_REWARDS');
   d.payGas(tx, 'TOKEN_SWAP');
   d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, details: { ...details, grossEth, costBps: cost * 1e4 } });
+  return true;
 }
 
 /** What the market would do: AAVE liquidation (close factor, bonus) and CEX liquidation below maintenance. */

@@ -1,5 +1,5 @@
 import type { TransferLedger } from '../../components/transferManager.js';
-import { slippageBps } from '../costs.js';
+import { swapBps } from '../costs.js';
 import type { SimDesk } from './desk.js';
 import { dexSwap } from './staking.js';
 
@@ -34,7 +34,7 @@ export function transferLedger(d: SimDesk): TransferLedger {
     gasFromTransit: (usdtAvailable) => {
       const s = d.params.mode.strategy;
       const ethNeeded = s.gasFloat.targetEth - d.pm.amount('wallet:BaseToken:ETH') + d.gasEthFor('TOKEN_SWAP');
-      const bps = d.costsOn ? slippageBps(d.params.costs.slippage.dexETHUSDT, ethNeeded * d.m.ethPx) : 0;
+      const bps = d.costsOn ? swapBps(d.params.costs.slippage.dexETHUSDT, (b) => (ethNeeded * d.m.ethPx) / (1 - b / 1e4)) : 0;
       const spend = Math.min((ethNeeded * d.m.ethPx) / (1 - bps / 1e4), usdtAvailable * d.params.costs.maxGasTopUpShare);
       if (!(spend > 0)) return 0;
       dexSwap(d, { kind: 'dex_swap', from: 'USDT', to: 'ETH', amountIn: spend });
