@@ -2,6 +2,7 @@ import type { SeriesPolicy } from './policy.js';
 import { compoundedInterestFactor, linearInterestFactor } from '../protocols/aave/interest.js';
 import { DAY_MS, HOUR_MS, type RawSeries } from './raw.js';
 import { SOURCE, type SeriesColumn, type SeriesKey } from './series.js';
+import { isSettlement } from '../domain/fundingSchedule.js';
 
 export interface Grid {
   readonly startMs: number;
@@ -137,13 +138,6 @@ export function alignBars(raw: RawSeries, grid: Grid, policy: SeriesPolicy, fall
   }
   w.stats.steps = grid.length;
   return w.done(raw.key);
-}
-
-/** Is grid time t a funding settlement (minute 0 of one of `hoursUtc`)? */
-export function isSettlement(t: number, hoursUtc: readonly number[]): boolean {
-  if (t % HOUR_MS !== 0) return false;
-  const h = Math.floor((((t % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);
-  return hoursUtc.includes(h);
 }
 
 /**

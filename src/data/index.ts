@@ -7,4 +7,4 @@ export { openHistoricalData, checkData, listDataFiles, parseDataFile, type OpenO
 export { formatDataCheck, type DataCheckReport, type DataFileReport } from './report.js';
 export { HistoricalTimeline } from './timeline.js';
 export { loadRewardSchedule, type RewardPayout, type RewardSchedule } from './rewards.js';
-export { isSettlement } from './align.js';
+export { isSettlement } from '../domain/fundingSchedule.js';

@@ -4,7 +4,7 @@ import type { RunParams } from '../domain/params.js';
 import type { PositionKey } from '../domain/positionKey.js';
 import type { SeriesKey, Timeline } from '../data/series.js';
 import { SOURCE } from '../data/series.js';
-import { isSettlement } from '../data/index.js';
+import { isSettlement } from '../domain/fundingSchedule.js';
 import { MarketReader, MarketState } from '../components/marketState.js';
 import { PositionMonitor } from '../components/positionMonitor.js';
 import { ExposureMonitor } from '../components/exposureMonitor.js';
