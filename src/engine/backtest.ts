@@ -117,6 +117,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
       ? loadConfig({ ...(req.env !== undefined ? { env: req.env } : {}), ...(req.configDir !== undefined ? { configDir: req.configDir } : {}), overrides, dataDir })
       : { config: req.config, env: req.configEnv ?? 'unknown' };
   const { config } = loaded;
+  const configMs = performance.now() - t0;
   const params = resolveRunParams(config, mode);
   const window = modeWindow(config, mode);
   const startIso = req.start ?? window.start ?? undefined;
@@ -180,7 +181,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
     gasPaid: engine.execution.gasPaid,
     attribution: engine.pnl.attribution(),
     reconciliation: { balancePnl, attributedPnl, residual: balancePnl - attributedPnl },
-    timing: { loadMs, runMs: result.runMs, stepsPerSec: result.steps / (result.runMs / 1000) },
+    timing: { loadMs, configMs, dataMs: loadMs - configMs, runMs: result.runMs, stepsPerSec: result.steps / (result.runMs / 1000), backtestMs: performance.now() - t0 },
     ...(benchmark ? { benchmark } : {}),
     ...(apyNote !== undefined ? { apyNote } : {}),
   };

@@ -70,7 +70,7 @@ export function formatSummary(s: RunSummary): string {
   );
   const t = s.timing;
   out.push(
-    `Speed: ${fmtInt(s.steps)} steps in ${fmtInt(t.runMs)} ms (${fmtInt(t.stepsPerSec)} steps/s), data load ${fmtInt(t.loadMs)} ms`,
+    `Speed: ${fmtInt(s.steps)} steps in ${fmtInt(t.runMs)} ms (${fmtInt(t.stepsPerSec)} steps/s), config ${fmtInt(t.configMs)} ms, data load ${fmtInt(t.dataMs)} ms`,
   );
   if (s.synthetic) out.push('', SYNTHETIC_LINE);
   return out.join('\n') + '\n';

@@ -37,7 +37,18 @@ export interface RunSummary extends Metrics {
   readonly gasPaid: number;
   readonly attribution: Attribution;
   readonly reconciliation: { readonly balancePnl: number; readonly attributedPnl: number; readonly residual: number };
-  readonly timing: { readonly loadMs: number; readonly runMs: number; readonly stepsPerSec: number };
+  /**
+   * In-process milliseconds: `loadMs` = config + data; `runMs` the engine loop alone; `backtestMs` everything
+   * runBacktest did (config, data, preflight, engine, metrics). What the user waited for is the CLI's Time line.
+   */
+  readonly timing: {
+    readonly loadMs: number;
+    readonly configMs: number;
+    readonly dataMs: number;
+    readonly runMs: number;
+    readonly stepsPerSec: number;
+    readonly backtestMs: number;
+  };
   /**
    * Set when the window is shorter than `report.minApyWindowDays`: an annualised figure over a few days means
    * nothing, so the summary and report print this ("n/a (window < N days)") instead; `apy` keeps its value.

@@ -126,7 +126,7 @@ export function summaryFor(frame: TimeseriesFrame, overrides: Partial<RunSummary
     gasPaid: 98.7654,
     attribution,
     reconciliation: { balancePnl: pnl, attributedPnl: attributed, residual: pnl - attributed },
-    timing: { loadMs: 120, runMs: 850, stepsPerSec: steps / 0.85 },
+    timing: { loadMs: 120, configMs: 40, dataMs: 80, runMs: 850, stepsPerSec: steps / 0.85, backtestMs: 1000 },
     ...overrides,
   };
 }

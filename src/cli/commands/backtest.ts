@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { BacktestRequest } from '../../engine/backtest.js';
 import type { RecordedRun } from '../../engine/runRecord.js';
+import type { RunSummary } from '../../report/types.js';
 import { BasisError } from '../../errors/base.js';
 import { checkTarget, type ProtectedDir } from '../../runs/guard.js';
 
@@ -67,6 +68,18 @@ async function fromRunRequest(dir: string, opts: BacktestFlags, cmd: Command): P
   return { req, rec };
 }
 
+const sec = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/** What the user waited for, whole and in parts; the parts add up to the wall time but for argument checks and printing. */
+function timeLine(startupMs: number, codeMs: number, t: RunSummary['timing'], outputsMs: number): string {
+  const engineMs = t.backtestMs - t.configMs - t.dataMs;
+  const wallMs = performance.now();
+  return (
+    `time: ${sec(wallMs)} wall = start-up ${sec(startupMs)} + loading the engine ${sec(codeMs)} + config ${sec(t.configMs)} + data ${sec(t.dataMs)} + ` +
+    `engine ${sec(engineMs)} + outputs ${sec(outputsMs)}\n`
+  );
+}
+
 export function registerBacktestCommand(program: Command): void {
   program
     .command('backtest')
@@ -88,6 +101,8 @@ export function registerBacktestCommand(program: Command): void {
     .option('--json', 'print the summary as JSON on stdout (nothing else goes to stdout)')
     .option('--no-progress', 'no progress bar')
     .action(async (opts: BacktestFlags, cmd: Command) => {
+      // performance.now() counts from process start: everything before this line is Node's and the CLI's start-up.
+      const startupMs = performance.now();
       if (opts.force === true && opts.out === undefined) {
         throw new BasisError('CLI-001', '--force only applies with --out', { problems: [{ code: 'CLI-001', path: '--force', message: 'nothing to replace: without --out every run gets a new directory', expected: '--out DIR --force' }] });
       }
@@ -116,6 +131,7 @@ export function registerBacktestCommand(program: Command): void {
         import('../../data/dataDir.js'),
         import('../../report/index.js'),
       ]);
+      const codeMs = performance.now() - startupMs;
       const protectedDirs: ProtectedDir[] = configDir !== undefined ? [{ path: path.resolve(configDir), what: 'the config directory (--config-dir)', inside: true }] : [];
       // Refuse a bad --out before the run, not after it.
       if (opts.out !== undefined) checkTarget(opts.out, runTargetRules({ force: opts.force === true, protectedDirs: [dataDirGuard(resolveDataDir(req.dataDir ?? null)), ...protectedDirs] }));
@@ -123,16 +139,18 @@ export function registerBacktestCommand(program: Command): void {
       if (recorded !== undefined && recorded.run.data.fingerprint !== out.run.data.fingerprint) {
         warn(`the data differ from the recorded run's (fingerprint ${recorded.run.data.fingerprint.slice(0, 12)} → ${out.run.data.fingerprint.slice(0, 12)}): results may differ`);
       }
+      const tWrite = performance.now();
       const written = opts.out !== undefined ? await writeBacktestResults(opts.out, out, { force: opts.force === true, protectedDirs }) : await writeBacktestRun(out, { protectedDirs });
       const latest = 'latest' in written && written.latest !== null ? ` (${written.latest} points here)` : '';
+      const time = timeLine(startupMs, codeMs, out.summary.timing, performance.now() - tWrite);
       const where = `results: ${written.dir}/{summary.json,config.json,timeseries.csv,events.jsonl,report.html}${latest}\n`;
       if (opts.json) {
         // stdout carries only the JSON document so it can be piped into a parser; the rest goes to stderr.
         process.stdout.write(JSON.stringify(out.summary, null, 2) + '\n');
-        process.stderr.write(where);
+        process.stderr.write(where + time);
       } else {
         process.stdout.write(formatSummary(out.summary) + '\n');
-        process.stdout.write(where);
+        process.stdout.write(where + time);
       }
     });
 }
