@@ -19,7 +19,7 @@ describe('formatSummary', () => {
     expect(text).toContain('100,000.00 USDT -> ');
     expect(text).toContain('Fees paid (USDT)   1,234.57 USDT');
     expect(text).toMatch(/Reconciliation: balance P&L [-+][0-9,.]+ USDT = attributed [-+][0-9,.]+ USDT \(residual [-+][0-9,.e-]+ USDT\)/);
-    expect(text).toContain('Speed: 2,000 steps in 850 ms (2,353 steps/s), data load 120 ms');
+    expect(text).toContain('Speed: 2,000 steps in 850 ms (2,353 steps/s), config 40 ms, data load 80 ms');
   });
 
   it('aligns the key/value table and the attribution columns', () => {
