@@ -18,6 +18,7 @@ import { formatEventsJsonl } from '../src/events/hashChain.js';
 import { formatTimeseriesCsv, renderReportHtml } from '../src/report/index.js';
 import { generateSynthetic } from '../src/data/synth/index.js';
 import { benchDataLoad } from './dataLoad.js';
+import { benchCli } from './cli.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -91,6 +92,7 @@ const outputs = {
 };
 const synthDir = mkdtempSync(path.join(os.tmpdir(), 'basis-bench-synth-'));
 const synthYearMs = best(() => void generateSynthetic({ seed: 1, outDir: synthDir, start: '2024-01-01', end: '2024-12-31' }));
+const cli = benchCli(root, dataDir);
 const cpu = os.cpus()[0]?.model ?? 'unknown';
 const results = {
   machine: { cpu, cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
@@ -99,7 +101,8 @@ const results = {
   load: { ...load, mode: 'usdt_market_neutral' },
   outputs: { ...outputs, mode: 'usdt_market_neutral' },
   synth: { oneYearMs: synthYearMs },
-  targets: { pure_lending: { stepsPerSec: 2_500_000 }, usdt_market_neutral: { stepsPerSec: 600_000, wholeRunMs: 300 }, peakRssMb: 200, load: { coldMs: 1000, warmMs: 150 } },
+  cli,
+  targets: { pure_lending: { stepsPerSec: 2_500_000 }, usdt_market_neutral: { stepsPerSec: 600_000, wholeRunMs: 300 }, peakRssMb: 200, load: { coldMs: 1000, warmMs: 150 }, cli: { helpMs: 400, backtestWallMs: 1000 } },
 };
 const write = (file: string, text: string): void => {
   const tmp = `${file}.tmp-${process.pid}`;
@@ -112,10 +115,21 @@ const rows = MODE_NAMES.map((m) => {
   const e = engine[m]!;
   return `| ${m} | ${e.steps.toLocaleString('en-US')} | ${e.stepsPerSec.toLocaleString('en-US')} | ${e.stepsPerSecWithTimeseries.toLocaleString('en-US')} | ${e.peakRssMb} | ${e.wholeRunMs} |`;
 });
+const ms = (s: { median: number; min: number; max: number }): string => `${s.median} (${s.min}–${s.max})`;
 const md = `# Benchmarks
 
 Measured by \`npm run bench\` on ${results.date.slice(0, 10)}: ${cpu}, ${results.machine.cores} cores, ${results.machine.memoryGb} GiB, Node ${process.version}.
 Machine-readable figures: \`bench/results.json\`.
+
+## What the user waits for (fresh processes, \`node bin/basis.js\`)
+
+| command | median ms (fastest–slowest of ${cli.backtest.runs}) | target |
+|---|---|---|
+| \`basis --help\` | ${ms(cli.helpMs)} | < 400 |
+| \`basis backtest --mode ${cli.backtest.mode} --out DIR\`, warm caches, every output written | ${ms(cli.backtest.wallMs)} | < 1,000 |
+
+Parts of that backtest (medians, from its own \`time:\` line): ${Object.entries(cli.backtest.partsMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}.
+\`npx basis\` adds about 1.2 s of npm start-up to each of these.
 
 ## Engine, full history per mode
 
