@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KeyObject } from 'node:crypto';
-import { vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+
+import { runCliInProcess } from '../support/cli.js';
 import { runBacktest, writeBacktestResults, type BacktestOutput } from '../../src/engine/backtest.js';
 import { GENESIS_HASH, chainHash } from '../../src/events/hashChain.js';
 import { sha256Hex } from '../../src/events/integrity.js';
@@ -58,18 +58,8 @@ export interface CliResult {
 
 /** Runs the real CLI entry point in-process and captures what it prints. */
 export async function basis(...args: string[]): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const exit = await main(['node', 'basis', ...args]);
-    return { exit, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
+  const r = await runCliInProcess(args);
+  return { exit: r.code, stdout: r.out, stderr: r.err };
 }
 
 export type Json = Record<string, unknown>;
