@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KeyObject } from 'node:crypto';
-
 import { runCliInProcess } from '../support/cli.js';
 import { runBacktest, writeBacktestResults, type BacktestOutput } from '../../src/engine/backtest.js';
 import { GENESIS_HASH, chainHash } from '../../src/events/hashChain.js';
