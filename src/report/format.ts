@@ -60,5 +60,6 @@ export function attributionShare(part: number, attributed: number, gross: number
   if (!Number.isFinite(part) || !Number.isFinite(attributed) || Math.abs(attributed) <= 1e-9 * gross || attributed === 0) {
     return undefined;
   }
-  return part / attributed;
+  // A part that booked nothing has a share of 0, not the -0 that 0 / -21.5 gives (printed "-0.0%").
+  return part === 0 ? 0 : part / attributed;
 }
