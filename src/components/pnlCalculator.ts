@@ -1,5 +1,5 @@
 import type { ShareClass } from '../domain/tokens.js';
-import { ATTRIBUTION_PARTS, type Attribution, type AttributionPart } from '../report/types.js';
+import { ATTRIBUTION_PARTS, type Attribution, type AttributionPart } from '../domain/attribution.js';
 import { pxBtc, pxEth, pxUsdt, type ExposureMonitor } from './exposureMonitor.js';
 import type { MarketState } from './marketState.js';
 import type { PositionMonitor } from './positionMonitor.js';

@@ -1,5 +1,5 @@
 import { BasisError, type Problem } from '../errors/base.js';
-import { ATTRIBUTION_PARTS } from '../report/types.js';
+import { ATTRIBUTION_PARTS } from '../domain/attribution.js';
 import type { RunParams } from '../domain/params.js';
 import type { PositionKey } from '../domain/positionKey.js';
 import type { SeriesKey, Timeline } from '../data/series.js';

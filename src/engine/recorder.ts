@@ -1,6 +1,6 @@
 import type { Timeline } from '../data/series.js';
 import type { TimeseriesFrame } from '../report/types.js';
-import { ATTRIBUTION_PARTS } from '../report/types.js';
+import { ATTRIBUTION_PARTS } from '../domain/attribution.js';
 import type { MarketState } from '../components/marketState.js';
 import type { PositionMonitor } from '../components/positionMonitor.js';
 import type { ExposureMonitor } from '../components/exposureMonitor.js';

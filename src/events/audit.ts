@@ -9,7 +9,7 @@ import { ExposureMonitor } from '../components/exposureMonitor.js';
 import { MarketState } from '../components/marketState.js';
 import { CEX_LIST } from '../components/slots.js';
 import { computeMetrics, type Metrics } from '../report/metrics.js';
-import { ATTRIBUTION_PARTS, type AttributionPart } from '../report/types.js';
+import { ATTRIBUTION_PARTS, type AttributionPart } from '../domain/attribution.js';
 import { GENESIS_HASH, chainHash } from './hashChain.js';
 import { sha256Hex } from './integrity.js';
 import { eventLineSchema, isEventLine, shapeProblem, summaryFileSchema, type EventLine, type SummaryFile } from './runFiles.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SHARE_CLASSES } from '../domain/tokens.js';
 import type { Problem } from '../errors/base.js';
-import { ATTRIBUTION_PARTS } from '../report/types.js';
+import { ATTRIBUTION_PARTS } from '../domain/attribution.js';
 import { EVENT_TYPES, type BasisEvent } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { AttributionPart } from '../report/types.js';
+import type { AttributionPart } from '../domain/attribution.js';
 
 /** Every event type the engine writes. Closed set: the audit and the report switch on it. */
 export const EVENT_TYPES = [

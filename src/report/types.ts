@@ -1,24 +1,9 @@
 import type { Metrics } from './metrics.js';
 import type { ModeName } from '../domain/params.js';
 import type { ShareClass } from '../domain/tokens.js';
+import type { Attribution } from '../domain/attribution.js';
 
-/** Named P&L parts in share-class units; they sum to the balance-based P&L. */
-export const ATTRIBUTION_PARTS = [
-  'supplyInterest',
-  'borrowCost',
-  'stakingYield',
-  'rewards',
-  'funding',
-  'price',
-  'basis',
-  'tradingFees',
-  'slippage',
-  'gas',
-  'transferFees',
-  'liquidationPenalty',
-] as const;
-export type AttributionPart = (typeof ATTRIBUTION_PARTS)[number];
-export type Attribution = Record<AttributionPart, number>;
+export { ATTRIBUTION_PARTS, type Attribution, type AttributionPart } from '../domain/attribution.js';
 
 /** The run's metrics (report/metrics.ts) plus what it did and how its P&L splits. */
 export interface RunSummary extends Metrics {

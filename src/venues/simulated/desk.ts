@@ -1,6 +1,6 @@
 import { BasisError } from '../../errors/base.js';
 import type { GasOperation, RunParams } from '../../domain/params.js';
-import type { AttributionPart } from '../../report/types.js';
+import type { AttributionPart } from '../../domain/attribution.js';
 import type { EventLogger } from '../../events/logger.js';
 import type { EventType } from '../../events/types.js';
 import type { MarketState } from '../../components/marketState.js';
