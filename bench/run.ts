@@ -41,15 +41,16 @@ const child = (mode: string, kind: 'whole' | 'memory'): { wholeRunMs: number; pe
 
 for (const mode of MODE_NAMES) {
   const params = resolveRunParams(config, mode);
+  const cacheDir = config.paths.cacheDir === null ? null : path.resolve(root, config.paths.cacheDir);
   const timeline = await openHistoricalData({
     dataDir,
     requirements: params.mode.dataRequirements,
     policy: config.data,
     stepMinutes: params.engine.stepMinutes,
     fundingHoursUtc: params.engine.fundingHoursUtc,
-    cacheDir: config.paths.cacheDir === null ? null : path.resolve(root, config.paths.cacheDir),
+    cacheDir,
   });
-  const rewards = rewardScheduleFor(params, dataDir, config.data);
+  const rewards = rewardScheduleFor(params, dataDir, config.data, cacheDir);
   const speed = (recordTimeseries: boolean): number => {
     const rates: number[] = [];
     for (let k = 0; k < WARMUP + RUNS; k++) {

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { BasisError } from '../errors/base.js';
 import { parseCsv } from './csv.js';
 import type { DataPolicy } from './policy.js';
+import type { DataInput } from './series.js';
 
 const YEAR_MS = 365 * 86_400_000;
 
@@ -18,12 +20,18 @@ export interface BenchmarkResult {
 /** The Ethena sUSDe daily APRs, by UTC day start. */
 export type BenchmarkAprs = ReadonlyMap<number, number>;
 
+/** The benchmark as read: its APRs and the file they came from (for the run's data fingerprint). */
+export interface BenchmarkData {
+  readonly aprs: BenchmarkAprs;
+  readonly input: DataInput;
+}
+
 /**
  * Reads the Ethena sUSDe daily APR file (data/README.md: daily APR; the bad 2024-05-02 value is already dropped
  * upstream), every APR checked against data.bounds.benchmarkApr (DPR-005 with file, line and column; a NaN is
  * DPR-002 from the parser). Null when the data set has no benchmark file.
  */
-export function loadBenchmark(dataDir: string, policy: Pick<DataPolicy, 'bounds'>): BenchmarkAprs | null {
+export function loadBenchmark(dataDir: string, policy: Pick<DataPolicy, 'bounds'>): BenchmarkData | null {
   const dir = path.join(dataDir, 'ethena');
   let name: string | undefined;
   try {
@@ -33,7 +41,8 @@ export function loadBenchmark(dataDir: string, policy: Pick<DataPolicy, 'bounds'
   }
   if (!name) return null;
   const file = path.join(dir, name);
-  const csv = parseCsv(readFileSync(file, 'utf8'), file);
+  const bytes = readFileSync(file);
+  const csv = parseCsv(bytes.toString('utf8'), file);
   const days = csv.timestamps('date');
   const apr = csv.numbers('apr_decimal');
   const { min, max } = policy.bounds.benchmarkApr;
@@ -48,7 +57,7 @@ export function loadBenchmark(dataDir: string, policy: Pick<DataPolicy, 'bounds'
     }
     byDay.set(days[r] as number, v);
   }
-  return byDay;
+  return { aprs: byDay, input: { path: `ethena/${name}`, sha256: createHash('sha256').update(bytes).digest('hex') } };
 }
 
 /**

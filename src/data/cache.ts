@@ -5,7 +5,8 @@ import { crc32 } from 'node:zlib';
 import type { DataIssue, SeriesColumn, SeriesCoverage, SeriesKey } from './series.js';
 
 /**
- * Binary columnar cache of an aligned timeline: one file =
+ * Binary columnar cache of an aligned timeline (the reward schedule's cache, src/data/rewards.ts, shares the framing
+ * and the LRU bound): one file =
  *   8-byte magic | u32 header length | u32 CRC-32 of the header JSON | header JSON (padded to 8) |
  *   per column: Float64 values, Uint8 source (padded to 8).
  * The header records the CRC-32 of the body, so a flipped bit, a zeroed region or a NaN written anywhere is
@@ -38,8 +39,6 @@ interface Header {
   columns: { key: SeriesKey; fallbackKey?: SeriesKey; values: number; source: number }[];
   coverage: SeriesCoverage[];
   issues: DataIssue[];
-  bodyBytes: number;
-  bodyCrc32: number;
 }
 
 /** A cache file that exists but cannot be trusted: `reason` says what failed (never a market-data problem). */
@@ -51,6 +50,21 @@ export class CorruptCacheError extends Error {
     super(`${file}: ${reason}`);
     this.name = 'CorruptCacheError';
   }
+}
+
+const warnedCaches = new Set<string>();
+
+/**
+ * A cache problem is a DPR-008 warning, never a run failure: the CSVs are the truth. A damaged file is reported
+ * each time it is found (it is rebuilt, so a repeat is new damage); a cache directory that cannot be written,
+ * once per process (`once`).
+ */
+export function warnCache(message: string, once?: string): void {
+  if (once !== undefined) {
+    if (warnedCaches.has(once)) return;
+    warnedCaches.add(once);
+  }
+  process.emitWarning(message, { code: 'DPR-008' });
 }
 
 const pad8 = (n: number): number => (n + 7) & ~7;
@@ -85,18 +99,24 @@ export function writeCache(file: string, key: string, t: CachedTimeline): void {
     values: i * colBytes,
     source: i * colBytes + pad8(len * 8),
   }));
-  const bodyBytes = colBytes * t.columns.length;
-  const body = Buffer.alloc(bodyBytes);
+  const body = Buffer.alloc(colBytes * t.columns.length);
   t.columns.forEach((c, i) => {
     const col = columns[i]!;
     Buffer.from(c.values.buffer, c.values.byteOffset, len * 8).copy(body, col.values);
     Buffer.from(c.source.buffer, c.source.byteOffset, len).copy(body, col.source);
   });
-  const header: Header = { version: CACHE_FORMAT_VERSION, key, startMs: t.startMs, stepMs: t.stepMs, length: len, synthetic: t.synthetic, columns, coverage: [...t.coverage], issues: [...t.issues], bodyBytes, bodyCrc32: crc32(body) };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  writeFramed(file, MAGIC, { version: CACHE_FORMAT_VERSION, key, startMs: t.startMs, stepMs: t.stepMs, length: len, synthetic: t.synthetic, columns, coverage: [...t.coverage], issues: [...t.issues] }, body);
+}
+
+/**
+ * Writes one cache file in the framing every cache file shares: 8-byte magic | u32 header length | u32 CRC-32 of
+ * the header JSON | header JSON (padded to 8) | body. `bodyBytes` and `bodyCrc32` are added to the header.
+ */
+export function writeFramed(file: string, magic: string, header: object, body: Buffer): void {
+  const json = Buffer.from(JSON.stringify({ ...header, bodyBytes: body.length, bodyCrc32: crc32(body) }), 'utf8');
   const headLen = pad8(PREFIX + json.length);
-  const buf = Buffer.alloc(headLen + bodyBytes);
-  buf.write(MAGIC, 0, 'latin1');
+  const buf = Buffer.alloc(headLen + body.length);
+  buf.write(magic, 0, 'latin1');
   buf.writeUInt32LE(json.length, 8);
   buf.writeUInt32LE(crc32(json), 12);
   json.copy(buf, PREFIX);
@@ -104,11 +124,19 @@ export function writeCache(file: string, key: string, t: CachedTimeline): void {
   writeAtomic(file, buf);
 }
 
+/** A framed cache file as read: its header and the 8-aligned buffer its body starts at `bodyAt` of. */
+export interface Framed<H> {
+  readonly header: H;
+  readonly buffer: ArrayBuffer;
+  readonly bodyAt: number;
+}
+
 /**
- * null when absent; throws CorruptCacheError when present but damaged (magic, header or body checksum, sizes) or
- * written for another key. The file is read straight into one 8-aligned buffer, so the columns are views of it.
+ * Reads a file written by writeFramed: null when absent; throws CorruptCacheError when present but damaged (magic,
+ * header or body checksum, sizes) or written for another version or key. The file is read straight into one
+ * 8-aligned buffer, so typed arrays can be views of it. A hit refreshes the file's mtime (its last use).
  */
-export function readCache(file: string, key: string): CachedTimeline | null {
+export function readFramed<H extends { version: number; key: string }>(file: string, magic: string, version: number, key: string): Framed<H> | null {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -131,29 +159,40 @@ export function readCache(file: string, key: string): CachedTimeline | null {
     closeSync(fd);
   }
   const buf = Buffer.from(raw.buffer, 0, raw.length);
-  if (buf.length < PREFIX || buf.toString('latin1', 0, 8) !== MAGIC) throw new CorruptCacheError(file, 'bad magic (not a cache file of this version)');
+  if (buf.length < PREFIX || buf.toString('latin1', 0, 8) !== magic) throw new CorruptCacheError(file, 'bad magic (not a cache file of this version)');
   const jsonLen = buf.readUInt32LE(8);
   if (PREFIX + jsonLen > buf.length) throw new CorruptCacheError(file, 'truncated header');
   const json = buf.subarray(PREFIX, PREFIX + jsonLen);
   if (crc32(json) !== buf.readUInt32LE(12)) throw new CorruptCacheError(file, 'header checksum mismatch');
-  let header: Header;
+  let header: H & { bodyBytes: number; bodyCrc32: number };
   try {
-    header = JSON.parse(json.toString('utf8')) as Header;
+    header = JSON.parse(json.toString('utf8')) as H & { bodyBytes: number; bodyCrc32: number };
   } catch (err) {
     throw new CorruptCacheError(file, `header is not JSON (${(err as Error).message})`);
   }
-  if (header.version !== CACHE_FORMAT_VERSION || header.key !== key) throw new CorruptCacheError(file, 'key mismatch');
+  if (header.version !== version || header.key !== key) throw new CorruptCacheError(file, 'key mismatch');
   const headLen = pad8(PREFIX + jsonLen);
   if (buf.length !== headLen + header.bodyBytes) throw new CorruptCacheError(file, `body is ${buf.length - headLen} bytes, header says ${header.bodyBytes}`);
   if (crc32(buf.subarray(headLen)) !== header.bodyCrc32) throw new CorruptCacheError(file, 'body checksum mismatch');
+  touch(file);
+  return { header, buffer: raw.buffer as ArrayBuffer, bodyAt: headLen };
+}
+
+/**
+ * null when absent; throws CorruptCacheError when present but damaged or written for another key (readFramed).
+ * The columns are views of the buffer the file was read into.
+ */
+export function readCache(file: string, key: string): CachedTimeline | null {
+  const framed = readFramed<Header>(file, MAGIC, CACHE_FORMAT_VERSION, key);
+  if (!framed) return null;
+  const { header, buffer, bodyAt } = framed;
   const len = header.length;
   const columns: SeriesColumn[] = header.columns.map((c) => ({
     key: c.key,
-    values: new Float64Array(raw.buffer, headLen + c.values, len),
-    source: new Uint8Array(raw.buffer, headLen + c.source, len),
+    values: new Float64Array(buffer, bodyAt + c.values, len),
+    source: new Uint8Array(buffer, bodyAt + c.source, len),
     ...(c.fallbackKey ? { fallbackKey: c.fallbackKey } : {}),
   }));
-  touch(file);
   return { startMs: header.startMs, stepMs: header.stepMs, length: len, synthetic: header.synthetic, columns, coverage: header.coverage, issues: header.issues };
 }
 
@@ -168,13 +207,13 @@ function touch(file: string): void {
 }
 
 /**
- * Removes the least recently used timeline files until the directory holds at most `maxBytes`; `keep` (the file
+ * Removes the least recently used cache files (timelines and reward schedules) until the directory holds at most `maxBytes`; `keep` (the file
  * just read or written) is never removed. Returns the removed paths.
  */
 export function evictCache(cacheDir: string, maxBytes: number, keep: string): string[] {
   let names: string[];
   try {
-    names = readdirSync(cacheDir).filter((n) => /^timeline-[0-9a-f]+\.bin$/.test(n));
+    names = readdirSync(cacheDir).filter((n) => /^(timeline|rewards)-[0-9a-f]+\.bin$/.test(n));
   } catch {
     return [];
   }

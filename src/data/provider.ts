@@ -6,7 +6,7 @@ import { BasisError, type Problem } from '../errors/base.js';
 import type { ErrorCode } from '../errors/codes.js';
 import { alignAave, alignBars, alignDaily, alignFunding, alignHourlyValue, type Aligned, type Grid } from './align.js';
 import { loadBenchmark } from './benchmark.js';
-import { CACHE_FORMAT_VERSION, CorruptCacheError, InputHashes, cacheFile, evictCache, readCache, writeCache } from './cache.js';
+import { CACHE_FORMAT_VERSION, CorruptCacheError, InputHashes, cacheFile, evictCache, readCache, warnCache, writeCache } from './cache.js';
 import { CATALOG } from './catalog.js';
 import { parseCsv, type ParsedCsv } from './csv.js';
 import { SYNTHETIC_MARKER } from './dataDir.js';
@@ -15,7 +15,7 @@ import { loadRewardSchedule } from './rewards.js';
 import { policyFor, type DataPolicy } from './policy.js';
 import { DAY_MS, HOUR_MS, filesForKey, findFile, iso, type PendingIssue, type RawSeries } from './raw.js';
 import type { DataCheckReport, DataFileReport } from './report.js';
-import type { DataIssue, SeriesColumn, SeriesCoverage, SeriesKey } from './series.js';
+import type { DataInput, DataIssue, SeriesColumn, SeriesCoverage, SeriesKey } from './series.js';
 import { HistoricalTimeline } from './timeline.js';
 
 export interface OpenOptions {
@@ -48,21 +48,6 @@ interface Built {
   files: DataFileReport[];
 }
 
-const warnedCaches = new Set<string>();
-
-/**
- * A cache problem is a DPR-008 warning, never a run failure: the CSVs are the truth. A damaged file is reported
- * each time it is found (it is rebuilt, so a repeat is new damage); a cache directory that cannot be written,
- * once per process (`once`).
- */
-function warnCache(message: string, once?: string): void {
-  if (once !== undefined) {
-    if (warnedCaches.has(once)) return;
-    warnedCaches.add(once);
-  }
-  process.emitWarning(message, { code: 'DPR-008' });
-}
-
 /** Every key to load: the requirements plus the fallback series their policies name (transitively). */
 function withFallbacks(reqs: readonly SeriesKey[], policy: DataPolicy): SeriesKey[] {
   const out: SeriesKey[] = [];
@@ -90,6 +75,17 @@ function withFallbacks(reqs: readonly SeriesKey[], policy: DataPolicy): SeriesKe
 
 function sha1(buf: Buffer | string): string {
   return createHash('sha1').update(buf).digest('hex');
+}
+
+function sha256(buf: Buffer): string {
+  return createHash('sha256').update(buf).digest('hex');
+}
+
+/** The timeline's inputs in path order ('/'-separated), the synthetic marker included when there is one. */
+function inputsOf(digests: ReadonlyMap<string, string>, marker: Buffer | null): DataInput[] {
+  const out = [...digests].map(([rel, sha]) => ({ path: rel.split(path.sep).join('/'), sha256: sha }));
+  if (marker) out.push({ path: SYNTHETIC_MARKER, sha256: sha256(marker) });
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** Resolves each key's files (relative paths). Missing files: DPR-001 (open) or an issue (check). */
@@ -249,6 +245,10 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
 
   let cachePath: string | null = null;
   let cacheKey = '';
+  // Content hashes of the inputs, by relative path: the cache key's when there is a cache, else taken from the
+  // bytes parsed (the run record's data fingerprint is made of them, so no file is read twice).
+  const digests = new Map<string, string>();
+  const marker = mode === 'open' && synthetic ? readFileSync(markerPath) : null;
   if (mode === 'open' && opts.cacheDir) {
     // Key: every input's content hash (reused unread while its size and mtime are unchanged: see InputHashes),
     // plus the requirements, window, step, funding hours, policy (not its cache size) and format version.
@@ -266,10 +266,11 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
         throw cannotRead(rel, err);
       }
       h.update(`\n${rel}\n${digest}`);
+      digests.set(rel, digest);
       const read = hashes.bytes.get(path.join(dataDir, rel));
       if (read) bytes.set(rel, read);
     }
-    h.update(synthetic ? sha1(readFileSync(markerPath)) : 'real');
+    h.update(marker ? sha1(marker) : 'real');
     cacheKey = h.digest('hex');
     cachePath = cacheFile(opts.cacheDir, cacheKey);
     try {
@@ -280,7 +281,7 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
     try {
       const hit = readCache(cachePath, cacheKey);
       if (hit) {
-        return new HistoricalTimeline({ ...hit, dataDir, origin: 'cache' });
+        return new HistoricalTimeline({ ...hit, dataDir, inputs: inputsOf(digests, marker), origin: 'cache' });
       }
     } catch (err) {
       if (!(err instanceof CorruptCacheError)) throw err;
@@ -434,7 +435,8 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
       });
     }
     const g = grid!;
-    const tl = new HistoricalTimeline({ startMs: g.startMs, stepMs: g.stepMs, length: g.length, synthetic, dataDir, columns, coverage, issues, origin: 'parsed' });
+    for (const rel of rels) if (!digests.has(rel)) digests.set(rel, sha256(bytes.get(rel) ?? readFileSync(path.join(dataDir, rel))));
+    const tl = new HistoricalTimeline({ startMs: g.startMs, stepMs: g.stepMs, length: g.length, synthetic, dataDir, columns, coverage, issues, inputs: inputsOf(digests, marker), origin: 'parsed' });
     if (cachePath && opts.cacheDir) {
       try {
         writeCache(cachePath, cacheKey, { startMs: g.startMs, stepMs: g.stepMs, length: g.length, synthetic, columns, coverage, issues });

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { StrategyParams } from '../domain/params.js';
 import { BasisError } from '../errors/base.js';
+import { CorruptCacheError, InputHashes, evictCache, readFramed, warnCache, writeFramed } from './cache.js';
 import { parseCsv, type ParsedCsv } from './csv.js';
 import type { DataPolicy } from './policy.js';
+import type { DataInput } from './series.js';
 
 const DAY_MS = 86_400_000;
 
@@ -22,6 +25,10 @@ export interface RewardSchedule {
   readonly payouts: readonly RewardPayout[];
   /** Reward token price in ETH as observable at t (Uniswap pool bar open at t, else the last close before); NaN before any data. */
   priceEth(token: 'EIGEN' | 'ETHFI', tMs: number): number;
+  /** The four files the schedule was made from, with their content hashes (paths relative to the data directory). */
+  readonly inputs: readonly DataInput[];
+  /** Parsed (and checked) now, or read from the reward cache, which holds only schedules that passed the checks. */
+  readonly origin: 'parsed' | 'cache';
 }
 
 /** The published reward files the LST modes read (folder, name pattern); `data synth` writes them too. */
@@ -97,24 +104,31 @@ interface PriceBars {
   readonly close: Float64Array;
 }
 
-function loadBars(file: string, maxJump: number): PriceBars {
-  const csv = parseCsv(readFileSync(file, 'utf8'), file);
+function loadBars(file: string, text: string, maxJump: number): PriceBars {
+  const csv = parseCsv(text, file);
   const bars = { ts: csv.timestamps('timestamp'), open: csv.numbers('open'), close: csv.numbers('close') };
   checkBars(csv, file, bars, maxJump);
   return bars;
 }
 
-/**
- * EtherFi's published reward streams (data/README.md §etherfi): the EIGEN weekly distributions and the ETHFI
- * top-ups, with the amount per eETH each paid. The estimated seasonal airdrops are deliberately left out.
- * Token prices come from the Uniswap v3 pools (WETH per token), read without look-ahead. Amounts and prices are
- * checked against the data policy's plausibility bounds (DPR-005 with file, line and column).
- */
-export function loadRewardSchedule(dataDir: string, policy: Pick<DataPolicy, 'bounds' | 'maxJumpFraction'>): RewardSchedule {
+type Token = RewardPayout['token'];
+const TOKENS: readonly Token[] = ['EIGEN', 'ETHFI'];
+
+/** The files a schedule is read from, absolute (each missing one is DPR-001). */
+function rewardInputs(dataDir: string): { eigen: string; ethfi: string; bars: Record<Token, string> } {
+  return {
+    eigen: findFile(dataDir, REWARD_FILES[0].dir, REWARD_FILES[0].pattern),
+    ethfi: findFile(dataDir, REWARD_FILES[1].dir, REWARD_FILES[1].pattern),
+    bars: { EIGEN: findFile(dataDir, 'uniswap_v3', /^uniswapv3_EIGENWETH_.*\.csv$/), ETHFI: findFile(dataDir, 'uniswap_v3', /^uniswapv3_ETHFIWETH_.*\.csv$/) },
+  };
+}
+
+/** Parses and checks the four files (`read` gives a file's bytes): DPR-002/DPR-005 with file, line and column. */
+function parseSchedule(files: ReturnType<typeof rewardInputs>, policy: Pick<DataPolicy, 'bounds' | 'maxJumpFraction'>, read: (abs: string) => Buffer): { payouts: RewardPayout[]; bars: Record<Token, PriceBars> } {
   const perEeth = policy.bounds.rewardPerEeth;
   const payouts: RewardPayout[] = [];
-  const eigenFile = findFile(dataDir, REWARD_FILES[0].dir, REWARD_FILES[0].pattern);
-  const eigen = parseCsv(readFileSync(eigenFile, 'utf8'), eigenFile);
+  const eigenFile = files.eigen;
+  const eigen = parseCsv(read(eigenFile).toString('utf8'), eigenFile);
   const eStart = eigen.strings('staking_period_start');
   const eEnd = eigen.strings('staking_period_end');
   const ePerWeek = eigen.numbers('eigen_per_eeth_weekly');
@@ -125,8 +139,8 @@ export function loadRewardSchedule(dataDir: string, policy: Pick<DataPolicy, 'bo
     const weeks = (end - start) / (7 * DAY_MS);
     payouts.push({ token: 'EIGEN', payoutMs: nextMonday(end - 1), periodStartMs: start, periodEndMs: end, perEeth: (ePerWeek[r] as number) * weeks, source: path.basename(eigenFile) });
   }
-  const ethfiFile = findFile(dataDir, REWARD_FILES[1].dir, REWARD_FILES[1].pattern);
-  const ethfi = parseCsv(readFileSync(ethfiFile, 'utf8'), ethfiFile);
+  const ethfiFile = files.ethfi;
+  const ethfi = parseCsv(read(ethfiFile).toString('utf8'), ethfiFile);
   const tDate = ethfi.strings('top_up_date');
   const tStart = ethfi.strings('staking_period_start');
   const tEnd = ethfi.strings('staking_period_end');
@@ -139,12 +153,144 @@ export function loadRewardSchedule(dataDir: string, policy: Pick<DataPolicy, 'bo
     payouts.push({ token: 'ETHFI', payoutMs: payout, periodStartMs: dayMs(ethfiFile, tStart[r] as string, ethfi.lineOf(r)), periodEndMs: end, perEeth: tPer[r] as number, source: path.basename(ethfiFile) });
   }
   payouts.sort((a, b) => a.payoutMs - b.payoutMs || a.token.localeCompare(b.token));
-  const bars = {
-    EIGEN: loadBars(findFile(dataDir, 'uniswap_v3', /^uniswapv3_EIGENWETH_.*\.csv$/), policy.maxJumpFraction),
-    ETHFI: loadBars(findFile(dataDir, 'uniswap_v3', /^uniswapv3_ETHFIWETH_.*\.csv$/), policy.maxJumpFraction),
-  };
   return {
     payouts,
+    bars: {
+      EIGEN: loadBars(files.bars.EIGEN, read(files.bars.EIGEN).toString('utf8'), policy.maxJumpFraction),
+      ETHFI: loadBars(files.bars.ETHFI, read(files.bars.ETHFI).toString('utf8'), policy.maxJumpFraction),
+    },
+  };
+}
+
+// --- reward cache --------------------------------------------------------------------------------------
+
+/** Bump when the parse or the cached layout changes: older files then miss (their key differs). */
+const REWARD_CACHE_VERSION = 1;
+const REWARD_MAGIC = 'BASISRW1';
+
+/** The cached schedule: payouts in the header, per token three Float64 columns (ts, open, close) from `at`. */
+interface RewardHeader {
+  version: number;
+  key: string;
+  payouts: RewardPayout[];
+  bars: Record<Token, { length: number; at: number }>;
+}
+
+function rewardCacheFile(cacheDir: string, key: string): string {
+  return path.join(cacheDir, `rewards-${key.slice(0, 24)}.bin`);
+}
+
+function writeRewardCache(file: string, key: string, payouts: readonly RewardPayout[], bars: Record<Token, PriceBars>): void {
+  const layout = {} as RewardHeader['bars'];
+  let at = 0;
+  for (const t of TOKENS) {
+    layout[t] = { length: bars[t].ts.length, at };
+    at += 3 * 8 * bars[t].ts.length;
+  }
+  const body = Buffer.alloc(at);
+  for (const t of TOKENS) {
+    const n = layout[t].length;
+    [bars[t].ts, bars[t].open, bars[t].close].forEach((col, i) => Buffer.from(col.buffer, col.byteOffset, n * 8).copy(body, layout[t].at + i * n * 8));
+  }
+  const header: RewardHeader = { version: REWARD_CACHE_VERSION, key, payouts: [...payouts], bars: layout };
+  writeFramed(file, REWARD_MAGIC, header, body);
+}
+
+function readRewardCache(file: string, key: string): { payouts: RewardPayout[]; bars: Record<Token, PriceBars> } | null {
+  const framed = readFramed<RewardHeader>(file, REWARD_MAGIC, REWARD_CACHE_VERSION, key);
+  if (!framed) return null;
+  const { header, buffer, bodyAt } = framed;
+  const col = (t: Token, i: number): Float64Array => new Float64Array(buffer, bodyAt + header.bars[t].at + i * header.bars[t].length * 8, header.bars[t].length);
+  return { payouts: header.payouts, bars: { EIGEN: { ts: col('EIGEN', 0), open: col('EIGEN', 1), close: col('EIGEN', 2) }, ETHFI: { ts: col('ETHFI', 0), open: col('ETHFI', 1), close: col('ETHFI', 2) } } };
+}
+
+const sha256 = (buf: Buffer): string => createHash('sha256').update(buf).digest('hex');
+
+/**
+ * EtherFi's published reward streams (data/README.md §etherfi): the EIGEN weekly distributions and the ETHFI
+ * top-ups, with the amount per eETH each paid. The estimated seasonal airdrops are deliberately left out.
+ * Token prices come from the Uniswap v3 pools (WETH per token), read without look-ahead. Amounts and prices are
+ * checked against the data policy's plausibility bounds (DPR-005 with file, line and column).
+ *
+ * With a `cacheDir`, a checked schedule is kept in a binary cache file (the timeline cache's framing, checksums
+ * and LRU bound) keyed by the four files' content hashes (cheap while their size and mtime are unchanged: see
+ * InputHashes), the bounds checked and a format version, so a warm run reads none of the ~5 MB of CSVs. A changed
+ * file or bound changes the key, so the checks run again; a damaged cache file is a DPR-008 warning and rebuilt.
+ */
+export function loadRewardSchedule(dataDir: string, policy: Pick<DataPolicy, 'bounds' | 'maxJumpFraction' | 'cache'>, cacheDir: string | null = null): RewardSchedule {
+  const files = rewardInputs(dataDir);
+  const all = [files.eigen, files.ethfi, files.bars.EIGEN, files.bars.ETHFI];
+  const digests = new Map<string, string>();
+  const bytes = new Map<string, Buffer>();
+  const cannotRead = (abs: string, err: unknown): BasisError => new BasisError('DPR-001', `cannot read ${abs}`, { cause: err, problems: [{ code: 'DPR-001', message: String((err as Error).message), file: abs }] });
+  const read = (abs: string): Buffer => {
+    let b = bytes.get(abs);
+    if (!b) {
+      try {
+        b = readFileSync(abs);
+      } catch (err) {
+        throw cannotRead(abs, err);
+      }
+      bytes.set(abs, b);
+    }
+    return b;
+  };
+  let loaded: { payouts: RewardPayout[]; bars: Record<Token, PriceBars> } | null = null;
+  let origin: RewardSchedule['origin'] = 'parsed';
+  let cachePath: string | null = null;
+  let cacheKey = '';
+  if (cacheDir) {
+    const hashes = new InputHashes(cacheDir);
+    if (hashes.problem !== null) {
+      warnCache(`input manifest ${path.join(cacheDir, 'inputs.json')} is unreadable (${hashes.problem}): a cache problem, not a market-data problem; every input is hashed again and the manifest rewritten`);
+    }
+    const h = createHash('sha256');
+    h.update(JSON.stringify({ v: REWARD_CACHE_VERSION, rewardPerEeth: policy.bounds.rewardPerEeth, maxJumpFraction: policy.maxJumpFraction }));
+    for (const abs of all) {
+      let digest: string;
+      try {
+        digest = hashes.hash(abs);
+      } catch (err) {
+        throw cannotRead(abs, err);
+      }
+      digests.set(abs, digest);
+      const got = hashes.bytes.get(abs);
+      if (got) bytes.set(abs, got);
+      h.update(`\n${path.relative(dataDir, abs).split(path.sep).join('/')}\n${digest}`);
+    }
+    cacheKey = h.digest('hex');
+    cachePath = rewardCacheFile(cacheDir, cacheKey);
+    try {
+      hashes.save();
+    } catch (err) {
+      warnCache(`input manifest in ${cacheDir} could not be written (${(err as Error).message}); inputs will be hashed again next time`, `manifest:${cacheDir}`);
+    }
+    try {
+      loaded = readRewardCache(cachePath, cacheKey);
+      if (loaded) origin = 'cache';
+    } catch (err) {
+      if (!(err instanceof CorruptCacheError)) throw err;
+      warnCache(`reward cache ${err.file} is unreadable (${err.reason}): a cache problem, not a market-data problem; rebuilding it from the CSVs`);
+    }
+  }
+  if (!loaded) {
+    loaded = parseSchedule(files, policy, read);
+    for (const abs of all) if (!digests.has(abs)) digests.set(abs, sha256(read(abs)));
+    if (cachePath && cacheDir) {
+      try {
+        writeRewardCache(cachePath, cacheKey, loaded.payouts, loaded.bars);
+        evictCache(cacheDir, policy.cache.maxBytes, cachePath);
+      } catch (err) {
+        warnCache(`reward cache ${cachePath} could not be written (${(err as Error).message})`, `write:${cachePath}`);
+      }
+    }
+  }
+  const { payouts, bars } = loaded;
+  const inputs = all.map((abs) => ({ path: path.relative(dataDir, abs).split(path.sep).join('/'), sha256: digests.get(abs)! }));
+  return {
+    payouts,
+    inputs,
+    origin,
     priceEth(token, tMs) {
       const b = bars[token];
       let lo = 0;

@@ -98,6 +98,12 @@ export interface SeriesCoverage {
   readonly missingSteps: number;
 }
 
+/** One file a run read, by its path relative to the data directory ('/'-separated) and the SHA-256 of its bytes. */
+export interface DataInput {
+  readonly path: string;
+  readonly sha256: string;
+}
+
 /**
  * One aligned, validated timeline at a fixed step. Bars are stamped at their OPEN: the value at grid time t
  * is what was observable at t (a bar's open, or the last close before a gap), never a later value.
@@ -121,4 +127,6 @@ export interface Timeline {
   snapshot(tMs: number): MarketSnapshot;
   readonly coverage: readonly SeriesCoverage[];
   readonly issues: readonly DataIssue[];
+  /** Every file the timeline was built from, with its content hash (the cache key's, so no file is read again). */
+  readonly inputs: readonly DataInput[];
 }

@@ -1,5 +1,5 @@
 import { BasisError } from '../errors/base.js';
-import type { DataIssue, MarketSnapshot, SeriesColumn, SeriesCoverage, SeriesKey, Timeline } from './series.js';
+import type { DataInput, DataIssue, MarketSnapshot, SeriesColumn, SeriesCoverage, SeriesKey, Timeline } from './series.js';
 
 const isoOf = (ms: number): string => new Date(ms).toISOString();
 
@@ -29,6 +29,7 @@ export class HistoricalTimeline implements Timeline {
   readonly keys: readonly SeriesKey[];
   readonly coverage: readonly SeriesCoverage[];
   readonly issues: readonly DataIssue[];
+  readonly inputs: readonly DataInput[];
   /** How this timeline was obtained: parsed now, or read from the binary cache. */
   readonly origin: 'parsed' | 'cache';
   private readonly columns: Map<SeriesKey, SeriesColumn>;
@@ -43,6 +44,7 @@ export class HistoricalTimeline implements Timeline {
     columns: readonly SeriesColumn[];
     coverage: readonly SeriesCoverage[];
     issues: readonly DataIssue[];
+    inputs: readonly DataInput[];
     origin: 'parsed' | 'cache';
   }) {
     this.startMs = init.startMs;
@@ -57,6 +59,7 @@ export class HistoricalTimeline implements Timeline {
     this.keys = init.columns.map((c) => c.key);
     this.coverage = init.coverage;
     this.issues = init.issues;
+    this.inputs = init.inputs;
     this.origin = init.origin;
     this.cursor = new Cursor(this);
   }

@@ -89,9 +89,12 @@ function redactOverride(o: string): string {
   return isSecretPath(o.slice(0, eq).split('.')) ? `${o.slice(0, eq)}=${REDACTED}` : o;
 }
 
-/** The published reward schedule when the mode's LST config credits rewards, else undefined. */
-export function rewardScheduleFor(params: RunParams, dataDir: string, policy: DataPolicy): RewardSchedule | undefined {
-  return usesPublishedRewards(params.mode.strategy) ? loadRewardSchedule(dataDir, policy) : undefined;
+/**
+ * The published reward schedule when the mode's LST config credits rewards, else undefined; read through the
+ * reward cache in `cacheDir` (null: no cache, the CSVs are parsed).
+ */
+export function rewardScheduleFor(params: RunParams, dataDir: string, policy: DataPolicy, cacheDir: string | null): RewardSchedule | undefined {
+  return usesPublishedRewards(params.mode.strategy) ? loadRewardSchedule(dataDir, policy, cacheDir) : undefined;
 }
 
 /** Resolves config and data for a request, runs the engine, and returns summary, timeseries and events. */
@@ -127,6 +130,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   if (startMs !== undefined && endMs !== undefined && !(startMs < endMs)) {
     throw new BasisError('BT-001', 'start must be before end', { problems: [{ code: 'BT-001', path: 'start', message: 'empty range', expected: `< ${endIso}`, received: String(startIso) }] });
   }
+  const cacheDir = config.paths.cacheDir === null ? null : path.resolve(PACKAGE_ROOT, config.paths.cacheDir);
   const timeline =
     req.timeline ??
     (await openHistoricalData({
@@ -137,16 +141,16 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
       fundingHoursUtc: params.engine.fundingHoursUtc,
       ...(startMs !== undefined ? { startMs } : {}),
       ...(endMs !== undefined ? { endMs } : {}),
-      cacheDir: config.paths.cacheDir === null ? null : path.resolve(PACKAGE_ROOT, config.paths.cacheDir),
+      cacheDir,
     }));
   const loadMs = performance.now() - t0;
   const startIndex = startMs !== undefined && req.timeline ? timeline.indexOf(startMs) : 0;
   const endIndex = endMs !== undefined && req.timeline ? timeline.indexOf(endMs) : timeline.length - 1;
   preflight(params, timeline, startIndex, req.costs !== false);
 
-  const rewards = rewardScheduleFor(params, timeline.dataDir, config.data);
+  const rewards = rewardScheduleFor(params, timeline.dataDir, config.data, cacheDir);
   // Read (and validated) before the run, so bad benchmark data fails fast like every other input.
-  const benchmarkAprs = params.mode.shareClass === 'USDT' ? loadBenchmark(timeline.dataDir, config.data) : null;
+  const benchmarkData = params.mode.shareClass === 'USDT' ? loadBenchmark(timeline.dataDir, config.data) : null;
   const engine = new EventDrivenStrategyEngine(params, timeline, { costs: req.costs !== false, recordTimeseries: req.recordTimeseries !== false, ...(rewards ? { rewards } : {}) });
   const progress = createProgress(endIndex - startIndex + 1, { enabled: req.progress === true, label: `backtest ${mode}` });
   const result = engine.runBacktest(startIndex, endIndex, (done) => progress.update(done));
@@ -157,7 +161,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   const metrics = computeMetrics(equity, ts, result.initialEquity);
   const apyNote = apyWindowNote(ts, config.report.minApyWindowDays);
   const attributedPnl = engine.pnl.total();
-  const benchmark = ethenaBenchmark(benchmarkAprs, ts);
+  const benchmark = ethenaBenchmark(benchmarkData?.aprs ?? null, ts);
   const balancePnl = result.finalEquity - params.mode.initialCapital;
   const summary: RunSummary = {
     mode,
@@ -196,7 +200,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
     request: { start: req.start ?? null, end: req.end ?? null, set: (req.set ?? []).map(redactOverride) },
     dataDir: timeline.dataDir,
     synthetic: timeline.synthetic,
-    data: dataFingerprint(timeline),
+    data: dataFingerprint(timeline, [...(rewards?.inputs ?? []), ...(benchmarkData ? [benchmarkData.input] : [])]),
   };
   return { summary, frame, events: engine.events.events, engine, params, resultsDir: path.resolve(PACKAGE_ROOT, config.paths.resultsDir), run, config: redactSecrets(config) };
 }

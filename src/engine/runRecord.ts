@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { basisConfigSchema, type BasisConfig } from '../config/index.js';
 import { BasisError } from '../errors/base.js';
-import type { Timeline } from '../data/series.js';
+import type { DataInput, Timeline } from '../data/series.js';
 import { gitCommit, packageVersion } from '../packageInfo.js';
 
 /**
@@ -29,27 +29,21 @@ export interface RunRecord {
 }
 
 export interface DataFingerprint {
-  /** sha256 over every input file's path and sha1, in path order. */
+  /** sha256 over every input file's path and sha256, in path order. */
   readonly fingerprint: string;
-  readonly files: readonly { readonly path: string; readonly sha1: string }[];
+  readonly files: readonly DataInput[];
 }
 
-/** Content hashes of the files the timeline was built from (paths relative to the data directory). */
-export function dataFingerprint(timeline: Timeline, extraFiles: readonly string[] = []): DataFingerprint {
-  const rels = new Set<string>();
-  for (const c of timeline.coverage) if (c.file && !c.file.endsWith('(none)')) rels.add(path.relative(timeline.dataDir, path.resolve(timeline.dataDir, c.file)).split(path.sep).join('/'));
-  for (const f of extraFiles) rels.add(f);
-  const files = [...rels].sort().map((rel) => {
-    let sha1: string;
-    try {
-      sha1 = createHash('sha1').update(readFileSync(path.join(timeline.dataDir, rel))).digest('hex');
-    } catch {
-      sha1 = 'unreadable';
-    }
-    return { path: rel, sha1 };
-  });
+/**
+ * The fingerprint of every file a run read: the timeline's inputs plus `extra` (reward schedule, benchmark), with
+ * the content hashes their loaders already took, so no file is read again here.
+ */
+export function dataFingerprint(timeline: Timeline, extra: readonly DataInput[] = []): DataFingerprint {
+  const byPath = new Map<string, DataInput>();
+  for (const f of [...timeline.inputs, ...extra]) byPath.set(f.path, { path: f.path, sha256: f.sha256 });
+  const files = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const h = createHash('sha256');
-  for (const f of files) h.update(`${f.path}\n${f.sha1}\n`);
+  for (const f of files) h.update(`${f.path}\n${f.sha256}\n`);
   return { fingerprint: h.digest('hex'), files };
 }
 

@@ -9,7 +9,7 @@ const cli = captureCli();
 const WINDOW = ['--mode', 'btc_basis', '--start', '2025-01-01T00:00Z', '--end', '2025-02-01T00:00Z', '--data-dir', SHARED_DATA, '--no-progress'];
 
 interface ConfigJson {
-  run: { -readonly [K in keyof RunRecord]: RunRecord[K] } & { data: { fingerprint: string; files: { path: string; sha1: string }[] } };
+  run: { -readonly [K in keyof RunRecord]: RunRecord[K] } & { data: { fingerprint: string; files: { path: string; sha256: string }[] } };
   config: unknown;
 }
 const json = <T = Record<string, unknown>>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
@@ -45,7 +45,7 @@ describe('--json, the run record and --from-run', () => {
     const files = run.data.files;
     expect(files.length).toBeGreaterThan(0);
     const first = files[0]!;
-    expect(createHash('sha1').update(readFileSync(path.join(SHARED_DATA, first.path))).digest('hex')).toBe(first.sha1);
+    expect(createHash('sha256').update(readFileSync(path.join(SHARED_DATA, first.path))).digest('hex')).toBe(first.sha256);
     const html = readFileSync(path.join(out, 'report.html'), 'utf8');
     for (const s of ['off (--no-costs)', '25000 USDT', '2025-01-01T00:00:00.000Z → 2025-02-01T00:00:00.000Z', run.data.fingerprint.slice(0, 16), `>${pkg.version}<`]) expect(html).toContain(s);
     expect(cli.out()).toContain('2025-01-01 00:00Z -> 2025-02-01 00:00Z (31.0 days, end inclusive: last step)');
