@@ -65,7 +65,8 @@ export function publishOutput(rawTarget: string, files: readonly OutputFile[], o
   } catch (err) {
     throw fail(`could not create ${parent}: ${messageOf(err)}`, target, err);
   }
-  for (const l of cleanLeftovers(parent)) notice(formatLeftover(l, false));
+  // Another run still writing beside this one is normal, not news; what was removed or put back is.
+  for (const l of cleanLeftovers(parent)) if (l.owner !== 'alive') notice(formatLeftover(l, false));
   // A settled leftover may have put an earlier output back at the target.
   checkTarget(target, rules);
 
