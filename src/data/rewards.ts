@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { StrategyParams } from '../domain/params.js';
+import type { RewardPayout, RewardPrograms } from '../domain/rewards.js';
 import { BasisError } from '../errors/base.js';
 import { CorruptCacheError, InputHashes, evictCache, readFramed, warnCache, writeFramed } from './cache.js';
 import { parseCsv, type ParsedCsv } from './csv.js';
@@ -10,21 +11,10 @@ import type { DataInput } from './series.js';
 
 const DAY_MS = 86_400_000;
 
-/** One published EtherFi distribution: `perEeth` reward tokens per eETH held over [periodStartMs, periodEndMs). */
-export interface RewardPayout {
-  readonly token: 'EIGEN' | 'ETHFI';
-  readonly payoutMs: number;
-  readonly periodStartMs: number;
-  readonly periodEndMs: number;
-  readonly perEeth: number;
-  readonly source: string;
-}
+export type { RewardPayout } from '../domain/rewards.js';
 
-export interface RewardSchedule {
-  /** Sorted by payout time. */
-  readonly payouts: readonly RewardPayout[];
-  /** Reward token price in ETH as observable at t (Uniswap pool bar open at t, else the last close before); NaN before any data. */
-  priceEth(token: 'EIGEN' | 'ETHFI', tMs: number): number;
+/** The published reward programs as loaded: what the engine reads, plus the files they came from. */
+export interface RewardSchedule extends RewardPrograms {
   /** The four files the schedule was made from, with their content hashes (paths relative to the data directory). */
   readonly inputs: readonly DataInput[];
   /** Parsed (and checked) now, or read from the reward cache, which holds only schedules that passed the checks. */

@@ -18,7 +18,7 @@ import { createStrategy } from '../strategies/factory.js';
 import type { Decision, Strategy, StrategyContext } from '../strategies/strategy.js';
 import type { Order } from '../orders/order.js';
 import { BacktestClock } from './clock.js';
-import type { RewardSchedule } from '../data/rewards.js';
+import type { RewardPrograms } from '../domain/rewards.js';
 import { Recorder } from './recorder.js';
 
 export interface EngineOptions {
@@ -27,7 +27,7 @@ export interface EngineOptions {
   /** Record the per-step timeseries (off for the pure-speed benchmark). */
   readonly recordTimeseries: boolean;
   /** Published restaking rewards to credit (modes whose LST config enables them). */
-  readonly rewards?: RewardSchedule;
+  readonly rewards?: RewardPrograms;
 }
 
 export interface EngineResult {
@@ -250,11 +250,11 @@ export class EventDrivenStrategyEngine {
       const supplied = this.weethSlots[1] >= 0 ? (a[this.weethSlots[1]] as number) * (m.liquidityIndex[AAVE_IDX.weETH] as number) : 0;
       integral[i] = (integral[i - 1] as number) + (wallet + supplied) * (m.lstRate[LST_IDX.weETH] as number) * hours;
     }
-    const payouts = (this.options.rewards as RewardSchedule).payouts;
+    const payouts = (this.options.rewards as RewardPrograms).payouts;
     const now = this.timeline.timestampsMs[i] as number;
     let credited = false;
     while (this.rewardCursor < payouts.length && (payouts[this.rewardCursor] as { payoutMs: number }).payoutMs <= now) {
-      const p = payouts[this.rewardCursor] as RewardSchedule['payouts'][number];
+      const p = payouts[this.rewardCursor] as RewardPrograms['payouts'][number];
       const runStart = this.timeline.timestampsMs[this.runStartIndex] as number;
       if (p.periodEndMs <= runStart) {
         this.rewardCursor++;
@@ -263,7 +263,7 @@ export class EventDrivenStrategyEngine {
       const at = (t: number): number => (t <= runStart ? 0 : (integral[Math.min(i, this.timeline.indexOf(t))] as number));
       const avg = (at(p.periodEndMs) - at(p.periodStartMs)) / ((p.periodEndMs - p.periodStartMs) / 3_600_000);
       // A claim the wallet cannot pay gas for yet waits (with those after it) for a later step.
-      if (!this.settlement.creditReward(p, avg, (this.options.rewards as RewardSchedule).priceEth(p.token, now))) break;
+      if (!this.settlement.creditReward(p, avg, (this.options.rewards as RewardPrograms).priceEth(p.token, now))) break;
       this.rewardCursor++;
       credited = true;
     }

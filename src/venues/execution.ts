@@ -2,7 +2,7 @@ import type { GasOperation, RunParams } from '../domain/params.js';
 import type { LstToken } from '../domain/tokens.js';
 import type { CexVenue } from '../domain/venues.js';
 import type { Order } from '../orders/order.js';
-import type { RewardPayout } from '../data/rewards.js';
+import type { RewardPayout } from '../domain/rewards.js';
 import type { EventLogger } from '../events/logger.js';
 import type { MarketState } from '../components/marketState.js';
 import type { PnlCalculator } from '../components/pnlCalculator.js';

@@ -1,7 +1,7 @@
 import { BasisError } from '../../errors/base.js';
 import type { LstToken } from '../../domain/tokens.js';
 import type { CexVenue } from '../../domain/venues.js';
-import type { RewardPayout } from '../../data/rewards.js';
+import type { RewardPayout } from '../../domain/rewards.js';
 import { AAVE_IDX, LST_IDX } from '../../components/slots.js';
 import { slippageBps } from '../costs.js';
 import type { SimDesk } from './desk.js';
