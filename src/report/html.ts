@@ -400,8 +400,6 @@ interface EventsPayload {
  * object will do (BasisEvent as recorded, no copy with an index signature needed). */
 type RenderedEvent = Pick<ReportEvent, 'order' | 'timestampMs' | 'type' | 'venue' | 'token' | 'status'>;
 
-const STANDARD_FIELDS = new Set(['order', 'timestampMs', 'type', 'venue', 'token', 'status']);
-
 function buildEvents(events: readonly RenderedEvent[], maxDetail: number): EventsPayload {
   const dicts = { type: new Map<string, number>(), venue: new Map<string, number>(), token: new Map<string, number>(), status: new Map<string, number>() };
   const idx = (d: Map<string, number>, v: unknown): number => {
@@ -416,28 +414,15 @@ function buildEvents(events: readonly RenderedEvent[], maxDetail: number): Event
   };
   const rows: EventsPayload['rows'] = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    const rest: Record<string, unknown> = {};
-    let hasRest = false;
-    for (const [k, v] of Object.entries(e) as Array<[string, unknown]>) {
-      if (STANDARD_FIELDS.has(k)) continue;
-      rest[k] = v;
-      hasRest = true;
-    }
+    // Rest destructuring copies the remaining own fields in their order (what Object.entries would give) about twice
+    // as fast as a loop over the entries.
+    const { order, timestampMs, type, venue, token, status, ...rest } = events[i]!;
     let details = '';
-    if (hasRest) {
+    if (Object.keys(rest).length > 0) {
       details = detailsJson(rest);
       if (details.length > maxDetail) details = `${details.slice(0, maxDetail)}…`;
     }
-    rows[i] = [
-      Number(e.order),
-      Number(e.timestampMs),
-      idx(dicts.type, e.type),
-      idx(dicts.venue, e.venue),
-      idx(dicts.token, e.token),
-      idx(dicts.status, e.status),
-      details,
-    ];
+    rows[i] = [Number(order), Number(timestampMs), idx(dicts.type, type), idx(dicts.venue, venue), idx(dicts.token, token), idx(dicts.status, status), details];
   }
   return {
     dict: {
