@@ -222,7 +222,7 @@ function resultFiles(out: BacktestOutput, opts: BacktestWriteOptions): ResultFil
   const used = { mode: out.summary.mode, start: out.summary.start, end: out.summary.end, dataDir: out.engine.timeline.dataDir, synthetic: out.summary.synthetic, run: out.run, params: out.params, config: out.config };
   const configJson = JSON.stringify(used, null, 2) + '\n';
   let timeseriesSha256: string | undefined;
-  function* timeseries(): Generator<string> {
+  function* timeseries(): Generator<Buffer> {
     const hash = createHash('sha256');
     yield* hashingChunks(timeseriesCsvChunks(out.frame), hash);
     timeseriesSha256 = hash.digest('hex');
@@ -245,7 +245,7 @@ function resultFiles(out: BacktestOutput, opts: BacktestWriteOptions): ResultFil
     { name: 'config.json', content: configJson },
     { name: 'timeseries.csv', content: timeseries },
     { name: 'events.jsonl', content: events },
-    { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.events.map((e) => ({ ...e })), { runInfo: runInfoRows(out.run) }) },
+    { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.events, { runInfo: runInfoRows(out.run) }) },
     { name: 'summary.json', content: summaryJson },
   ];
 }

