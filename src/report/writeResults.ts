@@ -61,9 +61,9 @@ export function writeResultsAtomically(outDir: string, files: ReadonlyArray<Resu
   }
 }
 
-/** `20261129T154012Z`: sorts by time, and is a valid file name everywhere. */
+/** `20261129T154012.345Z`: sorts by time (two runs in one second included), and is a valid file name everywhere. */
 export function utcStamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return new Date(ms).toISOString().replace(/[-:]/g, '');
 }
 
 export const LATEST_LINK = 'latest';
