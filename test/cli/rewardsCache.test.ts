@@ -3,6 +3,7 @@ import { copyFileSync, cpSync, readFileSync, readdirSync, statSync, utimesSync, 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureCli, scratch, SHARED_DATA } from './helpers.js';
+import { warningsOf } from '../support/warnings.js';
 
 const cli = captureCli();
 const EIGEN_BARS = 'uniswap_v3/uniswapv3_EIGENWETH_0.3pct_1h_2024-10-05_2025-09-27.csv';
@@ -21,20 +22,6 @@ const sha256 = (file: string): string => createHash('sha256').update(readFileSyn
 function garble(file: string): void {
   writeFileSync(file, Buffer.alloc(statSync(file).size, 'x'));
   utimesSync(file, past, past);
-}
-
-/** Runs `f`, returning the DPR-008 warnings emitted meanwhile. */
-async function warningsOf(f: () => Promise<unknown>): Promise<Error[]> {
-  const seen: Error[] = [];
-  const on = (w: Error): void => void seen.push(w);
-  process.on('warning', on);
-  try {
-    await f();
-    await new Promise((r) => setTimeout(r, 10));
-  } finally {
-    process.off('warning', on);
-  }
-  return seen.filter((w) => (w as Error & { code?: string }).code === 'DPR-008');
 }
 
 describe('reward schedule cache (usdt_market_neutral)', () => {
@@ -98,7 +85,7 @@ describe('reward schedule cache (usdt_market_neutral)', () => {
     let rebuilt = '';
     const warnings = await warningsOf(async () => {
       rebuilt = await run('rebuilt');
-    });
+    }, 'DPR-008');
     expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining(`reward cache ${file} is unreadable (body checksum mismatch)`)]);
     expect(finalEquity(rebuilt)).toBe(finalEquity(cold));
     expect(sha256(path.join(rebuilt, 'events.jsonl'))).toBe(events);

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { simplePolicy, USDT_MN_REQUIREMENTS } from '../../bench/dataLoad.js';
 import { openHistoricalData, type DataPolicy, type HistoricalTimeline, type SeriesKey } from '../../src/data/index.js';
 import { SHARED_DATA, basisError, ms, tmpDir } from './helpers.js';
+import { warningsOf } from '../support/warnings.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -21,20 +22,6 @@ function snapshot(tl: HistoricalTimeline): Map<SeriesKey, string> {
     const s = tl.series(k);
     return [k, Buffer.from(s.values.buffer, s.values.byteOffset, s.values.byteLength).toString('hex') + Buffer.from(s.source).toString('hex')];
   }));
-}
-
-/** Runs `f`, returning the DPR-008 warnings emitted meanwhile. */
-async function warningsOf(f: () => Promise<unknown>): Promise<Error[]> {
-  const seen: Error[] = [];
-  const on = (w: Error): void => void seen.push(w);
-  process.on('warning', on);
-  try {
-    await f();
-    await new Promise((r) => setTimeout(r, 10));
-  } finally {
-    process.off('warning', on);
-  }
-  return seen.filter((w) => (w as Error & { code?: string }).code === 'DPR-008');
 }
 
 /** Offset of the body and the header of a cache file (layout in src/data/cache.ts). */
@@ -85,7 +72,7 @@ describe('binary cache integrity', () => {
     let rebuilt: HistoricalTimeline | undefined;
     const warnings = await warningsOf(async () => {
       rebuilt = await openHistoricalData({ ...base, cacheDir });
-    });
+    }, 'DPR-008');
     expect(rebuilt!.origin).toBe('parsed');
     expect(snapshot(rebuilt!)).toEqual(expected);
     expect(rebuilt!.issues).toEqual(first.issues);
@@ -164,7 +151,7 @@ describe('input manifest', () => {
     let warm: HistoricalTimeline | undefined;
     const warnings = await warningsOf(async () => {
       warm = await openHistoricalData({ ...base, cacheDir });
-    });
+    }, 'DPR-008');
     expect(warm!.origin).toBe('cache');
     expect(snapshot(warm!)).toEqual(snapshot(first));
     expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining(`input manifest ${manifest} is unreadable`)]);
