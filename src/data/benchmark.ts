@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { sha256Hex } from '../contentHash.js';
 import { BasisError } from '../errors/base.js';
 import { parseCsv } from './csv.js';
 import type { DataPolicy } from './policy.js';
@@ -57,7 +57,7 @@ export function loadBenchmark(dataDir: string, policy: Pick<DataPolicy, 'bounds'
     }
     byDay.set(days[r] as number, v);
   }
-  return { aprs: byDay, input: { path: `ethena/${name}`, sha256: createHash('sha256').update(bytes).digest('hex') } };
+  return { aprs: byDay, input: { path: `ethena/${name}`, sha256: sha256Hex(bytes) } };
 }
 
 /**

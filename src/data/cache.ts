@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { sha256Hex } from '../contentHash.js';
 import type { DataIssue, SeriesColumn, SeriesCoverage, SeriesKey } from './series.js';
 
 /**
@@ -304,7 +305,7 @@ export class InputHashes {
     if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && typeof known.sha256 === 'string') return known.sha256;
     const data = readFileSync(abs);
     this.bytes.set(abs, data);
-    const sha256 = createHash('sha256').update(data).digest('hex');
+    const sha256 = sha256Hex(data);
     if (st.mtimeMs < Date.now() - 2000) {
       this.manifest.inputs[abs] = { size: st.size, mtimeMs: st.mtimeMs, sha256 };
       this.dirty = true;

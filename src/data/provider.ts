@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sha256Hex } from '../contentHash.js';
 import { BasisError, type Problem } from '../errors/base.js';
 import type { ErrorCode } from '../errors/codes.js';
 import { alignAave, alignBars, alignDaily, alignFunding, alignHourlyValue, type Aligned, type Grid } from './align.js';
@@ -73,18 +74,10 @@ function withFallbacks(reqs: readonly SeriesKey[], policy: DataPolicy): SeriesKe
   return out;
 }
 
-function sha1(buf: Buffer | string): string {
-  return createHash('sha1').update(buf).digest('hex');
-}
-
-function sha256(buf: Buffer): string {
-  return createHash('sha256').update(buf).digest('hex');
-}
-
 /** The timeline's inputs in path order ('/'-separated), the synthetic marker included when there is one. */
 function inputsOf(digests: ReadonlyMap<string, string>, marker: Buffer | null): DataInput[] {
   const out = [...digests].map(([rel, sha]) => ({ path: rel.split(path.sep).join('/'), sha256: sha }));
-  if (marker) out.push({ path: SYNTHETIC_MARKER, sha256: sha256(marker) });
+  if (marker) out.push({ path: SYNTHETIC_MARKER, sha256: sha256Hex(marker) });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -270,7 +263,7 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
       const read = hashes.bytes.get(path.join(dataDir, rel));
       if (read) bytes.set(rel, read);
     }
-    h.update(marker ? sha1(marker) : 'real');
+    h.update(marker ? sha256Hex(marker) : 'real');
     cacheKey = h.digest('hex');
     cachePath = cacheFile(opts.cacheDir, cacheKey);
     try {
@@ -435,7 +428,7 @@ async function build(opts: CheckOptions, mode: 'open' | 'check'): Promise<Built 
       });
     }
     const g = grid!;
-    for (const rel of rels) if (!digests.has(rel)) digests.set(rel, sha256(bytes.get(rel) ?? readFileSync(path.join(dataDir, rel))));
+    for (const rel of rels) if (!digests.has(rel)) digests.set(rel, sha256Hex(bytes.get(rel) ?? readFileSync(path.join(dataDir, rel))));
     const tl = new HistoricalTimeline({ startMs: g.startMs, stepMs: g.stepMs, length: g.length, synthetic, dataDir, columns, coverage, issues, inputs: inputsOf(digests, marker), origin: 'parsed' });
     if (cachePath && opts.cacheDir) {
       try {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { sha256Hex } from '../contentHash.js';
 import type { StrategyParams } from '../domain/params.js';
 import type { RewardPayout, RewardPrograms } from '../domain/rewards.js';
 import { BasisError } from '../errors/base.js';
@@ -194,8 +195,6 @@ function readRewardCache(file: string, key: string): { payouts: RewardPayout[]; 
   return { payouts: header.payouts, bars: { EIGEN: { ts: col('EIGEN', 0), open: col('EIGEN', 1), close: col('EIGEN', 2) }, ETHFI: { ts: col('ETHFI', 0), open: col('ETHFI', 1), close: col('ETHFI', 2) } } };
 }
 
-const sha256 = (buf: Buffer): string => createHash('sha256').update(buf).digest('hex');
-
 /**
  * EtherFi's published reward streams (data/README.md §etherfi): the EIGEN weekly distributions and the ETHFI
  * top-ups, with the amount per eETH each paid. The estimated seasonal airdrops are deliberately left out.
@@ -265,7 +264,7 @@ export function loadRewardSchedule(dataDir: string, policy: Pick<DataPolicy, 'bo
   }
   if (!loaded) {
     loaded = parseSchedule(files, policy, read);
-    for (const abs of all) if (!digests.has(abs)) digests.set(abs, sha256(read(abs)));
+    for (const abs of all) if (!digests.has(abs)) digests.set(abs, sha256Hex(read(abs)));
     if (cachePath && cacheDir) {
       try {
         writeRewardCache(cachePath, cacheKey, loaded.payouts, loaded.bars);

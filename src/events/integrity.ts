@@ -24,9 +24,7 @@ export interface SummarySignature {
   readonly value: string;
 }
 
-export function sha256Hex(content: string | Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
-}
+export { sha256Hex } from '../contentHash.js';
 
 /**
  * Passes chunks through as their UTF-8 bytes while feeding those to `hash`, so a file is hashed as it is written
