@@ -1,8 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../contentHash.js';
-import { BasisError } from '../errors/base.js';
-import { parseCsv } from './csv.js';
+import { checkWithin, parseCsv } from './csv.js';
 import type { DataPolicy } from './policy.js';
 import type { DataInput } from './series.js';
 
@@ -46,16 +45,10 @@ export function loadBenchmark(dataDir: string, policy: Pick<DataPolicy, 'bounds'
   const days = csv.timestamps('date');
   const apr = csv.numbers('apr_decimal');
   const { min, max } = policy.bounds.benchmarkApr;
+  checkWithin(csv, 'apr_decimal', apr, min, max, 'benchmark APR', 'data.bounds.benchmarkApr');
   const byDay = new Map<number, number>();
   for (let r = 0; r < csv.rowCount; r++) {
-    const v = apr[r] as number;
-    if (!(v >= min && v <= max)) {
-      const line = csv.lineOf(r);
-      throw new BasisError('DPR-005', `${file}:${line}: implausible benchmark APR`, {
-        problems: [{ code: 'DPR-005', message: 'implausible benchmark APR', file, line, column: csv.columnIndex('apr_decimal') + 1, expected: `${min} … ${max} (data.bounds.benchmarkApr)`, received: String(v) }],
-      });
-    }
-    byDay.set(days[r] as number, v);
+    byDay.set(days[r] as number, apr[r] as number);
   }
   return { aprs: byDay, input: { path: `ethena/${name}`, sha256: sha256Hex(bytes) } };
 }

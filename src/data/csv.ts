@@ -472,3 +472,18 @@ export function parseCsv(text: string, file: string): ParsedCsv {
   if (header === null) throw csvError(file, 1, 1, 'no header row', 'a header line', 'empty file');
   return new ParsedCsv({ file, header, headerLine, text, starts: starts.done(), ends: ends.done(), lines: lines.done(), quoted: null, commentLines: comments });
 }
+
+/**
+ * Every value of `column` (already read into `values`) within [min, max], else DPR-005 naming the file, line and
+ * column of the first one outside, the bound's config key (`bound`) and the value found. NaN is outside.
+ */
+export function checkWithin(csv: ParsedCsv, column: string, values: Float64Array, min: number, max: number, what: string, bound: string): void {
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r] as number;
+    if (v >= min && v <= max) continue;
+    const line = csv.lineOf(r);
+    throw new BasisError('DPR-005', `${csv.file}:${line}: implausible ${what}`, {
+      problems: [{ code: 'DPR-005', message: `implausible ${what}`, file: csv.file, line, column: csv.columnIndex(column) + 1, expected: `${min} … ${max} (${bound})`, received: String(v) }],
+    });
+  }
+}

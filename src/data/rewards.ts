@@ -6,7 +6,7 @@ import type { StrategyParams } from '../domain/params.js';
 import type { RewardPayout, RewardPrograms } from '../domain/rewards.js';
 import { BasisError } from '../errors/base.js';
 import { CorruptCacheError, InputHashes, evictCache, readFramed, warnCache, writeFramed } from './cache.js';
-import { parseCsv, type ParsedCsv } from './csv.js';
+import { checkWithin, parseCsv, type ParsedCsv } from './csv.js';
 import type { DataPolicy } from './policy.js';
 import type { DataInput } from './series.js';
 
@@ -63,22 +63,10 @@ export function usesPublishedRewards(s: StrategyParams): boolean {
   return (s.kind === 'eth_leveraged' || s.kind === 'usdt_market_neutral') && s.lst.rewards === 'etherfi_published';
 }
 
-/** DPR-005 naming the first row of `column` outside [min, max] (NaN included), with its line and column. */
-function checkColumn(csv: ParsedCsv, file: string, column: string, values: Float64Array, min: number, max: number, what: string): void {
-  for (let r = 0; r < values.length; r++) {
-    const v = values[r] as number;
-    if (v >= min && v <= max) continue;
-    const line = csv.lineOf(r);
-    throw new BasisError('DPR-005', `${file}:${line}: implausible ${what}`, {
-      problems: [{ code: 'DPR-005', message: `implausible ${what}`, file, line, column: csv.columnIndex(column) + 1, expected: `${min} … ${max} (data.bounds)`, received: String(v) }],
-    });
-  }
-}
-
 /** Reward token prices: every open/close > 0 and one-step moves of the open within maxJumpFraction. */
 function checkBars(csv: ParsedCsv, file: string, bars: PriceBars, maxJump: number): void {
-  checkColumn(csv, file, 'open', bars.open, Number.MIN_VALUE, Infinity, 'reward token price');
-  checkColumn(csv, file, 'close', bars.close, Number.MIN_VALUE, Infinity, 'reward token price');
+  checkWithin(csv, 'open', bars.open, Number.MIN_VALUE, Infinity, 'reward token price', 'prices > 0');
+  checkWithin(csv, 'close', bars.close, Number.MIN_VALUE, Infinity, 'reward token price', 'prices > 0');
   for (let r = 1; r < bars.open.length; r++) {
     const jump = Math.abs((bars.open[r] as number) / (bars.open[r - 1] as number) - 1);
     if (!(jump > maxJump)) continue;
@@ -123,7 +111,7 @@ function parseSchedule(files: ReturnType<typeof rewardInputs>, policy: Pick<Data
   const eStart = eigen.strings('staking_period_start');
   const eEnd = eigen.strings('staking_period_end');
   const ePerWeek = eigen.numbers('eigen_per_eeth_weekly');
-  checkColumn(eigen, eigenFile, 'eigen_per_eeth_weekly', ePerWeek, perEeth.min, perEeth.max, 'EIGEN per eETH');
+  checkWithin(eigen, 'eigen_per_eeth_weekly', ePerWeek, perEeth.min, perEeth.max, 'EIGEN per eETH', 'data.bounds.rewardPerEeth');
   for (let r = 0; r < eigen.rowCount; r++) {
     const start = dayMs(eigenFile, eStart[r] as string, eigen.lineOf(r));
     const end = dayMs(eigenFile, eEnd[r] as string, eigen.lineOf(r)) + DAY_MS;
@@ -136,7 +124,7 @@ function parseSchedule(files: ReturnType<typeof rewardInputs>, policy: Pick<Data
   const tStart = ethfi.strings('staking_period_start');
   const tEnd = ethfi.strings('staking_period_end');
   const tPer = ethfi.numbers('ethfi_per_eeth_distributed');
-  checkColumn(ethfi, ethfiFile, 'ethfi_per_eeth_distributed', tPer, perEeth.min, perEeth.max, 'ETHFI per eETH');
+  checkWithin(ethfi, 'ethfi_per_eeth_distributed', tPer, perEeth.min, perEeth.max, 'ETHFI per eETH', 'data.bounds.rewardPerEeth');
   for (let r = 0; r < ethfi.rowCount; r++) {
     const end = dayMs(ethfiFile, tEnd[r] as string, ethfi.lineOf(r)) + DAY_MS;
     // A top-up is paid on its date, never before its staking period has ended.
