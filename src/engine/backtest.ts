@@ -26,7 +26,7 @@ import {
   type TimeseriesFrame,
 } from '../report/index.js';
 import { EventDrivenStrategyEngine } from './engine.js';
-import { isoUtc } from './clock.js';
+import { isoUtc } from '../kernel/clock.js';
 import { preflight } from './preflight.js';
 import { currentBuild, dataFingerprint, runInfoRows, type RunRecord } from './runRecord.js';
 import type { ProtectedDir } from '../runs/guard.js';

@@ -58,6 +58,13 @@ export const ERROR_CODES = {
   'EXEC-006': spec('atomic group rolled back', 500, 70),
   'XFER-001': spec('transfer unsafe', 422, 70),
   'XFER-002': spec('transfer failed and was rolled back', 500, 70),
+  'EXEC-007': spec('order below the venue minimum', 422, 70),
+  'EXEC-008': spec('health factor would fall too low', 422, 70),
+  'EXEC-009': spec('venue refused the order', 422, 70),
+  'EXEC-010': spec('venue timed out', 504, 75),
+  'EXEC-011': spec('venue rate limit hit', 429, 75),
+  'EXEC-012': spec('venue unavailable', 503, 75),
+  'EXEC-013': spec('asynchronous execution client driven synchronously', 500, 70),
   // Events and audit
   'EVT-001': spec('event log unreadable', 500, 65),
   'EVT-002': spec('event order not strictly increasing', 422, 65),

@@ -4,10 +4,9 @@ import path from 'node:path';
 import { BasisError, type Problem } from '../errors/base.js';
 import type { ErrorCode } from '../errors/codes.js';
 import type { PositionKey } from '../domain/positionKey.js';
-import { applyDelta, PositionMonitor } from '../components/positionMonitor.js';
+import { applyDelta, Book } from '../components/book.js';
+import { parseMarks } from '../components/marks.js';
 import { ExposureMonitor } from '../components/exposureMonitor.js';
-import { MarketState } from '../components/marketState.js';
-import { CEX_LIST } from '../components/slots.js';
 import { computeMetrics, type Metrics } from '../report/metrics.js';
 import { ATTRIBUTION_PARTS, type AttributionPart } from '../domain/attribution.js';
 import { GENESIS_HASH, chainHash } from './hashChain.js';
@@ -305,9 +304,9 @@ function replayBook(events: readonly Line[], summary: SummaryFile, file: string,
   const declared = typeof end.details?.['positions'] === 'string' ? end.details['positions'].split(',') : [];
   for (const key of keySet) if (!declared.includes(key)) problems.add({ code: 'EVT-004', file, line: endLine.line, message: `position ${key} is not among the run's subscribed positions` });
   const keys = (declared.length > 0 ? declared : [...keySet]) as PositionKey[];
-  let pm: PositionMonitor;
+  let pm: Book;
   try {
-    pm = new PositionMonitor(keys);
+    pm = new Book(keys);
   } catch (err) {
     problems.add({ code: 'EVT-004', file, line: endLine.line, message: `the log holds an invalid position key: ${messageOf(err)}` });
     return failed;
@@ -348,10 +347,10 @@ function replayBook(events: readonly Line[], summary: SummaryFile, file: string,
     if (slot !== undefined) pm.perpEntry[slot] = entry;
   }
   for (const [id, t] of flight) {
-    pm.inFlight.push({ id, token: t.token, amount: t.amount, to: t.to as PositionKey, arriveIndex: 0, numeraire: t.token === 'USDT' ? 'usdt' : t.token === 'ETH' ? 'eth' : 'btc' });
+    pm.inFlight.push({ id, token: t.token, amount: t.amount, to: t.to as PositionKey, arriveMs: 0, numeraire: t.token === 'USDT' ? 'usdt' : t.token === 'ETH' ? 'eth' : 'btc' });
   }
   const exp = new ExposureMonitor(summary.shareClass, pm.slots);
-  exp.compute(pm, marketFromMarks(end.details ?? {}));
+  exp.compute(pm, parseMarks(end.details ?? {}));
   const finalEquity = exp.equity;
   const balancePnl = finalEquity - summary.initialCapital;
   if (finalEquity !== summary.finalEquity) problems.add({ code: 'EVT-004', file, line: endLine.line, message: 'final equity does not replay', expected: String(summary.finalEquity), received: String(finalEquity) });
@@ -359,7 +358,7 @@ function replayBook(events: readonly Line[], summary: SummaryFile, file: string,
   return { finalEquity, balancePnl };
 }
 
-function safeSlot(pm: PositionMonitor, key: string): number | undefined {
+function safeSlot(pm: Book, key: string): number | undefined {
   try {
     return pm.slotOf(key);
   } catch {
@@ -520,24 +519,6 @@ function checkTimeseries(buf: Buffer, s: SummaryFile, file: string, summaryFile:
   for (const k of METRIC_FIELDS) {
     if (m[k] !== s[k]) problems.add({ code: 'EVT-009', file: summaryFile, path: k, message: `${k} does not recompute from timeseries.csv`, expected: String(m[k]), received: String(s[k]) });
   }
-}
-
-function marketFromMarks(d: Readonly<Record<string, unknown>>): MarketState {
-  const m = new MarketState();
-  const num = (k: string): number => (typeof d[k] === 'number' ? d[k] : NaN);
-  m.ethPx = num('ethPx');
-  m.btcPx = num('btcPx');
-  ['USDT', 'WETH', 'weETH', 'wstETH'].forEach((a, i) => {
-    m.liquidityIndex[i] = num(`liquidityIndex:${a}`);
-    m.borrowIndex[i] = num(`borrowIndex:${a}`);
-  });
-  m.lstRate[0] = num('lstRate:weETH');
-  m.lstRate[1] = num('lstRate:wstETH');
-  CEX_LIST.forEach((v, c) => {
-    m.perpMark[c * 2] = num(`perpMark:${v}:BTCUSDT`);
-    m.perpMark[c * 2 + 1] = num(`perpMark:${v}:ETHUSDT`);
-  });
-  return m;
 }
 
 function num(v: unknown): number {

@@ -1,4 +1,4 @@
-import type { PositionMonitor } from '../components/positionMonitor.js';
+import type { PositionsView } from '../components/positionMonitor.js';
 import type { BasisEvent } from './types.js';
 
 export type EventInput = Omit<BasisEvent, 'order' | 'timestampMs' | 'balances' | 'perpEntries' | 'inFlight'>;
@@ -12,7 +12,7 @@ export class EventLogger {
   private nextOrder = 1;
 
   constructor(
-    private readonly pm: PositionMonitor,
+    private readonly pm: PositionsView,
     private readonly now: () => number,
   ) {}
 

@@ -1,22 +1,23 @@
 import type { RunParams } from '../domain/params.js';
 import type { Order } from '../orders/order.js';
 import type { MarketState } from '../components/marketState.js';
-import type { PositionMonitor } from '../components/positionMonitor.js';
-import type { ExposureMonitor } from '../components/exposureMonitor.js';
-import type { RiskMonitor } from '../components/riskMonitor.js';
-import type { SimulatedExecution } from '../venues/simulatedExecution.js';
+import type { PositionsView } from '../components/positionMonitor.js';
+import type { ExposureView } from '../components/exposureMonitor.js';
+import type { RiskView } from '../components/riskMonitor.js';
+import type { ExecutionClient } from '../kernel/executionClient.js';
 
-/** What a strategy sees: read-only views of market, positions, exposure and risk at the current step. */
+/** What a strategy sees: read-only views of market, positions, exposure and risk at the current tick. */
 export interface StrategyContext {
   readonly params: RunParams;
   readonly m: MarketState;
-  readonly positions: Readonly<Pick<PositionMonitor, 'amount' | 'has' | 'inFlight' | 'slots' | 'amounts'>>;
-  readonly exposure: Readonly<ExposureMonitor>;
-  readonly risk: Readonly<RiskMonitor>;
+  readonly positions: PositionsView;
+  readonly exposure: ExposureView;
+  readonly risk: RiskView;
   /** Cost estimates and AAVE book figures (no side effects). */
-  readonly costs: Pick<SimulatedExecution, 'gasEthFor' | 'aaveBook'>;
+  readonly costs: Pick<ExecutionClient, 'gasEthFor' | 'aaveBook'>;
   readonly costsOn: boolean;
-  readonly stepIndex: number;
+  /** The kernel clock's time of this tick. */
+  readonly nowMs: number;
 }
 
 /** An order, or a function computing orders from the balances left by the previous ones. */

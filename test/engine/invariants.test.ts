@@ -46,9 +46,11 @@ describe('a broken invariant stops the run with a coded error and writes nothing
     const p = CEX_IDX.bybit * 2 + SYM_IDX.BTCUSDT;
     m.perpMark[p] = 60_000;
     m.fundingRate[p] = 0.001;
-    engine.execution.at(m, 0);
-    // A 1 BTC long on bybit with nothing in the bybit account: longs pay positive funding (60 USDT here).
-    engine.positions.apply(engine.positions.slotOf('bybit:Perp:BTCUSDT'), 1);
+    engine.execution.at(m);
+    // A 1 BTC long on bybit with nothing in the bybit account: longs pay positive funding (60 USDT here). Set on the
+    // venue's side of the book: the kernel sees it only through what the venue reports.
+    const venue = engine.execution.venueBook;
+    venue.apply(venue.slotOf('bybit:Perp:BTCUSDT'), 1);
     let caught: unknown;
     try {
       engine.settlement.settleFunding();
@@ -181,8 +183,8 @@ describe('long LST histories keep running', () => {
     const m = new MarketState();
     m.ethPx = 2500;
     m.gasGwei = 5_000; // a spike: claim + swap gas is 1.65 ETH
-    engine.execution.at(m, 0);
-    engine.positions.apply(engine.positions.slotOf('wallet:BaseToken:ETH'), 0.01);
+    engine.execution.at(m);
+    engine.execution.capitalFlow('DEPOSIT', 'wallet:BaseToken:ETH', 0.01, { amountToken: 0.01 });
     const payout = { token: 'EIGEN', payoutMs: 0, periodStartMs: 0, periodEndMs: 7 * 86_400_000, perEeth: 0.2, source: 'test' } as const;
     const before = engine.events.events.length;
     expect(engine.settlement.creditReward(payout, 10, 0.001)).toBe(false);

@@ -1,32 +1,64 @@
-import { BasisError } from '../../errors/base.js';
+import { InsufficientFundsError } from '../../errors/families.js';
 import type { GasOperation, RunParams } from '../../domain/params.js';
 import type { AttributionPart } from '../../domain/attribution.js';
-import type { EventLogger } from '../../events/logger.js';
 import type { EventType } from '../../events/types.js';
 import type { MarketState } from '../../components/marketState.js';
-import type { PositionMonitor } from '../../components/positionMonitor.js';
-import type { PnlCalculator } from '../../components/pnlCalculator.js';
+import { wouldGoNegative, type Book, type InFlightTransfer } from '../../components/book.js';
+import type { Fill } from '../../components/positionMonitor.js';
+import type { VenueReports } from '../../kernel/executionClient.js';
 import { pxBtc, pxEth, pxUsdt } from '../../components/exposureMonitor.js';
 
-/** Collects one event's deltas and P&L while applying them. */
-export class Tx {
+/**
+ * One venue event in the making: its moves apply to the venue's book as they are made (later steps of the same
+ * operation read them), and are reported to the kernel once, when the event is emitted. An operation that is
+ * refused before its event is emitted undoes its moves, so the venue's book never holds a change the kernel was
+ * not told of.
+ */
+export class Tx implements Fill {
   readonly deltas: Array<[string, number]> = [];
   readonly pnl: Partial<Record<AttributionPart, number>> = {};
+  readonly perpEntries: Array<[number, number]> = [];
+  private readonly entriesBefore: number[] = [];
+  started: InFlightTransfer | undefined;
+  creditedId: string | undefined;
   gasUnits = 0;
   gasEth = 0;
   constructor(
-    private readonly pm: PositionMonitor,
-    private readonly calc: PnlCalculator,
+    private readonly venueBook: Book,
+    /** Inside an atomic transaction a shortfall reverts the transaction (a refusal), as the chain would. */
+    private readonly revertOnShortfall: boolean,
   ) {}
   move(key: string, delta: number): void {
     if (delta === 0) return;
-    this.pm.apply(this.pm.slotOf(key), delta);
+    const slot = this.venueBook.slotOf(key);
+    if (this.revertOnShortfall && wouldGoNegative(this.venueBook, slot, delta)) {
+      throw new InsufficientFundsError(`${key} holds ${this.venueBook.amounts[slot]}, the transaction needs ${-delta}`, {
+        problems: [{ code: 'EXEC-004', message: 'transaction reverted: balance too small', path: key, expected: `>= ${-delta}`, received: String(this.venueBook.amounts[slot]) }],
+      });
+    }
+    this.venueBook.apply(slot, delta);
     this.deltas.push([key, delta]);
+  }
+  setPerpEntry(slot: number, entryPx: number): void {
+    this.entriesBefore.push(this.venueBook.perpEntry[slot] as number);
+    this.perpEntries.push([slot, entryPx]);
+    this.venueBook.perpEntry[slot] = entryPx;
   }
   book(part: AttributionPart, valueShare: number): void {
     if (valueShare === 0) return;
-    this.calc.book(part, valueShare);
     this.pnl[part] = (this.pnl[part] ?? 0) + valueShare;
+  }
+  /** Takes back every move and entry price of an event that was never emitted. */
+  undo(): void {
+    const b = this.venueBook;
+    for (let k = this.deltas.length - 1; k >= 0; k--) {
+      const [key, delta] = this.deltas[k] as [string, number];
+      const slot = b.slotOf(key);
+      b.amounts[slot] = (b.amounts[slot] as number) - delta;
+    }
+    for (let k = this.perpEntries.length - 1; k >= 0; k--) b.perpEntry[(this.perpEntries[k] as [number, number])[0]] = this.entriesBefore[k] as number;
+    this.deltas.length = 0;
+    this.perpEntries.length = 0;
   }
 }
 
@@ -46,7 +78,6 @@ export interface EmitExtra {
  */
 export class SimDesk {
   m!: MarketState;
-  stepIndex = 0;
   /** The decision event (REBALANCE, EMERGENCY_STOP) the current order belongs to: its events point at it. */
   parent: number | undefined;
   emodeSet = false;
@@ -54,17 +85,38 @@ export class SimDesk {
   liquidations = 0;
   feesPaid = 0;
   gasPaid = 0;
+  /** Nesting depth of atomic transactions under way. */
+  atomicDepth = 0;
+  /** Events begun and not yet emitted: undone when the operation is refused. */
+  private readonly open: Tx[] = [];
 
   constructor(
     readonly params: RunParams,
-    readonly pm: PositionMonitor,
-    readonly calc: PnlCalculator,
-    readonly log: EventLogger,
+    /** The venue side of the accounts: what the simulated venues hold, kept in step with the kernel by reports. */
+    readonly pm: Book,
+    private readonly reports: VenueReports,
     readonly costsOn: boolean,
   ) {}
 
   tx(): Tx {
-    return new Tx(this.pm, this.calc);
+    const tx = new Tx(this.pm, this.atomicDepth > 0);
+    this.open.push(tx);
+    return tx;
+  }
+
+  /** After a refused operation: takes back the moves of every event it began and did not emit. */
+  undoOpen(): void {
+    for (let k = this.open.length - 1; k >= 0; k--) (this.open[k] as Tx).undo();
+    this.open.length = 0;
+  }
+
+  /**
+   * After a completed operation: every event it began either moved nothing or was emitted. A move left unreported
+   * would put the venue's book and the kernel's positions out of step: a bug, so it stops the run.
+   */
+  closeOpen(): void {
+    for (const tx of this.open) if (tx.deltas.length > 0) throw new Error(`a simulated venue moved ${tx.deltas.map((d) => d[0]).join(', ')} without reporting it`);
+    this.open.length = 0;
   }
 
   pxU(): number {
@@ -79,14 +131,15 @@ export class SimDesk {
 
   emit(type: EventType, tx: Tx, extra: EmitExtra = {}): number {
     const gas = tx.gasUnits > 0;
-    return this.log.record(
+    const k = this.open.lastIndexOf(tx);
+    if (k >= 0) this.open.splice(k, 1);
+    return this.reports.report(
       type,
       extra.status ?? 'completed',
       extra.venue,
       extra.token,
       extra.parent ?? this.parent,
-      tx.deltas,
-      tx.pnl,
+      tx,
       gas ? tx.gasUnits : undefined,
       gas ? this.m.gasGwei : undefined,
       gas ? tx.gasEth : undefined,
@@ -108,7 +161,7 @@ export class SimDesk {
     if (eth === 0) return;
     const have = this.pm.amount('wallet:BaseToken:ETH');
     if (have < eth) {
-      throw new BasisError('EXEC-004', `not enough ETH in the wallet for gas (${op}: need ${eth}, have ${have})`, {
+      throw new InsufficientFundsError(`not enough ETH in the wallet for gas (${op}: need ${eth}, have ${have})`, {
         problems: [{ code: 'EXEC-004', message: 'gas float too small', expected: `>= ${eth} ETH`, received: String(have) }],
       });
     }

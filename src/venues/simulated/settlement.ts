@@ -2,7 +2,7 @@ import { BasisError } from '../../errors/base.js';
 import type { LstToken } from '../../domain/tokens.js';
 import type { CexVenue } from '../../domain/venues.js';
 import type { RewardPayout } from '../../domain/rewards.js';
-import { AAVE_IDX, LST_IDX } from '../../components/slots.js';
+import { AAVE_IDX, LST_IDX, LST_LIST } from '../../components/slots.js';
 import { slippageBps } from '../costs.js';
 import type { SimDesk } from './desk.js';
 import { aaveBook } from './aave.js';
@@ -14,7 +14,7 @@ export function settleFunding(d: SimDesk): void {
   for (const s of pm.slots) {
     if (s.def.kind !== 'perp') continue;
     const size = pm.amounts[s.index] as number;
-    const p = s.def.cex * 2 + s.def.sym;
+    const p = s.def.perp;
     const rate = d.m.fundingRate[p] as number;
     if (size === 0 || !(rate === rate)) continue;
     const mark = d.m.perpMark[p] as number;
@@ -61,7 +61,9 @@ export function creditReward(d: SimDesk, p: RewardPayout, avgEethBalance: number
 }
 
 /** What the market would do: AAVE liquidation (close factor, bonus) and CEX liquidation below maintenance. */
-export function liquidateAave(d: SimDesk, lst: LstToken, hf: number): void {
+export function liquidateAave(d: SimDesk, hf: number): void {
+  const lst = suppliedLst(d);
+  if (lst === null) return;
   const { collateralEth, debtEth } = aaveBook(d, lst);
   const cf = hf < d.params.aave.fullCloseFactorHf ? 1 : d.params.aave.closeFactor;
   const bonus = d.params.aave.emode.liquidationBonus;
@@ -77,6 +79,14 @@ export function liquidateAave(d: SimDesk, lst: LstToken, hf: number): void {
   d.emit('LIQUIDATION', tx, { venue: 'aave_v3', token: lst, details: { healthFactor: hf, repaidEth: repay, seizedEth, closeFactor: cf } });
 }
 
+/** The LST supplied as collateral on AAVE (the book holds one at a time), or null without one. */
+function suppliedLst(d: SimDesk): LstToken | null {
+  for (const s of d.pm.slots) {
+    if (s.def.kind === 'aToken' && s.def.lst >= 0 && (d.pm.amounts[s.index] as number) > 0) return LST_LIST[s.def.lst as 0 | 1];
+  }
+  return null;
+}
+
 export function liquidateCex(d: SimDesk, venue: CexVenue, marginRatio: number): void {
   const pm = d.pm;
   const usdtKey = `${venue}:BaseToken:USDT`;
@@ -86,10 +96,10 @@ export function liquidateCex(d: SimDesk, venue: CexVenue, marginRatio: number): 
     if (s.def.kind !== 'perp' || s.venue !== venue) continue;
     const size = pm.amounts[s.index] as number;
     if (size === 0) continue;
-    const mark = d.m.perpMark[s.def.cex * 2 + s.def.sym] as number;
+    const mark = d.m.perpMark[s.def.perp] as number;
     const realized = size * (mark - (pm.perpEntry[s.index] as number));
     tx.move(s.key, -size);
-    pm.perpEntry[s.index] = NaN;
+    tx.setPerpEntry(s.index, NaN);
     const coll = pm.amount(usdtKey);
     // A loss beyond the collateral is absorbed by the venue's insurance fund: the account ends at zero.
     const applied = Math.max(realized, -coll);
