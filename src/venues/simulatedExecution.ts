@@ -66,6 +66,7 @@ export class SimulatedExecution implements ExecutionClient, MarketSettlement {
 
   submit(order: Order, parent: number | undefined): OrderOutcome {
     this.d.parent = parent;
+    this.d.inOrder = true;
     try {
       this.dispatch(order);
       this.d.closeOpen();
@@ -77,6 +78,7 @@ export class SimulatedExecution implements ExecutionClient, MarketSettlement {
       return { status: 'rejected', error: err };
     } finally {
       this.d.parent = undefined;
+      this.d.inOrder = false;
     }
   }
 

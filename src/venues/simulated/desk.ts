@@ -25,7 +25,7 @@ export class Tx implements Fill {
   gasEth = 0;
   constructor(
     private readonly venueBook: Book,
-    /** Inside an atomic transaction a shortfall reverts the transaction (a refusal), as the chain would. */
+    /** In an order, a shortfall is a refusal (the venue or the chain would not execute it), not a negative balance. */
     private readonly revertOnShortfall: boolean,
   ) {}
   move(key: string, delta: number): void {
@@ -87,6 +87,8 @@ export class SimDesk {
   gasPaid = 0;
   /** Nesting depth of atomic transactions under way. */
   atomicDepth = 0;
+  /** True while an order is executed: a venue refuses an order the account cannot pay for (a settlement is not refused). */
+  inOrder = false;
   /** Events begun and not yet emitted: undone when the operation is refused. */
   private readonly open: Tx[] = [];
 
@@ -99,7 +101,7 @@ export class SimDesk {
   ) {}
 
   tx(): Tx {
-    const tx = new Tx(this.pm, this.atomicDepth > 0);
+    const tx = new Tx(this.pm, this.inOrder || this.atomicDepth > 0);
     this.open.push(tx);
     return tx;
   }
