@@ -180,32 +180,34 @@ const hedgeSchema = z
   })
   .readonly();
 
-export const strategySchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('pure_lending'), lendingAsset: z.literal('USDT'), gasFloat: gasFloatSchema }).readonly(),
+const basisSchema = <K extends 'btc_basis' | 'eth_basis'>(kind: K) =>
   z
     .strictObject({
-      kind: z.literal('btc_basis'),
+      kind: z.literal(kind),
       spotVenue: cexVenueSchema,
       hedge: hedgeSchema,
       equityDeviation: fraction,
       gasFloat: gasFloatSchema,
     })
-    .readonly(),
+    .readonly();
+const hedgedStakingShape = {
+  lst: lstSchema,
+  // (0, 1) is a cross-field rule (rules.ts) so that its report names the mode; here: a fraction.
+  stakeAllocation: fraction,
+  spotVenue: cexVenueSchema,
+  hedge: hedgeSchema,
+  gasFloat: gasFloatSchema,
+};
+
+export const strategySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('pure_lending'), lendingAsset: z.literal('USDT'), gasFloat: gasFloatSchema }).readonly(),
+  basisSchema('btc_basis'),
+  basisSchema('eth_basis'),
   z
     .strictObject({ kind: z.literal('eth_leveraged'), lst: lstSchema, leverage: leverageSchema, gasFloat: gasFloatSchema })
     .readonly(),
-  z
-    .strictObject({
-      kind: z.literal('usdt_market_neutral'),
-      lst: lstSchema,
-      leverage: leverageSchema,
-      // (0, 1) is a cross-field rule (rules.ts) so that its report names the mode; here: a fraction.
-      stakeAllocation: fraction,
-      spotVenue: cexVenueSchema,
-      hedge: hedgeSchema,
-      gasFloat: gasFloatSchema,
-    })
-    .readonly(),
+  z.strictObject({ kind: z.literal('usdt_market_neutral'), ...hedgedStakingShape, leverage: leverageSchema }).readonly(),
+  z.strictObject({ kind: z.literal('usdt_market_neutral_no_leverage'), ...hedgedStakingShape, idleEthFraction: fraction }).readonly(),
 ]);
 
 export const riskSchema = z

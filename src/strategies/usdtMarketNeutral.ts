@@ -1,16 +1,17 @@
-import type { StrategyParams } from '../domain/params.js';
+import type { UsdtMarketNeutralNoLeverageParams, UsdtMarketNeutralParams } from '../domain/params.js';
 import { CEX_IDX, CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
 import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, withdrawable, worstMarginRatio } from './common.js';
-import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
+import type { StakingBook } from './stakingBook.js';
 
-type Params = Extract<StrategyParams, { kind: 'usdt_market_neutral' }>;
+type Params = UsdtMarketNeutralParams | UsdtMarketNeutralNoLeverageParams;
 
 /**
- * A share `a` of equity runs the leveraged staking loop on chain; the rest is USDT margin on the CEXs
- * shorting ETH perps for the REALIZED net ETH of the book (LST value − debt + wallet ETH), never the gross
- * collateral. Entry: fund venues → buy ETH and open the hedge at the same step → withdraw ETH → lever.
- * Rally: margin support sells a slice of the on-chain book (atomic deleverage → ETH to the spot venue →
+ * A share `a` of equity runs a staking book on chain (the leveraged loop for usdt_market_neutral, the LST held in
+ * the wallet for usdt_market_neutral_no_leverage); the rest is USDT margin on the CEXs shorting ETH perps for the
+ * REALIZED net ETH of the book (LST value − debt + wallet ETH), never the gross collateral. Entry: fund venues →
+ * buy ETH and open the hedge at the same step → withdraw ETH → stake (and lever).
+ * Rally: margin support sells a slice of the on-chain book (deleverage or LST sale → ETH to the spot venue →
  * sell → shrink shorts by the same ETH → move USDT to the venues short of margin).
  */
 export class UsdtMarketNeutralStrategy implements Strategy {
@@ -20,13 +21,15 @@ export class UsdtMarketNeutralStrategy implements Strategy {
   /** USDT being gathered at the spot venue to redeploy into the staking book. */
   private redeployUsdt = 0;
 
-  constructor(private readonly p: Params) {}
+  constructor(
+    private readonly p: Params,
+    private readonly book: StakingBook,
+  ) {}
 
   decide(ctx: StrategyContext): Decision | null {
     const { risk, exposure, positions } = ctx;
     const p = this.p;
-    const lst = p.lst.token;
-    const ltv = targetLtv(ctx.params.aave, p.leverage);
+    const book = this.book;
     if (this.halted) {
       // After the stop, ETH still arriving (a transfer that was in flight) is sold when it lands.
       if (positions.inFlight.length > 0) return null;
@@ -41,7 +44,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     }
     // The AAVE band is on chain and independent of transfers in flight.
     if (this.phase === 'active' || this.phase === 'supporting' || this.phase === 'gathering') {
-      const band = ltvBandOrder(ctx, lst, p.leverage, ltv);
+      const band = book.maintain(ctx);
       if (band) return { reason: 'rebalance', detail: band.why, orders: [band.order] };
     }
     if (positions.inFlight.length > 0) return null;
@@ -80,9 +83,9 @@ export class UsdtMarketNeutralStrategy implements Strategy {
         const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
         return {
           reason: 'entry',
-          detail: `lever the ETH to LTV ${ltv.toFixed(4)} and hedge the realized net ETH`,
+          detail: `${book.describeEntry(ctx)} and hedge the realized net ETH`,
           orders: [
-            (c) => entryOrder(lst, p.leverage, leverableEth(c, float), ltv),
+            (c) => book.enter(c, book.deployable(c, float)),
             (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
           ],
         };
@@ -155,7 +158,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
           reason: 'margin_support',
           detail: `margin ratio ${worst.toFixed(4)}: release ${releaseEth.toFixed(4)} ETH from the on-chain book for margin`,
           orders: [
-            { kind: 'atomic_deleverage', lst, targetLtv: ltv, releaseEth },
+            book.release(ctx, releaseEth),
             (c) => {
               const keep = c.costsOn ? p.gasFloat.targetEth : 0;
               const amt = Math.min(releaseEth, c.positions.amount('wallet:BaseToken:ETH') - keep);
@@ -182,14 +185,14 @@ export class UsdtMarketNeutralStrategy implements Strategy {
       const moves = collateralMoves(ctx, r, minMove(p.hedge, E), 'margin distribution');
       if (moves.length > 0) return { reason: 'margin_support', detail: `bring venues back to margin ratio ${r}`, orders: moves };
     }
-    // ETH left idle in the wallet (a leverage that could not run) goes into the book.
-    const idle = leverableEth(ctx, ctx.costsOn ? p.gasFloat.targetEth : 0);
-    if (idle > Math.max(p.gasFloat.targetEth, p.leverage.idleEthFraction * exposure.longEth)) {
-      return { reason: 'rebalance', detail: `lever ${idle.toFixed(4)} idle wallet ETH`, orders: [entryOrder(lst, p.leverage, idle, ltv), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)] };
+    // ETH left idle in the wallet (a leverage that could not run, rewards) goes into the book.
+    const idle = book.deployable(ctx, ctx.costsOn ? p.gasFloat.targetEth : 0);
+    if (idle > Math.max(p.gasFloat.targetEth, book.idleEthFraction * exposure.longEth)) {
+      return { reason: 'rebalance', detail: `${book.verb} ${idle.toFixed(4)} idle wallet ETH`, orders: [book.enter(ctx, idle), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)] };
     }
-    if (ctx.costsOn && positions.amount('wallet:BaseToken:ETH') < p.gasFloat.minEth && exposure.aaveDebtEth > 0) {
+    if (ctx.costsOn && positions.amount('wallet:BaseToken:ETH') < p.gasFloat.minEth && book.canRelease(ctx)) {
       const release = p.gasFloat.targetEth - positions.amount('wallet:BaseToken:ETH');
-      return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [{ kind: 'atomic_deleverage', lst, targetLtv: ltv, releaseEth: release }] };
+      return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [book.release(ctx, release)] };
     }
     return null;
   }
@@ -200,9 +203,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
    */
   private emergency(ctx: StrategyContext, why: string): Decision {
     this.halted = true;
-    const lst = this.p.lst.token;
-    const orders: OrderStep[] = [];
-    if (ctx.exposure.aaveDebtEth > 0) orders.push({ kind: 'atomic_deleverage', lst, targetLtv: 0, releaseEth: Infinity });
+    const orders: OrderStep[] = this.book.unwind(ctx);
     orders.push(...this.sellLongEth(), (c) => closeAllPerps(c));
     return { reason: 'emergency', detail: why, orders };
   }
@@ -210,7 +211,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
   /** Sells every long ETH the strategy can reach, each step sized on what the previous left: wallet LST, wallet
    * ETH above the gas float, spot-venue ETH. */
   private sellLongEth(): OrderStep[] {
-    const lst = this.p.lst.token;
+    const lst = this.book.lst;
     const venue = this.p.spotVenue;
     return [
       (c) => {

@@ -1,23 +1,45 @@
-import type { StrategyParams } from '../domain/params.js';
+import type { BasisParams } from '../domain/params.js';
+import type { PositionKey } from '../domain/positionKey.js';
 import type { Order } from '../orders/order.js';
+import type { MarketState } from '../components/marketState.js';
+import type { ExposureMonitor } from '../components/exposureMonitor.js';
 import { CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
 import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, worstMarginRatio } from './common.js';
 
-type Params = Extract<StrategyParams, { kind: 'btc_basis' }>;
+/** The asset a basis trade holds; its spot pair and perp share the symbol. */
+export type BasisAsset = 'BTC' | 'ETH';
 
 /**
- * Long BTC spot on the spot venue, short the same BTC in perps split by the hedge allocation; margin on each
- * venue. Sizing: spot N and collateral M = N·r with E = N + M, so N = E/(1+r). The operational loop:
- * margin falls on a rally → sell spot and shrink shorts to the new target, then move the freed USDT to
+ * Long the asset (BTC for btc_basis, ETH for eth_basis) on the spot venue, short the same amount in perps split by
+ * the hedge allocation; margin on each venue. Sizing: spot N and collateral M = N·r with E = N + M, so N = E/(1+r).
+ * The operational loop: margin falls on a rally → sell spot and shrink shorts to the new target, then move the freed USDT to
  * the venues that need it; equity drifts (funding) → resize both legs.
  */
-export class BtcBasisStrategy implements Strategy {
+export class BasisStrategy implements Strategy {
   halted = false;
   private phase: 'idle' | 'funding' | 'active' | 'gathering' = 'idle';
   private lastRebalanceEquity = 0;
+  private readonly pair: 'BTCUSDT' | 'ETHUSDT';
+  private readonly spotKey: PositionKey;
 
-  constructor(private readonly p: Params) {}
+  constructor(
+    private readonly p: BasisParams,
+    private readonly asset: BasisAsset,
+  ) {
+    this.pair = asset === 'BTC' ? 'BTCUSDT' : 'ETHUSDT';
+    this.spotKey = `${p.spotVenue}:BaseToken:${asset}`;
+  }
+
+  private px(m: MarketState): number {
+    return this.asset === 'BTC' ? m.btcPx : m.ethPx;
+  }
+
+  /** Long units of the asset outside perps. For ETH that includes the wallet's gas float: a delta correction hedges
+   * it too, since its price moves the book like the spot does. */
+  private long(e: Readonly<ExposureMonitor>): number {
+    return this.asset === 'BTC' ? e.longBtc : e.longEth;
+  }
 
   decide(ctx: StrategyContext): Decision | null {
     const { risk, exposure } = ctx;
@@ -72,7 +94,7 @@ export class BtcBasisStrategy implements Strategy {
       };
     }
     if (risk.deltaRatio > h.deltaTolerance) {
-      return { reason: 'delta', detail: `net BTC delta ${(risk.deltaRatio * 100).toFixed(2)}% of the hedge`, orders: hedgeOrders(ctx, h.hedgeAllocation, 'BTCUSDT', exposure.longBtc) };
+      return { reason: 'delta', detail: `net ${this.asset} delta ${(risk.deltaRatio * 100).toFixed(2)}% of the hedge`, orders: hedgeOrders(ctx, h.hedgeAllocation, this.pair, this.long(exposure)) };
     }
     // Only move collateral when a venue is meaningfully under target (avoids shuffling on noise).
     const moves = worst < h.redistributeMarginRatio ? collateralMoves(ctx, h.targetMarginRatio, minMove(h, E), 'margin distribution') : [];
@@ -82,25 +104,25 @@ export class BtcBasisStrategy implements Strategy {
 
   /** Spot to N/P on the spot venue and shorts to the same size split by allocation. */
   private legs(ctx: StrategyContext, notionalUsdt: number): Decision['orders'] {
-    const target = notionalUsdt / ctx.m.btcPx;
+    const target = notionalUsdt / this.px(ctx.m);
     const venue = this.p.spotVenue;
-    const spotKey = `${venue}:BaseToken:BTC`;
+    const { spotKey, pair } = this;
     return [
       (c) => {
         const have = c.positions.amount(spotKey);
         // Below the venue's minimum order there is nothing to send.
-        if (Math.abs(target - have) * c.m.btcPx < c.params.cex[venue].minOrderUsdt) return null;
-        if (target < have) return { kind: 'spot_trade', venue, pair: 'BTCUSDT', side: 'sell', sizeBase: have - target };
+        if (Math.abs(target - have) * this.px(c.m) < c.params.cex[venue].minOrderUsdt) return null;
+        if (target < have) return { kind: 'spot_trade', venue, pair, side: 'sell', sizeBase: have - target };
         // Buy only what the venue's USDT pays for (fees and slippage included) beyond the margin its own short
         // needs once the hedge has followed: spending that margin left the venue's short with nothing to pay
         // fees and funding from. The rest waits for collateral moves.
         const h = this.p.hedge;
-        const reserve = h.targetMarginRatio * h.hedgeAllocation[venue] * target * c.m.btcPx;
-        const size = Math.min(target - have, affordableBase(c, venue, 'BTCUSDT', c.positions.amount(`${venue}:BaseToken:USDT`) - reserve));
-        return size > 1e-9 ? { kind: 'spot_trade', venue, pair: 'BTCUSDT', side: 'buy', sizeBase: size } : null;
+        const reserve = h.targetMarginRatio * h.hedgeAllocation[venue] * target * this.px(c.m);
+        const size = Math.min(target - have, affordableBase(c, venue, pair, c.positions.amount(`${venue}:BaseToken:USDT`) - reserve));
+        return size > 1e-9 ? { kind: 'spot_trade', venue, pair, side: 'buy', sizeBase: size } : null;
       },
       // The hedge follows the spot actually held, so delta stays neutral whatever the buy could afford.
-      (c) => hedgeOrders(c, this.p.hedge.hedgeAllocation, 'BTCUSDT', c.positions.amount(spotKey)),
+      (c) => hedgeOrders(c, this.p.hedge.hedgeAllocation, pair, c.positions.amount(spotKey)),
     ];
   }
 
@@ -110,9 +132,9 @@ export class BtcBasisStrategy implements Strategy {
    */
   private emergency(ctx: StrategyContext, why: string): Decision {
     this.halted = true;
-    const spot = ctx.positions.amount(`${this.p.spotVenue}:BaseToken:BTC`);
+    const spot = ctx.positions.amount(this.spotKey);
     const orders: Order[] = closeAllPerps(ctx);
-    if (spot > 0) orders.push({ kind: 'spot_trade', venue: this.p.spotVenue, pair: 'BTCUSDT', side: 'sell', sizeBase: spot });
+    if (spot > 0) orders.push({ kind: 'spot_trade', venue: this.p.spotVenue, pair: this.pair, side: 'sell', sizeBase: spot });
     return { reason: 'emergency', detail: why, orders };
   }
 }
