@@ -2,7 +2,7 @@ import type { BasisParams } from '../domain/params.js';
 import type { PositionKey } from '../domain/positionKey.js';
 import type { Order } from '../orders/order.js';
 import type { MarketState } from '../components/marketState.js';
-import type { ExposureMonitor } from '../components/exposureMonitor.js';
+import type { ExposureView } from '../components/exposureMonitor.js';
 import { CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
 import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, worstMarginRatio } from './common.js';
@@ -37,7 +37,7 @@ export class BasisStrategy implements Strategy {
 
   /** Long units of the asset outside perps. For ETH that includes the wallet's gas float: a delta correction hedges
    * it too, since its price moves the book like the spot does. */
-  private long(e: Readonly<ExposureMonitor>): number {
+  private long(e: ExposureView): number {
     return this.asset === 'BTC' ? e.longBtc : e.longEth;
   }
 
