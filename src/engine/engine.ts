@@ -20,6 +20,8 @@ import type { Order } from '../orders/order.js';
 import { BacktestClock } from './clock.js';
 import type { RewardPrograms } from '../domain/rewards.js';
 import { Recorder } from './recorder.js';
+import { FlowDriver } from '../flows/driver.js';
+import type { Flow } from '../flows/schedule.js';
 
 export interface EngineOptions {
   /** Fees, slippage and gas on (false = --no-costs, for validation). */
@@ -28,6 +30,8 @@ export interface EngineOptions {
   readonly recordTimeseries: boolean;
   /** Published restaking rewards to credit (modes whose LST config enables them). */
   readonly rewards?: RewardPrograms;
+  /** Deposits and withdrawals of the run, validated and in time order. */
+  readonly flows?: readonly Flow[];
 }
 
 export interface EngineResult {
@@ -75,6 +79,8 @@ export class EventDrivenStrategyEngine {
   /** Slots of wallet weETH and supplied weETH (−1 when the mode has none). */
   private readonly weethSlots: readonly [number, number];
   private runStartIndex = 0;
+  /** Applies the run's deposits and withdrawals (null: the run has none). */
+  flows: FlowDriver | null = null;
 
   constructor(
     readonly params: RunParams,
@@ -131,6 +137,7 @@ export class EventDrivenStrategyEngine {
     this.reader.read(startIndex, this.cur);
     pm.apply(pm.slotOf(capitalKey), mode.initialCapital);
     this.events.emit({ type: 'INITIAL_CAPITAL', status: 'completed', venue: 'wallet', token: mode.shareClass, deltas: [[capitalKey, mode.initialCapital]], details: { amountToken: mode.initialCapital } });
+    if (this.options.flows && this.options.flows.length > 0) this.flows = this.flowDriver(this.options.flows);
     this.fallbackStarts = this.findFallbackRuns(startIndex, endIndex);
     this.exposure.compute(pm, this.cur);
     this.pnl.initialEquity = this.exposure.equity;
@@ -152,7 +159,8 @@ export class EventDrivenStrategyEngine {
       const eq = this.exposure.equity;
       // One comparison per step guards every invariant on aggregates: it is false for a NaN or infinite equity or
       // attribution as well as for a residual above tolerance. The last step's check is the end-of-run check.
-      if (!(Math.abs(eq - initial - this.pnl.total()) <= tolerance)) this.failInvariant(i, eq, initial, tolerance);
+      // Deposits and withdrawals move equity without being P&L: the identity is equity − initial − net flows = Σ attribution.
+      if (!(Math.abs(eq - initial - (this.flows !== null ? this.flows.netFlows : 0) - this.pnl.total()) <= tolerance)) this.failInvariant(i, eq, initial, tolerance);
       this.stepEquity[i] = eq;
       if (this.options.recordTimeseries) this.recorder.record(i, this.cur, this.exposure, this.risk, this.pnl, this.fundingStep[i] === 1);
       if (onProgress && (i - startIndex) % progressEvery === 0) onProgress(i - startIndex + 1);
@@ -174,9 +182,29 @@ export class EventDrivenStrategyEngine {
     };
   }
 
+  /** The flow driver, handed the engine's parts and its order path. */
+  private flowDriver(flows: readonly Flow[]): FlowDriver {
+    const mode = this.params.mode;
+    return new FlowDriver(flows, mode.shareClass, mode.initialCapital, this.clock.nowMs, {
+      positions: this.positions,
+      exposure: this.exposure,
+      events: this.events,
+      pnl: this.pnl,
+      strategy: this.strategy,
+      ctx: () => this.ctx,
+      nowMs: () => this.clock.nowMs,
+      execute: (d) => this.executeDecision(d),
+      refresh: () => {
+        this.exposure.compute(this.positions, this.cur);
+        this.risk.assess(this.exposure);
+      },
+    });
+  }
+
   /** Stops the run with what broke at step i: PNL-004 for a non-finite value (named), PNL-003 for a residual. */
-  private failInvariant(i: number, eq: number, initial: number, tolerance: number): never {
+  private failInvariant(i: number, eq: number, initialEquity: number, tolerance: number): never {
     const at = new Date(this.timeline.timestampsMs[i] as number).toISOString();
+    const initial = initialEquity + (this.flows !== null ? this.flows.netFlows : 0);
     const total = this.pnl.total();
     if (Number.isFinite(eq) && Number.isFinite(total)) {
       const residual = eq - initial - total;
@@ -232,6 +260,7 @@ export class EventDrivenStrategyEngine {
     this.logRiskTransitions();
     this.applyMarketLiquidations();
     (this.ctx as { stepIndex: number }).stepIndex = i;
+    if (this.flows !== null) this.flows.step(i);
     const decision = this.strategy.decide(this.ctx);
     if (decision) this.executeDecision(decision);
   }

@@ -1,8 +1,8 @@
 import type { StrategyParams } from '../domain/params.js';
 import type { Order } from '../orders/order.js';
 import { CEX_LIST } from '../components/slots.js';
-import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, worstMarginRatio } from './common.js';
+import type { Decision, FlowAnswer, OrderStep, Strategy, StrategyContext } from './strategy.js';
+import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, sweepToWallet, worstMarginRatio } from './common.js';
 
 type Params = Extract<StrategyParams, { kind: 'btc_basis' }>;
 
@@ -114,5 +114,59 @@ export class BtcBasisStrategy implements Strategy {
     const orders: Order[] = closeAllPerps(ctx);
     if (spot > 0) orders.push({ kind: 'spot_trade', venue: this.p.spotVenue, pair: 'BTCUSDT', side: 'sell', sizeBase: spot });
     return { reason: 'emergency', detail: why, orders };
+  }
+
+  /**
+   * A deposit funds the venues as the entry did (spot share to the spot venue, margin split by allocation); once it
+   * has arrived, the 'funding' step resizes both legs to the new equity.
+   */
+  deploy(ctx: StrategyContext): FlowAnswer {
+    if (this.halted) return null;
+    if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
+    const h = this.p.hedge;
+    this.phase = 'funding';
+    return {
+      reason: 'deposit',
+      detail: 'fund venues with the deposit; both legs grow once it arrives',
+      orders: [
+        (c) => gasFloatTopUp(c, this.p.gasFloat),
+        (c) => fundingTransfers(c, (usdt) => {
+          const n = usdt / (1 + h.targetMarginRatio);
+          return CEX_LIST.map((v) => (usdt - n) * h.hedgeAllocation[v] + (v === this.p.spotVenue ? n : 0));
+        }),
+      ],
+    };
+  }
+
+  /**
+   * Unwinds 1:1: sells the same fraction of the spot as the withdrawal is of equity, shrinks the shorts to the
+   * spot left, and brings home from the venues the USDT above their target margin (transfer latency applies).
+   */
+  release(ctx: StrategyContext, amountShare: number): FlowAnswer {
+    const h = this.p.hedge;
+    const need = amountShare * (1 + RELEASE_MARGIN);
+    if (this.halted) {
+      const sweep = sweepToWallet(ctx, need, 0, 0, 'withdrawal');
+      return sweep.length > 0 ? { reason: 'withdrawal', detail: `bring ${need.toFixed(2)} USDT home for a withdrawal`, orders: sweep } : null;
+    }
+    if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
+    const E = ctx.exposure.equity;
+    const fraction = Math.min(1, need / E);
+    const venue = this.p.spotVenue;
+    const spotKey = `${venue}:BaseToken:BTC`;
+    this.lastRebalanceEquity = E - amountShare;
+    return {
+      reason: 'withdrawal',
+      detail: `unwind ${(fraction * 100).toFixed(2)}% of the book for a withdrawal of ${amountShare.toFixed(2)} USDT`,
+      orders: [
+        (c) => {
+          const have = c.positions.amount(spotKey);
+          const sell = fraction >= 1 ? have : have * fraction;
+          return sell * c.m.btcPx >= c.params.cex[venue].minOrderUsdt || (fraction >= 1 && sell > 0) ? { kind: 'spot_trade', venue, pair: 'BTCUSDT', side: 'sell', sizeBase: sell } : null;
+        },
+        (c) => hedgeOrders(c, h.hedgeAllocation, 'BTCUSDT', c.positions.amount(spotKey)),
+        (c) => sweepToWallet(c, need - c.positions.amount('wallet:BaseToken:USDT'), h.targetMarginRatio, 0, 'withdrawal'),
+      ],
+    };
   }
 }

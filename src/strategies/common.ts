@@ -156,3 +156,29 @@ export function redeployPlan(ctx: StrategyContext, hedge: { readonly hedgeAlloca
   });
   return { usdt, transfers };
 }
+
+/**
+ * CEX → wallet USDT transfers bringing up to `amountUsdt` home: each venue sends what it holds above the target
+ * margin of the perps it still has (and no more than it lets us withdraw), the freest venue first.
+ */
+export function sweepToWallet(ctx: StrategyContext, amountUsdt: number, targetRatio: number, minMoveUsdt: number, purpose: string): Order[] {
+  const free: Array<[CexVenue, number]> = [];
+  CEX_LIST.forEach((v, c) => {
+    const eq = (ctx.exposure.cexCollateral[c] as number) + (ctx.exposure.perpUpnl[c] as number);
+    const f = Math.min(eq - targetRatio * (ctx.exposure.perpNotional[c] as number), withdrawable(ctx, v, c));
+    if (f > minMoveUsdt) free.push([v, f]);
+  });
+  free.sort((a, b) => b[1] - a[1]);
+  const out: Order[] = [];
+  let left = amountUsdt;
+  for (const [v, f] of free) {
+    if (left <= minMoveUsdt) break;
+    const amount = Math.min(f, left);
+    out.push({ kind: 'transfer', token: 'USDT', from: v, to: 'wallet', amount, purpose });
+    left -= amount;
+  }
+  return out;
+}
+
+/** Extra fraction a withdrawal's unwind releases above its need, for the trading costs of the unwind itself. */
+export const RELEASE_MARGIN = 0.005;

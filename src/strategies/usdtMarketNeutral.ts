@@ -1,7 +1,7 @@
 import type { StrategyParams } from '../domain/params.js';
 import { CEX_IDX, CEX_LIST } from '../components/slots.js';
-import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, withdrawable, worstMarginRatio } from './common.js';
+import type { Decision, FlowAnswer, OrderStep, Strategy, StrategyContext } from './strategy.js';
+import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, sweepToWallet, withdrawable, worstMarginRatio } from './common.js';
 import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
 
 type Params = Extract<StrategyParams, { kind: 'usdt_market_neutral' }>;
@@ -226,5 +226,59 @@ export class UsdtMarketNeutralStrategy implements Strategy {
         return eth > 0 ? { kind: 'spot_trade', venue, pair: 'ETHUSDT', side: 'sell', sizeBase: eth } : null;
       },
     ];
+  }
+
+  /**
+   * A deposit funds the venues as the entry did (the staking share to the spot venue, the margin split by
+   * allocation); once it has arrived the redeploy path buys ETH with the staking share, hedges it, sends it on
+   * chain and levers it.
+   */
+  deploy(ctx: StrategyContext, amountShare: number): FlowAnswer {
+    const p = this.p;
+    if (this.halted) return null;
+    if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
+    this.phase = 'gathering';
+    this.redeployUsdt = amountShare * p.stakeAllocation;
+    return {
+      reason: 'deposit',
+      detail: `fund venues with the deposit: ${(amountShare * p.stakeAllocation).toFixed(2)} USDT to stake, the rest margin`,
+      orders: [
+        (c) => gasFloatTopUp(c, p.gasFloat),
+        (c) => fundingTransfers(c, (usdt) => CEX_LIST.map((v) => usdt * (1 - p.stakeAllocation) * p.hedge.hedgeAllocation[v] + (v === p.spotVenue ? usdt * p.stakeAllocation : 0))),
+      ],
+    };
+  }
+
+  /**
+   * Unwinds 1:1: a flash deleverage releases the same fraction of the on-chain net ETH as the withdrawal is of
+   * equity (LTV kept), the ETH is sold for USDT in the wallet, the shorts shrink to the ETH left, and the venues
+   * send home the USDT above their target margin (transfer latency applies).
+   */
+  release(ctx: StrategyContext, amountShare: number): FlowAnswer {
+    const p = this.p;
+    const lst = p.lst.token;
+    const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
+    const need = amountShare * (1 + RELEASE_MARGIN);
+    if (this.halted) {
+      const sweep = sweepToWallet(ctx, need, 0, 0, 'withdrawal');
+      return sweep.length > 0 ? { reason: 'withdrawal', detail: `bring ${need.toFixed(2)} USDT home for a withdrawal`, orders: sweep } : null;
+    }
+    if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
+    const fraction = Math.min(1, need / ctx.exposure.equity);
+    const book = ctx.costs.aaveBook(lst);
+    const netEth = book.collateralEth - book.debtEth;
+    const full = fraction >= 1;
+    const ltv = targetLtv(ctx.params.aave, p.leverage);
+    const orders: OrderStep[] = [];
+    if (netEth > 0) orders.push({ kind: 'atomic_deleverage', lst, targetLtv: full ? 0 : ltv, releaseEth: full ? Infinity : netEth * fraction });
+    orders.push(
+      (c) => {
+        const eth = c.positions.amount('wallet:BaseToken:ETH') - float;
+        return eth > 0 ? { kind: 'dex_swap', from: 'ETH', to: 'USDT', amountIn: eth } : null;
+      },
+      (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
+      (c) => sweepToWallet(c, need - c.positions.amount('wallet:BaseToken:USDT'), p.hedge.targetMarginRatio, 0, 'withdrawal'),
+    );
+    return { reason: 'withdrawal', detail: `unwind ${(fraction * 100).toFixed(2)}% of the book for a withdrawal of ${amountShare.toFixed(2)} USDT`, orders };
   }
 }
