@@ -117,10 +117,11 @@ export class FlowDriver {
       else this.queue.push({ flow: f, amount: -f.amount, releases: 0, slow: false });
     }
     this.serveWithdrawals(stepIndex);
+    // A deployment may take several steps (transfers land in between): the strategy is asked until it answers null.
     if (this.pendingDeploy > 0 && this.queue.length === 0) {
-      const answer = this.host.strategy.deploy(this.host.ctx(), Math.min(this.pendingDeploy, this.wallet()));
-      if (answer !== 'wait') this.pendingDeploy = 0;
-      this.run(answer, 'deployCosts');
+      const answer = this.host.strategy.deploy(this.host.ctx(), this.pendingDeploy);
+      if (answer === null) this.pendingDeploy = 0;
+      else this.run(answer, 'deployCosts');
     }
   }
 

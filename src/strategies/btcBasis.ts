@@ -2,7 +2,7 @@ import type { StrategyParams } from '../domain/params.js';
 import type { Order } from '../orders/order.js';
 import { CEX_LIST } from '../components/slots.js';
 import type { Decision, FlowAnswer, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, sweepToWallet, worstMarginRatio } from './common.js';
+import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, shrinkTransfers, venueEquities, worstMarginRatio } from './common.js';
 
 type Params = Extract<StrategyParams, { kind: 'btc_basis' }>;
 
@@ -16,6 +16,8 @@ export class BtcBasisStrategy implements Strategy {
   halted = false;
   private phase: 'idle' | 'funding' | 'active' | 'gathering' = 'idle';
   private lastRebalanceEquity = 0;
+  /** A deposit's funding has been sent; the 'funding' step grows the legs. */
+  private deploying = false;
 
   constructor(private readonly p: Params) {}
 
@@ -121,10 +123,14 @@ export class BtcBasisStrategy implements Strategy {
    * has arrived, the 'funding' step resizes both legs to the new equity.
    */
   deploy(ctx: StrategyContext): FlowAnswer {
-    if (this.halted) return null;
+    if (this.halted || this.deploying) {
+      this.deploying = false;
+      return null;
+    }
     if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
     const h = this.p.hedge;
     this.phase = 'funding';
+    this.deploying = true;
     return {
       reason: 'deposit',
       detail: 'fund venues with the deposit; both legs grow once it arrives',
@@ -140,18 +146,20 @@ export class BtcBasisStrategy implements Strategy {
 
   /**
    * Unwinds 1:1: sells the same fraction of the spot as the withdrawal is of equity, shrinks the shorts to the
-   * spot left, and brings home from the venues the USDT above their target margin (transfer latency applies).
+   * spot left, and brings home from each venue the same fraction of its equity, the spot proceeds included (transfer latency
+   * applies), so every venue keeps its margin ratio.
    */
   release(ctx: StrategyContext, amountShare: number): FlowAnswer {
     const h = this.p.hedge;
     const need = amountShare * (1 + RELEASE_MARGIN);
     if (this.halted) {
-      const sweep = sweepToWallet(ctx, need, 0, 0, 'withdrawal');
+      const sweep = shrinkTransfers(ctx, 1, venueEquities(ctx), 'withdrawal');
       return sweep.length > 0 ? { reason: 'withdrawal', detail: `bring ${need.toFixed(2)} USDT home for a withdrawal`, orders: sweep } : null;
     }
     if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
     const E = ctx.exposure.equity;
     const fraction = Math.min(1, need / E);
+    const before = venueEquities(ctx);
     const venue = this.p.spotVenue;
     const spotKey = `${venue}:BaseToken:BTC`;
     this.lastRebalanceEquity = E - amountShare;
@@ -165,7 +173,7 @@ export class BtcBasisStrategy implements Strategy {
           return sell * c.m.btcPx >= c.params.cex[venue].minOrderUsdt || (fraction >= 1 && sell > 0) ? { kind: 'spot_trade', venue, pair: 'BTCUSDT', side: 'sell', sizeBase: sell } : null;
         },
         (c) => hedgeOrders(c, h.hedgeAllocation, 'BTCUSDT', c.positions.amount(spotKey)),
-        (c) => sweepToWallet(c, need - c.positions.amount('wallet:BaseToken:USDT'), h.targetMarginRatio, 0, 'withdrawal'),
+        (c) => shrinkTransfers(c, fraction, before, 'withdrawal'),
       ],
     };
   }

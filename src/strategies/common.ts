@@ -157,26 +157,23 @@ export function redeployPlan(ctx: StrategyContext, hedge: { readonly hedgeAlloca
   return { usdt, transfers };
 }
 
+/** Each venue's equity (USDT collateral + unrealized perp P&L), in CEX_LIST order. */
+export function venueEquities(ctx: StrategyContext): number[] {
+  return CEX_LIST.map((_, c) => (ctx.exposure.cexCollateral[c] as number) + (ctx.exposure.perpUpnl[c] as number));
+}
+
 /**
- * CEX → wallet USDT transfers bringing up to `amountUsdt` home: each venue sends what it holds above the target
- * margin of the perps it still has (and no more than it lets us withdraw), the freest venue first.
+ * CEX → wallet USDT transfers that leave each venue with (1 − fraction) of the equity it had before the unwind
+ * (`before`), so every venue keeps its margin ratio once its perps have shrunk by the same fraction; the spot sale's
+ * proceeds are part of what the spot venue sends. No venue sends more than it lets us withdraw.
  */
-export function sweepToWallet(ctx: StrategyContext, amountUsdt: number, targetRatio: number, minMoveUsdt: number, purpose: string): Order[] {
-  const free: Array<[CexVenue, number]> = [];
+export function shrinkTransfers(ctx: StrategyContext, fraction: number, before: readonly number[], purpose: string): Order[] {
+  const out: Order[] = [];
   CEX_LIST.forEach((v, c) => {
     const eq = (ctx.exposure.cexCollateral[c] as number) + (ctx.exposure.perpUpnl[c] as number);
-    const f = Math.min(eq - targetRatio * (ctx.exposure.perpNotional[c] as number), withdrawable(ctx, v, c));
-    if (f > minMoveUsdt) free.push([v, f]);
+    const amount = Math.min(eq - (1 - fraction) * (before[c] as number), withdrawable(ctx, v, c));
+    if (amount > 0) out.push({ kind: 'transfer', token: 'USDT', from: v, to: 'wallet', amount, purpose });
   });
-  free.sort((a, b) => b[1] - a[1]);
-  const out: Order[] = [];
-  let left = amountUsdt;
-  for (const [v, f] of free) {
-    if (left <= minMoveUsdt) break;
-    const amount = Math.min(f, left);
-    out.push({ kind: 'transfer', token: 'USDT', from: v, to: 'wallet', amount, purpose });
-    left -= amount;
-  }
   return out;
 }
 

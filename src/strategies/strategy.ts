@@ -47,7 +47,8 @@ export interface Strategy {
   decide(ctx: StrategyContext): Decision | null;
   /**
    * A deposit of `amountShare` share-class units has landed in the wallet: deploy it like a partial entry, growing
-   * every leg in proportion. Called before `decide` at the step the deposit lands, and again while it answers 'wait'.
+   * every leg in proportion. Called before `decide` from the step the deposit lands, every step until it answers
+   * null (a deployment may take several steps, each returning its orders).
    */
   deploy(ctx: StrategyContext, amountShare: number): FlowAnswer;
   /**
