@@ -245,11 +245,21 @@ export const isoDateSchema = z
   .regex(isoDateTime, 'ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z])')
   .refine((s) => !Number.isNaN(parseTimestamp(s)), { message: 'no such calendar date or time', params: { expected: 'a real UTC date, e.g. 2024-02-29 or 2024-06-01T00:00Z' } });
 
-/** A mode file: ModeParams plus the optional backtest window (null or absent: the data's common coverage). */
+/** A deposit (amount > 0) or withdrawal (amount < 0) of the share-class token at a UTC time. */
+export const flowConfigSchema = z.strictObject({
+  at: isoDateSchema,
+  amount: z.number().refine((v) => v !== 0, { message: 'a flow of zero moves nothing', params: { expected: 'a non-zero amount (+ deposit, − withdrawal)' } }),
+});
+
+/**
+ * A mode file: ModeParams plus the optional backtest window (null or absent: the data's common coverage) and the
+ * optional capital flows of the run.
+ */
 export const modeConfigSchema = z.strictObject({
   ...modeShape,
   start: isoDateSchema.nullable().optional(),
   end: isoDateSchema.nullable().optional(),
+  flows: z.array(flowConfigSchema).readonly().optional(),
 });
 export type ModeConfig = z.infer<typeof modeConfigSchema>;
 

@@ -8,6 +8,8 @@ import type { EventSink } from '../kernel/eventSink.js';
 import { SimulatedExecution } from '../venues/simulatedExecution.js';
 import { createStrategy } from '../strategies/factory.js';
 import { HistoricalFeed } from './historicalFeed.js';
+import { FlowDriver } from '../flows/driver.js';
+import type { Flow } from '../flows/schedule.js';
 import { Recorder } from './recorder.js';
 
 export interface EngineOptions {
@@ -17,6 +19,8 @@ export interface EngineOptions {
   readonly recordTimeseries: boolean;
   /** Published restaking rewards to credit (modes whose LST config enables them). */
   readonly rewards?: RewardPrograms;
+  /** Deposits and withdrawals of the run, validated and in time order. */
+  readonly flows?: readonly Flow[];
   /** Sinks that receive every event as it is recorded, beside the memory log. */
   readonly sinks?: readonly EventSink[];
 }
@@ -62,6 +66,7 @@ export class EventDrivenStrategyEngine {
       costs: options.costs,
       ...(options.rewards ? { rewards: options.rewards } : {}),
       ...(options.sinks ? { sinks: options.sinks } : {}),
+      ...(options.flows && options.flows.length > 0 ? { flows: (host) => new FlowDriver(options.flows as readonly Flow[], params.mode.shareClass, params.mode.initialCapital, host) } : {}),
       onTick: () => this.afterTick(),
     });
     this.execution = venues as SimulatedExecution;
@@ -88,6 +93,9 @@ export class EventDrivenStrategyEngine {
   }
   get rebalances(): number {
     return this.kernel.rebalances;
+  }
+  get flows(): FlowDriver | null {
+    return this.kernel.flows;
   }
   get emergencyStops(): number {
     return this.kernel.emergencyStops;

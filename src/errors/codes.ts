@@ -78,6 +78,13 @@ export const ERROR_CODES = {
   'BT-001': spec('backtest request invalid', 400, 64),
   'BT-004': spec('backtest execution failed', 500, 70),
   'BT-005': spec('results could not be written', 500, 73),
+  // Capital flows (deposits and withdrawals)
+  'FLOW-001': spec('capital flow malformed', 400, 64),
+  'FLOW-002': spec('capital flow file unreadable or malformed', 400, 66),
+  'FLOW-003': spec('capital flow outside the run window', 400, 64),
+  'FLOW-004': spec('capital flow amount invalid', 400, 64),
+  'FLOW-005': spec('withdrawal larger than the book', 400, 64),
+  'FLOW-006': spec('withdrawal could not be served', 500, 70),
   // Run and output directories (exit 73 = EX_CANTCREAT): nothing a user owns is replaced or removed
   'RUN-001': spec('output directory not empty', 409, 73),
   'RUN-002': spec('output path not allowed', 400, 73),

@@ -22,6 +22,7 @@ import type { MarketFeed } from './marketFeed.js';
 import type { EventSink } from './eventSink.js';
 import type { ExecutionClient, MarketSettlement, OrderOutcome, VenueFill, VenueReports } from './executionClient.js';
 import type { ExposureView } from '../components/exposureMonitor.js';
+import type { FlowDriver, FlowHost } from '../flows/driver.js';
 
 /** What the kernel hands an execution client when it builds it: where to report, and the exposure to check against. */
 export interface KernelPorts {
@@ -43,6 +44,8 @@ export interface KernelParts {
   readonly costs: boolean;
   /** Published restaking rewards to credit (modes whose LST config enables them). */
   readonly rewards?: RewardPrograms;
+  /** Builds the driver of the run's deposits and withdrawals on the kernel's flow port (none: no flows). */
+  readonly flows?: (host: FlowHost) => FlowDriver;
   /** Called after every tick, once the tick's checks passed (recorders, progress). */
   readonly onTick?: (kernel: StrategyKernel) => void;
 }
@@ -81,6 +84,8 @@ export class StrategyKernel implements VenueReports {
   private readonly sinks: readonly EventSink[];
   private readonly rewards: RewardAccrual | null;
   private readonly onTick: ((kernel: StrategyKernel) => void) | undefined;
+  /** Applies the run's deposits and withdrawals (null: the run has none). */
+  readonly flows: FlowDriver | null;
   private prev = new MarketState();
   private cur = new MarketState();
   private readonly ctx: StrategyContext & { m: MarketState; nowMs: number };
@@ -117,6 +122,23 @@ export class StrategyKernel implements VenueReports {
       costsOn: parts.costs,
       nowMs: 0,
     };
+    this.flows = parts.flows
+      ? parts.flows({
+          positions: this.positions,
+          exposure: this.exposure,
+          pnl: this.pnl,
+          capitalFlow: (type, key, amount, details) => this.settlement.capitalFlow(type, key, amount, details),
+          note: (e) => void this.emit(e),
+          strategy: this.strategy,
+          ctx: () => this.ctx,
+          nowMs: () => this.clock.nowMs,
+          execute: (d) => {
+            // Flows are driven in step with the tick; an asynchronous client would need the driver to wait too.
+            if (this.execute(d) !== undefined) throw new BasisError('EXEC-013', 'capital flows need an execution client that answers at once');
+          },
+          refresh: () => this.afterOrder(),
+        })
+      : null;
   }
 
   /** The market snapshot of the current tick. */
@@ -214,8 +236,9 @@ export class StrategyKernel implements VenueReports {
   /** After a tick: every invariant on aggregates in one comparison, then the observers. */
   private endTick(): void {
     const eq = this.exposure.equity;
-    const initial = this.pnl.initialEquity;
-    const tolerance = this.params.engine.reconciliationTolerance * Math.abs(initial);
+    // Deposits and withdrawals move equity without being P&L: equity − initial − net flows = Σ attribution.
+    const initial = this.pnl.initialEquity + (this.flows !== null ? this.flows.netFlows : 0);
+    const tolerance = this.params.engine.reconciliationTolerance * Math.abs(this.pnl.initialEquity);
     // False for a NaN or infinite equity or attribution as well as for a residual above tolerance; the last tick's
     // check is the end-of-run check.
     if (!(Math.abs(eq - initial - this.pnl.total()) <= tolerance)) this.failInvariant(eq, initial, tolerance);
@@ -283,6 +306,7 @@ export class StrategyKernel implements VenueReports {
     this.risk.assess(this.exposure);
     this.logRiskTransitions();
     this.applyMarketLiquidations();
+    if (this.flows !== null) this.flows.step();
     const decision = this.strategy.decide(this.ctx);
     return decision ? this.execute(decision) : undefined;
   }

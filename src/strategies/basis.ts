@@ -4,8 +4,8 @@ import type { Order } from '../orders/order.js';
 import type { MarketState } from '../components/marketState.js';
 import type { ExposureView } from '../components/exposureMonitor.js';
 import { CEX_LIST } from '../components/slots.js';
-import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, worstMarginRatio } from './common.js';
+import type { Decision, FlowAnswer, OrderStep, Strategy, StrategyContext } from './strategy.js';
+import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, shrinkTransfers, venueEquities, worstMarginRatio } from './common.js';
 
 /** The asset a basis trade holds; its spot pair and perp share the symbol. */
 export type BasisAsset = 'BTC' | 'ETH';
@@ -22,6 +22,8 @@ export class BasisStrategy implements Strategy {
   private lastRebalanceEquity = 0;
   private readonly pair: 'BTCUSDT' | 'ETHUSDT';
   private readonly spotKey: PositionKey;
+  /** A deposit's funding has been sent; the 'funding' step grows the legs. */
+  private deploying = false;
 
   constructor(
     private readonly p: BasisParams,
@@ -136,5 +138,65 @@ export class BasisStrategy implements Strategy {
     const orders: Order[] = closeAllPerps(ctx);
     if (spot > 0) orders.push({ kind: 'spot_trade', venue: this.p.spotVenue, pair: this.pair, side: 'sell', sizeBase: spot });
     return { reason: 'emergency', detail: why, orders };
+  }
+
+  /**
+   * A deposit funds the venues as the entry did (spot share to the spot venue, margin split by allocation); once it
+   * has arrived, the 'funding' step resizes both legs to the new equity.
+   */
+  deploy(ctx: StrategyContext): FlowAnswer {
+    if (this.halted || this.deploying) {
+      this.deploying = false;
+      return null;
+    }
+    if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
+    const h = this.p.hedge;
+    this.phase = 'funding';
+    this.deploying = true;
+    return {
+      reason: 'deposit',
+      detail: 'fund venues with the deposit; both legs grow once it arrives',
+      orders: [
+        (c) => gasFloatTopUp(c, this.p.gasFloat),
+        (c) => fundingTransfers(c, (usdt) => {
+          const n = usdt / (1 + h.targetMarginRatio);
+          return CEX_LIST.map((v) => (usdt - n) * h.hedgeAllocation[v] + (v === this.p.spotVenue ? n : 0));
+        }),
+      ],
+    };
+  }
+
+  /**
+   * Unwinds 1:1: sells the same fraction of the spot as the withdrawal is of equity, shrinks the shorts to the
+   * spot left, and brings home from each venue the same fraction of its equity, the spot proceeds included (transfer latency
+   * applies), so every venue keeps its margin ratio.
+   */
+  release(ctx: StrategyContext, amountShare: number): FlowAnswer {
+    const h = this.p.hedge;
+    const need = amountShare * (1 + RELEASE_MARGIN);
+    if (this.halted) {
+      const sweep = shrinkTransfers(ctx, 1, venueEquities(ctx), 'withdrawal');
+      return sweep.length > 0 ? { reason: 'withdrawal', detail: `bring ${need.toFixed(2)} USDT home for a withdrawal`, orders: sweep } : null;
+    }
+    if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
+    const E = ctx.exposure.equity;
+    const fraction = Math.min(1, need / E);
+    const before = venueEquities(ctx);
+    const venue = this.p.spotVenue;
+    const spotKey = `${venue}:BaseToken:BTC`;
+    this.lastRebalanceEquity = E - amountShare;
+    return {
+      reason: 'withdrawal',
+      detail: `unwind ${(fraction * 100).toFixed(2)}% of the book for a withdrawal of ${amountShare.toFixed(2)} USDT`,
+      orders: [
+        (c) => {
+          const have = c.positions.amount(spotKey);
+          const sell = fraction >= 1 ? have : have * fraction;
+          return sell * c.m.btcPx >= c.params.cex[venue].minOrderUsdt || (fraction >= 1 && sell > 0) ? { kind: 'spot_trade', venue, pair: 'BTCUSDT', side: 'sell', sizeBase: sell } : null;
+        },
+        (c) => hedgeOrders(c, h.hedgeAllocation, 'BTCUSDT', c.positions.amount(spotKey)),
+        (c) => shrinkTransfers(c, fraction, before, 'withdrawal'),
+      ],
+    };
   }
 }

@@ -1,7 +1,7 @@
 import type { UsdtMarketNeutralNoLeverageParams, UsdtMarketNeutralParams } from '../domain/params.js';
-import { CEX_IDX, CEX_LIST } from '../components/slots.js';
-import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, withdrawable, worstMarginRatio } from './common.js';
+import { CEX_IDX, CEX_LIST, LST_IDX } from '../components/slots.js';
+import type { Decision, FlowAnswer, OrderStep, Strategy, StrategyContext } from './strategy.js';
+import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, shrinkTransfers, venueEquities, withdrawable, worstMarginRatio } from './common.js';
 import type { StakingBook } from './stakingBook.js';
 
 type Params = UsdtMarketNeutralParams | UsdtMarketNeutralNoLeverageParams;
@@ -20,6 +20,8 @@ export class UsdtMarketNeutralStrategy implements Strategy {
   private supportEth = 0;
   /** USDT being gathered at the spot venue to redeploy into the staking book. */
   private redeployUsdt = 0;
+  /** Where the deployment of a deposit stands (null: none under way). */
+  private deposit: { stage: 'bought' | 'levered' | 'done'; spendUsdt: number } | null = null;
 
   constructor(
     private readonly p: Params,
@@ -227,5 +229,112 @@ export class UsdtMarketNeutralStrategy implements Strategy {
         return eth > 0 ? { kind: 'spot_trade', venue, pair: 'ETHUSDT', side: 'sell', sizeBase: eth } : null;
       },
     ];
+  }
+
+  /**
+   * A deposit grows every part of the book by the same factor, in three steps a step apart (transfers land in
+   * between): (1) each venue receives its share of the deposit in proportion to its equity now, and the spot venue
+   * also the on-chain book's share; (2) that share buys ETH, hedged at once, and the ETH goes on chain; (3) it is
+   * levered to the target LTV and the hedge follows the realized net ETH. Margin ratios and the on-chain share stay
+   * what they were, so the deposit earns what the book earns.
+   */
+  deploy(ctx: StrategyContext, amountShare: number): FlowAnswer {
+    const p = this.p;
+    if (this.halted) {
+      this.deposit = null;
+      return null;
+    }
+    if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
+    const d = this.deposit;
+    if (d === null) {
+      // Shares of the book as it stands, the deposit (still wallet cash) left out.
+      const book = ctx.exposure.equity - ctx.positions.amount('wallet:BaseToken:USDT');
+      const venueShares = venueEquities(ctx).map((eq) => Math.max(0, eq) / book);
+      const onchainShare = Math.max(0, 1 - venueShares.reduce((a, b) => a + b, 0));
+      this.deposit = { stage: 'bought', spendUsdt: 0 };
+      const spotIdx = CEX_IDX[p.spotVenue];
+      return {
+        reason: 'deposit',
+        detail: `fund venues with the deposit in proportion to the book: ${(onchainShare * 100).toFixed(2)}% to stake`,
+        orders: [
+          (c) => gasFloatTopUp(c, p.gasFloat),
+          (c) =>
+            fundingTransfers(c, (usdt) => {
+              const amount = Math.min(usdt, amountShare);
+              (this.deposit as { spendUsdt: number }).spendUsdt = amount * onchainShare;
+              return CEX_LIST.map((_, k) => amount * (venueShares[k] as number) + (k === spotIdx ? amount * onchainShare : 0));
+            }),
+        ],
+      };
+    }
+    if (d.stage === 'bought') {
+      this.deposit = { stage: 'levered', spendUsdt: 0 };
+      const venue = p.spotVenue;
+      return {
+        reason: 'deposit',
+        detail: `buy ETH with ${d.spendUsdt.toFixed(2)} USDT of the deposit, hedge it and send it on chain`,
+        orders: [
+          (c) => {
+            const size = affordableBase(c, venue, 'ETHUSDT', Math.min(d.spendUsdt, c.positions.amount(`${venue}:BaseToken:USDT`)));
+            return size > 0 ? { kind: 'spot_trade', venue, pair: 'ETHUSDT', side: 'buy', sizeBase: size } : null;
+          },
+          (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
+          (c) => {
+            const eth = c.positions.amount(`${venue}:BaseToken:ETH`);
+            return eth > 0 ? { kind: 'transfer', token: 'ETH', from: venue, to: 'wallet', amount: eth, purpose: 'deposit into the staking book' } : null;
+          },
+        ],
+      };
+    }
+    if (d.stage === 'levered') {
+      this.deposit = { stage: 'done', spendUsdt: 0 };
+      const book = this.book;
+      const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
+      return {
+        reason: 'deposit',
+        detail: `${book.describeEntry(ctx)} (the deposited ETH) and hedge the realized net ETH`,
+        orders: [(c) => book.enter(c, book.deployable(c, float)), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)],
+      };
+    }
+    this.deposit = null;
+    return null;
+  }
+
+  /**
+   * Unwinds 1:1: a flash deleverage releases the same fraction of the on-chain net ETH as the withdrawal is of
+   * equity (LTV kept), the ETH is sold for USDT in the wallet, the shorts shrink to the ETH left, and each venue
+   * sends home the same fraction of its equity (transfer latency applies), so every venue keeps its margin ratio.
+   */
+  release(ctx: StrategyContext, amountShare: number): FlowAnswer {
+    const p = this.p;
+    const lst = p.lst.token;
+    const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
+    const need = amountShare * (1 + RELEASE_MARGIN);
+    if (this.halted) {
+      const sweep = shrinkTransfers(ctx, 1, venueEquities(ctx), 'withdrawal');
+      return sweep.length > 0 ? { reason: 'withdrawal', detail: `bring ${need.toFixed(2)} USDT home for a withdrawal`, orders: sweep } : null;
+    }
+    if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
+    const fraction = Math.min(1, need / ctx.exposure.equity);
+    const before = venueEquities(ctx);
+    const aave = ctx.costs.aaveBook(lst);
+    const walletLst = `wallet:BaseToken:${lst}`;
+    const netEth = aave.collateralEth - aave.debtEth + (ctx.positions.has(walletLst) ? ctx.positions.amount(walletLst) * (ctx.m.lstRate[LST_IDX[lst]] as number) : 0);
+    const full = fraction >= 1;
+    const orders: OrderStep[] = [];
+    if (netEth > 0) {
+      const unwind = this.book.unwind(ctx);
+      if (full && unwind.length > 0) orders.push(...unwind);
+      else orders.push(this.book.release(ctx, full ? Infinity : netEth * fraction));
+    }
+    orders.push(
+      (c) => {
+        const eth = c.positions.amount('wallet:BaseToken:ETH') - float;
+        return eth > 0 ? { kind: 'dex_swap', from: 'ETH', to: 'USDT', amountIn: eth } : null;
+      },
+      (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
+      (c) => shrinkTransfers(c, fraction, before, 'withdrawal'),
+    );
+    return { reason: 'withdrawal', detail: `unwind ${(fraction * 100).toFixed(2)}% of the book for a withdrawal of ${amountShare.toFixed(2)} USDT`, orders };
   }
 }
