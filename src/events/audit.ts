@@ -419,7 +419,8 @@ function checkEventArithmetic(events: readonly Line[], summary: SummaryFile, fil
       if (!(amount > 0)) bad('details.amountToken', 'a flow moves a positive amount', '> 0', d['amountToken']);
       if (!sameDeltas(e.deltas, [[key, signed]])) bad('deltas', `a ${e.type} moves its amount ${deposit ? 'into' : 'out of'} the share-class wallet`, JSON.stringify([[key, signed]]), JSON.stringify(e.deltas));
       if (moved !== amount / nav) bad(deposit ? 'details.unitsIssued' : 'details.unitsRedeemed', 'units are the amount over the NAV per share', amount / nav, moved);
-      units = deposit ? units + moved : units - moved;
+      // The units the flow should have moved carry on, so one bad event does not implicate the next.
+      units = deposit ? units + amount / nav : units - amount / nav;
       if (num(d['unitsAfter']) !== units) bad('details.unitsAfter', 'units after the flow do not follow from the initial capital and the flows before it', units, d['unitsAfter']);
     } else if (e.type === 'FUNDING_SETTLED' && e.status === 'completed') {
       n++;
