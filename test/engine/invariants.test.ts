@@ -68,7 +68,7 @@ describe('multi-year synthetic histories run to the end', () => {
   it('7 years (2018-2024): every mode completes and reconciles; no venue is left paying from an empty account', async () => {
     const dir = tmpDir('synth7y');
     generateSynthetic({ seed: 1, outDir: dir, start: '2018-01-01', end: '2024-12-31' });
-    for (const mode of ['pure_lending', 'btc_basis', 'eth_leveraged', 'usdt_market_neutral'] as const) {
+    for (const mode of ['pure_lending', 'btc_basis', 'eth_basis', 'eth_leveraged', 'usdt_market_neutral', 'usdt_market_neutral_no_leverage'] as const) {
       const out = await run({ mode, dataDir: dir, recordTimeseries: false });
       expect(out.summary.synthetic).toBe(true);
       expect(out.summary.start.slice(0, 10)).toBe('2018-01-01');
@@ -158,18 +158,18 @@ describe('a run too small or too short to mean anything says so', () => {
 });
 
 describe('data synth output runs every mode', () => {
-  it('a short synthetic set made by the CLI runs all four modes through the CLI; each completes and reconciles, the LST modes credit rewards', () => {
+  it('a short synthetic set made by the CLI runs every mode through the CLI; each completes and reconciles, the LST modes credit rewards', () => {
     const dir = tmpDir('synth-all');
     const data = path.join(dir, 'data');
     expect(basis('data', 'synth', '--seed', '3', '--out', data, '--start', '2024-01-01', '--end', '2024-03-31').status).toBe(0);
-    for (const mode of ['pure_lending', 'btc_basis', 'eth_leveraged', 'usdt_market_neutral']) {
+    for (const mode of ['pure_lending', 'btc_basis', 'eth_basis', 'eth_leveraged', 'usdt_market_neutral', 'usdt_market_neutral_no_leverage']) {
       const out = path.join(dir, mode);
       const r = basis('backtest', '--mode', mode, '--data-dir', data, '--no-progress', '--out', out);
       expect(r.status, `${mode}: ${r.stderr}`).toBe(0);
       const s = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { synthetic: boolean; initialCapital: number; reconciliation: { residual: number }; attribution: { rewards: number } };
       expect(s.synthetic).toBe(true);
       expect(Math.abs(s.reconciliation.residual)).toBeLessThan(1e-6 * s.initialCapital);
-      if (mode === 'eth_leveraged' || mode === 'usdt_market_neutral') expect(s.attribution.rewards, mode).toBeGreaterThan(0);
+      if (mode === 'eth_leveraged' || mode === 'usdt_market_neutral' || mode === 'usdt_market_neutral_no_leverage') expect(s.attribution.rewards, mode).toBeGreaterThan(0);
     }
   }, 120_000);
 });
