@@ -23,8 +23,11 @@ export interface FlowHost {
   readonly strategy: Strategy;
   readonly ctx: () => StrategyContext;
   readonly nowMs: () => number;
-  /** Runs a decision through the engine's order path (events, exposure and risk after every order). */
-  readonly execute: (d: Decision) => void;
+  /**
+   * Runs a decision through the kernel's order path (events, exposure and risk after every order); a promise when an
+   * order's outcome is pending at an asynchronous venue.
+   */
+  readonly execute: (d: Decision) => Promise<void> | undefined;
   /** Recomputes exposure and risk after balances moved outside an order. */
   readonly refresh: () => void;
 }
@@ -99,21 +102,36 @@ export class FlowDriver {
     return navPerShare(this.host.exposure.equity, this.units);
   }
 
-  /** Runs a hook's decision and adds what its orders booked in costs to `into`. */
-  private run(answer: FlowAnswer, into: 'deployCosts' | 'unwindCosts'): boolean {
+  /**
+   * Runs a hook's decision and adds what its orders booked in costs to `into`: false when there was nothing to run,
+   * a promise while an asynchronous venue has not answered.
+   */
+  private run(answer: FlowAnswer, into: 'deployCosts' | 'unwindCosts'): boolean | Promise<boolean> {
     if (answer === null || answer === 'wait') return false;
-    const c = this.host.pnl.cumulative;
-    let before = 0;
-    for (const k of COST_PARTS) before += c[k] as number;
-    this.host.execute(answer);
-    let after = 0;
-    for (const k of COST_PARTS) after += c[k] as number;
-    this[into] += after - before;
-    return true;
+    const before = this.costs();
+    const waiting = this.host.execute(answer);
+    if (waiting === undefined) {
+      this[into] += this.costs() - before;
+      return true;
+    }
+    return waiting.then(() => {
+      this[into] += this.costs() - before;
+      return true;
+    });
   }
 
-  /** One step: pay what can be paid, apply the flows now due, unwind for withdrawals, deploy deposits. */
-  step(): void {
+  private costs(): number {
+    const c = this.host.pnl.cumulative;
+    let sum = 0;
+    for (const k of COST_PARTS) sum += c[k] as number;
+    return sum;
+  }
+
+  /**
+   * One tick: apply the flows now due, pay or unwind for withdrawals, deploy deposits. Returns a promise only when an
+   * unwind or a deployment waits for an asynchronous venue; the rest of the tick continues after it.
+   */
+  step(): Promise<void> | undefined {
     const now = this.host.nowMs();
     // The initial capital is the investor's first cashflow, at the run's first tick.
     if (this.cashflows.length === 0) this.cashflows.push({ atMs: now, amount: -this.initialCapital });
@@ -122,13 +140,20 @@ export class FlowDriver {
       if (f.amount > 0) this.deposit(f);
       else this.queue.push({ flow: f, amount: -f.amount, releases: 0, slow: false });
     }
-    this.serveWithdrawals();
-    // A deployment may take several steps (transfers land in between): the strategy is asked until it answers null.
-    if (this.pendingDeploy > 0 && this.queue.length === 0) {
-      const answer = this.host.strategy.deploy(this.host.ctx(), this.pendingDeploy);
-      if (answer === null) this.pendingDeploy = 0;
-      else this.run(answer, 'deployCosts');
+    const serving = this.serveWithdrawals();
+    return serving === undefined ? this.deploy() : serving.then(() => this.deploy());
+  }
+
+  /** A deployment may take several ticks (transfers land in between): the strategy is asked until it answers null. */
+  private deploy(): Promise<void> | undefined {
+    if (!(this.pendingDeploy > 0 && this.queue.length === 0)) return undefined;
+    const answer = this.host.strategy.deploy(this.host.ctx(), this.pendingDeploy);
+    if (answer === null) {
+      this.pendingDeploy = 0;
+      return undefined;
     }
+    const ran = this.run(answer, 'deployCosts');
+    return typeof ran === 'boolean' ? undefined : ran.then(() => undefined);
   }
 
   private deposit(f: Flow): void {
@@ -144,7 +169,7 @@ export class FlowDriver {
     this.host.refresh();
   }
 
-  private serveWithdrawals(): void {
+  private serveWithdrawals(): Promise<void> | undefined {
     while (this.queue.length > 0) {
       const w = this.queue[0] as PendingWithdrawal;
       if (this.wallet() >= w.amount) {
@@ -164,7 +189,7 @@ export class FlowDriver {
         });
       }
       // Cash already on its way is waited for; only then is more released.
-      if (this.host.positions.inFlight.length > 0) return;
+      if (this.host.positions.inFlight.length > 0) return undefined;
       if (w.amount > this.host.exposure.equity) {
         throw new BasisError('FLOW-006', `${w.flow.source}: withdrawal of ${w.amount} ${this.shareClass} exceeds the book's equity of ${this.host.exposure.equity} ${this.shareClass}`, {
           problems: [{ code: 'FLOW-006', path: w.flow.source, message: 'the book lost the value to pay this withdrawal', expected: `at most ${this.host.exposure.equity}`, received: String(w.amount) }],
@@ -181,10 +206,19 @@ export class FlowDriver {
           problems: [{ code: 'FLOW-006', path: w.flow.source, message: 'nothing to unwind', expected: `${w.amount} ${this.shareClass} in the wallet`, received: String(this.wallet()) }],
         });
       }
-      if (!this.run(answer, 'unwindCosts')) return;
+      const ran = this.run(answer, 'unwindCosts');
+      if (typeof ran !== 'boolean') return ran.then(() => this.released(w));
+      if (!ran) return undefined;
       w.releases++;
-      if (this.wallet() < w.amount) return;
+      if (this.wallet() < w.amount) return undefined;
     }
+    return undefined;
+  }
+
+  /** After an unwind an asynchronous venue answered: pay now if the cash is there, else at a later tick. */
+  private released(w: PendingWithdrawal): Promise<void> | undefined {
+    w.releases++;
+    return this.wallet() < w.amount ? undefined : this.serveWithdrawals();
   }
 
   private pay(w: PendingWithdrawal): void {

@@ -132,10 +132,7 @@ export class StrategyKernel implements VenueReports {
           strategy: this.strategy,
           ctx: () => this.ctx,
           nowMs: () => this.clock.nowMs,
-          execute: (d) => {
-            // Flows are driven in step with the tick; an asynchronous client would need the driver to wait too.
-            if (this.execute(d) !== undefined) throw new BasisError('EXEC-013', 'capital flows need an execution client that answers at once');
-          },
+          execute: (d) => this.execute(d),
           refresh: () => this.afterOrder(),
         })
       : null;
@@ -306,7 +303,14 @@ export class StrategyKernel implements VenueReports {
     this.risk.assess(this.exposure);
     this.logRiskTransitions();
     this.applyMarketLiquidations();
-    if (this.flows !== null) this.flows.step();
+    if (this.flows !== null) {
+      const flowing = this.flows.step();
+      if (flowing !== undefined) return flowing.then(() => this.decide());
+    }
+    return this.decide();
+  }
+
+  private decide(): Promise<void> | undefined {
     const decision = this.strategy.decide(this.ctx);
     return decision ? this.execute(decision) : undefined;
   }
