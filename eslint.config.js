@@ -8,9 +8,10 @@ import tseslint from 'typescript-eslint';
 const CORE_LAYERS = ['src/domain/**/*.ts', 'src/kernel/**/*.ts', 'src/protocols/**/*.ts', 'src/components/**/*.ts', 'src/strategies/**/*.ts'];
 const layerRule = {
   patterns: [
-    { regex: '(^|/)(report|cli|config|runs|engine)(/|$)', message: 'a core layer (domain, protocols, components, strategies) must not import the report, CLI, config parsing, run directories or the engine: move the shared type to src/domain' },
+    { regex: '(^|/)(report|cli|config|runs|engine)(/|$)', message: 'a core layer (domain, kernel, protocols, components, strategies) must not import the report, CLI, config parsing, run directories or the engine: move the shared type to src/domain' },
     { regex: '(^|/)data/(?!series\\.js$)', message: 'a core layer must not import data loading: only data/series.js (the timeline contract) is allowed; move shared types to src/domain' },
     { regex: '^(node:)?(fs|fs/promises|child_process|net|http|https)$', message: 'a core layer does no I/O' },
+    { regex: '(^|/)venues/(?!costs\\.js$)', message: 'a core layer (the kernel included) reaches venues only through the ExecutionClient interface in src/kernel: the simulated and live clients are plugged in by the assemblies' },
   ],
 };
 

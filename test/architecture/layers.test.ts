@@ -21,6 +21,10 @@ describe('the lint enforces the layers', () => {
     ['src/strategies/probe.ts', '../data/provider.js'],
     ['src/strategies/probe.ts', 'node:fs'],
     ['src/protocols/aave/probe.ts', '../../report/types.js'],
+    ['src/kernel/probe.ts', '../engine/engine.js'],
+    ['src/kernel/probe.ts', '../venues/simulatedExecution.js'],
+    ['src/strategies/probe.ts', '../venues/simulated/desk.js'],
+    ['src/kernel/probe.ts', '../data/load.js'],
   ])('%s importing %s fails the lint', async (file, spec) => {
     expect(await firing(file, spec)).toContain('no-restricted-imports');
   });
@@ -30,6 +34,9 @@ describe('the lint enforces the layers', () => {
     ['src/components/probe.ts', '../domain/params.js'],
     ['src/engine/probe.ts', '../data/index.js'],
     ['src/cli/probe.ts', '../report/index.js'],
+    ['src/kernel/probe.ts', './executionClient.js'],
+    ['src/strategies/probe.ts', '../venues/costs.js'],
+    ['src/engine/probe.ts', '../venues/simulatedExecution.js'],
   ])('%s importing %s is allowed', async (file, spec) => {
     expect(await firing(file, spec)).not.toContain('no-restricted-imports');
   });
