@@ -14,7 +14,7 @@ import { AAVE_IDX, CEX_LIST, LST_IDX } from '../components/slots.js';
 import { TransferManager } from '../components/transferManager.js';
 import { EventLogger } from '../events/logger.js';
 import { createExecution, type ExecutionInterface, type MarketSettlement } from '../venues/execution.js';
-import { createStrategy } from '../strategies/factory.js';
+import { createStrategy } from '../modes/registry.js';
 import type { Decision, Strategy, StrategyContext } from '../strategies/strategy.js';
 import type { Order } from '../orders/order.js';
 import { BacktestClock } from './clock.js';
@@ -290,10 +290,10 @@ export class EventDrivenStrategyEngine {
 
   /** Liquidations the market itself would apply this step (HF < 1, margin below maintenance). */
   private applyMarketLiquidations(): void {
-    const mode = this.params.mode;
+    const collateral = this.params.capabilities.aaveDebtCollateral;
     let hit = false;
-    if (this.risk.liquidatableAave && (mode.strategy.kind === 'eth_leveraged' || mode.strategy.kind === 'usdt_market_neutral')) {
-      this.settlement.liquidateAave(mode.strategy.lst.token, this.risk.healthFactor);
+    if (this.risk.liquidatableAave && collateral !== null) {
+      this.settlement.liquidateAave(collateral, this.risk.healthFactor);
       hit = true;
     }
     for (let c = 0; c < 3; c++) {

@@ -1,10 +1,27 @@
-import type { StrategyParams } from '../domain/params.js';
+import type { GasFloatParams, PerpHedgeParams } from '../domain/params.js';
+import type { CexVenue } from '../domain/venues.js';
 import type { Order } from '../orders/order.js';
 import { CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
 import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, worstMarginRatio } from './common.js';
 
-type Params = Extract<StrategyParams, { kind: 'btc_basis' }>;
+/** btc_basis: BTC spot long against perp shorts split over the CEXs (domain.md §3.4). */
+export interface BtcBasisParams {
+  readonly kind: 'btc_basis';
+  readonly spotVenue: CexVenue;
+  readonly hedge: PerpHedgeParams;
+  /** Resize both legs when equity moved by more than this since the last rebalance. */
+  readonly equityDeviation: number;
+  readonly gasFloat: GasFloatParams;
+}
+
+declare module '../domain/params.js' {
+  interface StrategyParamsByMode {
+    btc_basis: BtcBasisParams;
+  }
+}
+
+type Params = BtcBasisParams;
 
 /**
  * Long BTC spot on the spot venue, short the same BTC in perps split by the hedge allocation; margin on each

@@ -1,10 +1,29 @@
-import type { StrategyParams } from '../domain/params.js';
+import type { GasFloatParams, LeverageParams, LstParams, PerpHedgeParams } from '../domain/params.js';
+import type { CexVenue } from '../domain/venues.js';
 import { CEX_IDX, CEX_LIST } from '../components/slots.js';
 import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
 import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, withdrawable, worstMarginRatio } from './common.js';
 import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
 
-type Params = Extract<StrategyParams, { kind: 'usdt_market_neutral' }>;
+/** usdt_market_neutral: the leveraged LST book hedged with ETH perps, USDT share class (domain.md §3.9). */
+export interface UsdtMarketNeutralParams {
+  readonly kind: 'usdt_market_neutral';
+  readonly lst: LstParams;
+  readonly leverage: LeverageParams;
+  /** Share of equity put into the on-chain staking book; the rest is USDT margin on CEXs. */
+  readonly stakeAllocation: number;
+  readonly spotVenue: CexVenue;
+  readonly hedge: PerpHedgeParams;
+  readonly gasFloat: GasFloatParams;
+}
+
+declare module '../domain/params.js' {
+  interface StrategyParamsByMode {
+    usdt_market_neutral: UsdtMarketNeutralParams;
+  }
+}
+
+type Params = UsdtMarketNeutralParams;
 
 /**
  * A share `a` of equity runs the leveraged staking loop on chain; the rest is USDT margin on the CEXs

@@ -21,6 +21,11 @@ describe('the lint enforces the layers', () => {
     ['src/strategies/probe.ts', '../data/provider.js'],
     ['src/strategies/probe.ts', 'node:fs'],
     ['src/protocols/aave/probe.ts', '../../report/types.js'],
+    ['src/strategies/probe.ts', '../modes/registry.js'],
+    ['src/components/probe.ts', '../modes/definition.js'],
+    ['src/modes/probe.ts', '../engine/backtest.js'],
+    ['src/modes/probe.ts', '../data/provider.js'],
+    ['src/modes/probe.ts', '../report/index.js'],
   ])('%s importing %s fails the lint', async (file, spec) => {
     expect(await firing(file, spec)).toContain('no-restricted-imports');
   });
@@ -30,6 +35,9 @@ describe('the lint enforces the layers', () => {
     ['src/components/probe.ts', '../domain/params.js'],
     ['src/engine/probe.ts', '../data/index.js'],
     ['src/cli/probe.ts', '../report/index.js'],
+    ['src/modes/probe.ts', '../strategies/pureLending.js'],
+    ['src/modes/probe.ts', '../config/strategyPieces.js'],
+    ['src/modes/probe.ts', '../data/series.js'],
   ])('%s importing %s is allowed', async (file, spec) => {
     expect(await firing(file, spec)).not.toContain('no-restricted-imports');
   });

@@ -5,6 +5,7 @@ import type { RecordedRun } from '../../engine/runRecord.js';
 import type { RunSummary } from '../../report/types.js';
 import { BasisError } from '../../errors/base.js';
 import { checkTarget, type ProtectedDir } from '../../runs/guard.js';
+import { MODE_NAMES } from '../../modes/registry.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -84,7 +85,7 @@ export function registerBacktestCommand(program: Command): void {
   program
     .command('backtest')
     .description('Run a strategy mode over the historical data and write summary, timeseries, events and an HTML report.')
-    .option('--mode <mode>', 'pure_lending | btc_basis | eth_leveraged | usdt_market_neutral (required unless --from-run)')
+    .option('--mode <mode>', `${MODE_NAMES.join(' | ')} (required unless --from-run)`)
     .option('--start <iso>', "first step (UTC); default: the mode's full data window. Accepts 2024-06-01, 2024-06-01T00:00Z, 2024-06-01T00:00:00Z, +00:00")
     .option('--end <iso>', 'last step (UTC, inclusive: the run ends AT this instant); a bare date means 00:00Z of that day, so --end 2024-03-01 runs through 2024-03-01 00:00Z and no later')
     .option('--capital <amount>', 'initial capital in share-class units', Number)
