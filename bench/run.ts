@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, resolveRunParams } from '../src/config/index.js';
 import { openHistoricalData, resolveDataDir } from '../src/data/index.js';
-import { MODE_NAMES } from '../src/domain/params.js';
+import { MODE_NAMES } from '../src/modes/registry.js';
 import { EventDrivenStrategyEngine } from '../src/engine/engine.js';
 import { rewardScheduleFor, runBacktest } from '../src/engine/backtest.js';
 import { formatEventsJsonl } from '../src/events/hashChain.js';

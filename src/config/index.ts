@@ -23,4 +23,3 @@ export {
   type Secrets,
 } from './schema.js';
 export { ENV_PREFIX } from './overrides.js';
-export { MODE_ASSET } from './rules.js';

@@ -7,6 +7,8 @@ import type { DataPolicy } from '../data/policy.js';
 import type { ModeConfig, ShareClassFile, VenueFile } from './schema.js';
 import { parseTimestamp } from '../data/csv.js';
 import { pathKey, type PathSeg } from './sources.js';
+import { modeDefinition } from '../modes/registry.js';
+import type { ModeRuleContext } from '../modes/definition.js';
 
 /** The sections that parsed; a rule runs only when everything it reads is present. */
 export interface RuleInput {
@@ -19,18 +21,6 @@ export interface RuleInput {
   /** File and line of the value at a config path. */
   readonly locate: (path: readonly PathSeg[]) => { file?: string; line?: number };
 }
-
-/** The asset each mode trades or stakes (domain.md §0). */
-export const MODE_ASSET: Readonly<Record<ModeName, 'USDT' | 'BTC' | 'ETH'>> = {
-  pure_lending: 'USDT',
-  btc_basis: 'BTC',
-  eth_basis: 'ETH',
-  eth_leveraged: 'ETH',
-  usdt_market_neutral: 'ETH',
-  usdt_market_neutral_no_leverage: 'ETH',
-};
-const LST_VENUE = { weETH: 'etherfi', wstETH: 'lido' } as const;
-export const ALLOCATION_TOLERANCE = 1e-9;
 
 const fmt = (x: number): string => String(Number(x.toPrecision(10)));
 
@@ -99,7 +89,8 @@ export function checkRules(input: RuleInput): Problem[] {
     const s = m.strategy;
     if (m.mode !== mode) fail([...base, 'mode'], 'mode name differs from its key / file name', mode, m.mode);
     if (s.kind !== mode) fail([...base, 'strategy', 'kind'], 'strategy kind must equal the mode name', mode, s.kind);
-    if (m.asset !== MODE_ASSET[mode]) fail([...base, 'asset'], `the asset of ${mode} is fixed by the mode`, MODE_ASSET[mode], m.asset);
+    const def = modeDefinition(mode);
+    if (m.asset !== def.asset) fail([...base, 'asset'], `the asset of ${mode} is fixed by the mode`, def.asset, m.asset);
 
     // share class fits the mode
     if (input.shareClasses) {
@@ -145,53 +136,14 @@ export function checkRules(input: RuleInput): Problem[] {
       }
     }
 
-    if (s.kind === 'pure_lending') {
-      // nothing beyond the common rules
-    }
-    if (s.kind === 'btc_basis' || s.kind === 'eth_basis' || s.kind === 'usdt_market_neutral' || s.kind === 'usdt_market_neutral_no_leverage') {
-      const h = s.hedge;
-      const sum = Object.values(h.hedgeAllocation).reduce((a, b) => a + b, 0);
-      if (Math.abs(sum - 1) > ALLOCATION_TOLERANCE) fail([...base, 'strategy', 'hedge', 'hedgeAllocation'], 'hedge allocations must sum to 1', `1 (±${ALLOCATION_TOLERANCE})`, fmt(sum));
-      for (const [v, share] of Object.entries(h.hedgeAllocation)) {
-        if (share > 0 && !(m.venues as readonly string[]).includes(v)) {
-          fail([...base, 'strategy', 'hedge', 'hedgeAllocation', v], `hedge on ${v}, which the mode does not use`, `0, or add ${v} to venues`, fmt(share));
-        }
+    // The mode's own rules read parameters of its own kind only.
+    if (s.kind === mode) {
+      const required = def.requiredSeries(s);
+      for (const key of required) {
+        if (!(m.dataRequirements as readonly string[]).includes(key)) fail([...base, 'dataRequirements'], `${mode} reads ${key}`, `a list containing ${key}`, m.dataRequirements.join(', '));
       }
-      if (!(m.venues as readonly string[]).includes(s.spotVenue)) fail([...base, 'strategy', 'spotVenue'], `spot venue ${s.spotVenue} is not a venue of the mode`, `one of [${m.venues.join(', ')}]`, s.spotVenue);
-      if (!(r.marginRatioRebalance <= h.targetMarginRatio)) {
-        fail([...base, 'risk', 'marginRatioRebalance'], 'rebalancing must restore a margin ratio above its trigger', `<= strategy.hedge.targetMarginRatio ${fmt(h.targetMarginRatio)}`, fmt(r.marginRatioRebalance));
-      }
-      if (!(r.marginRatioRebalance < h.redistributeMarginRatio && h.redistributeMarginRatio <= h.targetMarginRatio)) {
-        fail([...base, 'strategy', 'hedge', 'redistributeMarginRatio'], 'collateral is redistributed between the rebalance trigger and the target', `in (risk.marginRatioRebalance ${fmt(r.marginRatioRebalance)}, targetMarginRatio ${fmt(h.targetMarginRatio)}]`, fmt(h.redistributeMarginRatio));
-      }
-      if (!(h.redeployMarginRatio > h.targetMarginRatio)) {
-        fail([...base, 'strategy', 'hedge', 'redeployMarginRatio'], 'redeploying excess margin must leave the target margin ratio behind', `> strategy.hedge.targetMarginRatio ${fmt(h.targetMarginRatio)}`, fmt(h.redeployMarginRatio));
-      }
-    }
-    if ((s.kind === 'usdt_market_neutral' || s.kind === 'usdt_market_neutral_no_leverage') && !(s.stakeAllocation > 0 && s.stakeAllocation < 1)) {
-      fail([...base, 'strategy', 'stakeAllocation'], 'the stake allocation must leave room for both books', 'in (0, 1)', fmt(s.stakeAllocation));
-    }
-    if (s.kind === 'eth_leveraged' || s.kind === 'usdt_market_neutral' || s.kind === 'usdt_market_neutral_no_leverage') {
-      const expectedVenue = LST_VENUE[s.lst.token];
-      if (s.lst.rewards === 'etherfi_published' && s.lst.token !== 'weETH') {
-        fail([...base, 'strategy', 'lst', 'rewards'], 'EtherFi rewards are paid on eETH/weETH only', `base_only for ${s.lst.token}`, s.lst.rewards);
-      }
-      if (s.lst.stakingVenue !== expectedVenue) fail([...base, 'strategy', 'lst', 'stakingVenue'], `${s.lst.token} is minted at ${expectedVenue}`, expectedVenue, s.lst.stakingVenue);
-      if (!(m.venues as readonly string[]).includes(s.lst.stakingVenue)) fail([...base, 'strategy', 'lst', 'stakingVenue'], `staking venue ${s.lst.stakingVenue} is not a venue of the mode`, `one of [${m.venues.join(', ')}]`, s.lst.stakingVenue);
-      if (input.aave && s.kind !== 'usdt_market_neutral_no_leverage') {
-        const { ltv, liquidationThreshold: lt } = input.aave.emode;
-        const L = s.leverage;
-        const lambda = ltv * (1 - L.targetLtvBuffer);
-        const lev = [...base, 'strategy', 'leverage'];
-        if (!(lambda + L.deleverBand < ltv)) {
-          fail([...lev, 'deleverBand'], `target LTV λ ${fmt(lambda)} + deleverBand must stay below the e-mode max LTV`, `< ${fmt(ltv)}`, fmt(lambda + L.deleverBand));
-        }
-        if (!(lambda - L.releverBand > 0)) fail([...lev, 'releverBand'], 'the re-lever band must stay above LTV 0', `< λ ${fmt(lambda)}`, fmt(L.releverBand));
-        const hfAtDelever = lt / (lambda + L.deleverBand);
-        if (!(hfAtDelever > r.healthFactorWarn)) {
-          fail([...base, 'risk', 'healthFactorWarn'], `at the de-lever edge (LTV ${fmt(lambda + L.deleverBand)}) HF is ${fmt(hfAtDelever)}: the book would sit in the warning band`, `< ${fmt(hfAtDelever)}`, fmt(r.healthFactorWarn));
-        }
-      }
+      const ctx: ModeRuleContext = { base, cex: input.cex, fail, ...(input.aave ? { aave: input.aave } : {}) };
+      def.checkConfig(m, s, ctx);
     }
     if (s.gasFloat.minEth > s.gasFloat.targetEth) fail([...base, 'strategy', 'gasFloat', 'minEth'], 'gas float minimum above its target', `<= targetEth ${fmt(s.gasFloat.targetEth)}`, fmt(s.gasFloat.minEth));
 

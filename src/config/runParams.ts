@@ -1,10 +1,11 @@
 import { BasisError } from '../errors/base.js';
-import { MODE_NAMES, type ModeName, type RunParams } from '../domain/params.js';
+import type { ModeName, RunParams } from '../domain/params.js';
+import { MODE_NAMES, isModeName, modeCapabilities } from '../modes/registry.js';
 import type { BasisConfig } from './schema.js';
 
-/** The slice of the config one backtest of `mode` needs. Unknown mode: CFG-006. */
+/** The slice of the config one backtest of `mode` needs, with the mode's capabilities. Unknown mode: CFG-006. */
 export function resolveRunParams(config: BasisConfig, mode: ModeName): RunParams {
-  if (!(MODE_NAMES as readonly string[]).includes(mode) || !Object.hasOwn(config.modes, mode)) {
+  if (!isModeName(mode) || !Object.hasOwn(config.modes, mode)) {
     throw new BasisError('CFG-006', `unknown strategy mode "${String(mode)}"`, {
       problems: [{ code: 'CFG-006', path: 'modes', message: `unknown strategy mode "${String(mode)}"`, expected: MODE_NAMES.join(' | '), received: String(mode) }],
     });
@@ -13,7 +14,7 @@ export function resolveRunParams(config: BasisConfig, mode: ModeName): RunParams
   delete modeParams.start;
   delete modeParams.end;
   delete modeParams.flows;
-  return { engine: config.engine, mode: modeParams, cex: config.cex, aave: config.aave, costs: config.costs };
+  return { engine: config.engine, mode: modeParams, cex: config.cex, aave: config.aave, costs: config.costs, capabilities: modeCapabilities(modeParams.strategy) };
 }
 
 /** The backtest window a mode file declares (null: the data's common coverage). */

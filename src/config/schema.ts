@@ -11,10 +11,11 @@ import type {
   RiskParams,
   StrategyParams,
 } from '../domain/params.js';
-import { MODE_NAMES } from '../domain/params.js';
 import { isPositionKey, type PositionKey } from '../domain/positionKey.js';
 import { AAVE_ASSETS, LST_TOKENS, SHARE_CLASSES, TOKENS } from '../domain/tokens.js';
-import { CEX_VENUES, VENUES } from '../domain/venues.js';
+import { VENUES } from '../domain/venues.js';
+import { MODE_NAMES, strategyUnionSchema } from '../modes/registry.js';
+import { cexVenueSchema, fraction, nonNegative, positiveFraction } from './strategyPieces.js';
 import { CATALOG } from '../data/catalog.js';
 import type { SeriesKey } from '../data/series.js';
 import { dataPolicySchema } from '../data/policy.js';
@@ -44,10 +45,7 @@ export const GAS_OPERATIONS = [
 
 export const MODE_NAME_TUPLE = MODE_NAMES as readonly ModeName[] as [ModeName, ...ModeName[]];
 
-const fraction = z.number().min(0).max(1);
-const positiveFraction = z.number().gt(0).lt(1);
 const feeRate = z.number().gt(-0.01).lt(0.1);
-const nonNegative = z.number().min(0);
 
 export const seriesKeySchema = z.custom<SeriesKey>((v) => typeof v === 'string' && Object.hasOwn(CATALOG, v), {
   message: 'unknown series key',
@@ -57,7 +55,6 @@ export const positionKeySchema = z.custom<PositionKey>((v) => typeof v === 'stri
 });
 const modeNameSchema = z.enum(MODE_NAME_TUPLE);
 const venueSchema = z.enum(VENUES);
-const cexVenueSchema = z.enum(CEX_VENUES);
 
 // ---------------------------------------------------------------- engine, costs
 export const engineSchema = z
@@ -148,67 +145,8 @@ export const shareClassFileSchema = z.strictObject({
 export type ShareClassFile = z.infer<typeof shareClassFileSchema>;
 
 // ---------------------------------------------------------------- modes
-const gasFloatSchema = z.strictObject({ targetEth: nonNegative, minEth: nonNegative }).readonly();
-const lstSchema = z
-  .strictObject({
-    token: z.enum(LST_TOKENS),
-    stakingVenue: z.enum(['etherfi', 'lido']),
-    exitDiscount: fraction,
-    rewards: z.enum(['base_only', 'etherfi_published']),
-  })
-  .readonly();
-const leverageSchema = z
-  .strictObject({
-    entryMethod: z.enum(['atomic', 'loop']),
-    targetLtvBuffer: positiveFraction,
-    releverBand: positiveFraction,
-    deleverBand: positiveFraction,
-    loopMinBorrowEth: z.number().positive(),
-    loopMaxIterations: z.number().int().positive(),
-    idleEthFraction: fraction,
-  })
-  .readonly();
-const hedgeSchema = z
-  .strictObject({
-    hedgeAllocation: z.record(cexVenueSchema, fraction).readonly(),
-    targetMarginRatio: z.number().positive(),
-    deltaTolerance: fraction,
-    redeployMarginRatio: z.number().positive(),
-    redistributeMarginRatio: z.number().positive(),
-    minMoveUsdt: z.number().nonnegative(),
-    minMoveFraction: fraction,
-  })
-  .readonly();
-
-const basisSchema = <K extends 'btc_basis' | 'eth_basis'>(kind: K) =>
-  z
-    .strictObject({
-      kind: z.literal(kind),
-      spotVenue: cexVenueSchema,
-      hedge: hedgeSchema,
-      equityDeviation: fraction,
-      gasFloat: gasFloatSchema,
-    })
-    .readonly();
-const hedgedStakingShape = {
-  lst: lstSchema,
-  // (0, 1) is a cross-field rule (rules.ts) so that its report names the mode; here: a fraction.
-  stakeAllocation: fraction,
-  spotVenue: cexVenueSchema,
-  hedge: hedgeSchema,
-  gasFloat: gasFloatSchema,
-};
-
-export const strategySchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('pure_lending'), lendingAsset: z.literal('USDT'), gasFloat: gasFloatSchema }).readonly(),
-  basisSchema('btc_basis'),
-  basisSchema('eth_basis'),
-  z
-    .strictObject({ kind: z.literal('eth_leveraged'), lst: lstSchema, leverage: leverageSchema, gasFloat: gasFloatSchema })
-    .readonly(),
-  z.strictObject({ kind: z.literal('usdt_market_neutral'), ...hedgedStakingShape, leverage: leverageSchema }).readonly(),
-  z.strictObject({ kind: z.literal('usdt_market_neutral_no_leverage'), ...hedgedStakingShape, idleEthFraction: fraction }).readonly(),
-]);
+/** The `strategy` section: each mode's schema comes from its definition (src/modes); `kind` picks the variant. */
+export const strategySchema = strategyUnionSchema;
 
 export const riskSchema = z
   .strictObject({

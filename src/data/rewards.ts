@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../contentHash.js';
-import { strategyLst, type StrategyParams } from '../domain/params.js';
 import type { RewardPayout, RewardPrograms } from '../domain/rewards.js';
 import { BasisError } from '../errors/base.js';
 import { CorruptCacheError, InputHashes, evictCache, readFramed, warnCache, writeFramed } from './cache.js';
@@ -56,11 +55,6 @@ function nextMonday(afterMs: number): number {
   let d = afterMs + DAY_MS - (afterMs % DAY_MS);
   while (new Date(d).getUTCDay() !== 1) d += DAY_MS;
   return d;
-}
-
-/** Does a run of this strategy credit EtherFi's published rewards (and so read the reward schedule)? */
-export function usesPublishedRewards(s: StrategyParams): boolean {
-  return strategyLst(s)?.rewards === 'etherfi_published';
 }
 
 /** Reward token prices: every open/close > 0 and one-step moves of the open within maxJumpFraction. */

@@ -5,11 +5,20 @@
  */
 import type { CexVenue, Venue } from './venues.js';
 import type { AaveAsset, LstToken, ShareClass, Token } from './tokens.js';
+import type { AttributionPart } from './attribution.js';
 import type { PositionKey } from './positionKey.js';
 import type { SeriesKey } from '../data/series.js';
 
-export type ModeName = 'pure_lending' | 'btc_basis' | 'eth_basis' | 'eth_leveraged' | 'usdt_market_neutral' | 'usdt_market_neutral_no_leverage';
-export const MODE_NAMES: readonly ModeName[] = ['pure_lending', 'btc_basis', 'eth_basis', 'eth_leveraged', 'usdt_market_neutral', 'usdt_market_neutral_no_leverage'];
+/**
+ * Each mode's strategy parameters, keyed by mode name. The domain names no mode: a strategy file adds its own
+ * entry by augmenting this interface (`declare module '../domain/params.js' { interface StrategyParamsByMode
+ * { my_mode: MyModeParams } }`), and src/modes/registry.ts lists the modes at run time.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging from the strategy files
+export interface StrategyParamsByMode {}
+export type ModeName = keyof StrategyParamsByMode & string;
+/** One variant per mode, discriminated by `kind` (= the mode name). */
+export type StrategyParams = StrategyParamsByMode[ModeName];
 
 /** Gas-bearing on-chain operations and their assumed gas units (domain.md §4.7). */
 export type GasOperation =
@@ -145,60 +154,6 @@ export interface PerpHedgeParams {
   readonly minMoveFraction: number;
 }
 
-/** Spot long on the spot venue, the same amount short in perps (btc_basis on BTC, eth_basis on ETH). */
-export interface BasisParams<K extends 'btc_basis' | 'eth_basis' = 'btc_basis' | 'eth_basis'> {
-  readonly kind: K;
-  readonly spotVenue: CexVenue;
-  readonly hedge: PerpHedgeParams;
-  /** Resize both legs when equity moved by more than this since the last rebalance. */
-  readonly equityDeviation: number;
-  readonly gasFloat: GasFloatParams;
-}
-
-/** A share of equity staked on chain, its ETH hedged with perp shorts margined by the rest (USDT share class). */
-interface HedgedStakingParams {
-  readonly lst: LstParams;
-  /** Share of equity put into the on-chain staking book; the rest is USDT margin on CEXs. */
-  readonly stakeAllocation: number;
-  readonly spotVenue: CexVenue;
-  readonly hedge: PerpHedgeParams;
-  readonly gasFloat: GasFloatParams;
-}
-
-export interface UsdtMarketNeutralParams extends HedgedStakingParams {
-  readonly kind: 'usdt_market_neutral';
-  readonly leverage: LeverageParams;
-}
-
-/** The staking half of usdt_market_neutral without the AAVE loop: the LST is held in the wallet. */
-export interface UsdtMarketNeutralNoLeverageParams extends HedgedStakingParams {
-  readonly kind: 'usdt_market_neutral_no_leverage';
-  /** Wallet ETH above max(gas float target, this share of the long ETH) is staked (rewards, redeployed margin). */
-  readonly idleEthFraction: number;
-}
-
-export type StrategyParams =
-  | {
-      readonly kind: 'pure_lending';
-      readonly lendingAsset: 'USDT';
-      readonly gasFloat: GasFloatParams;
-    }
-  | BasisParams<'btc_basis'>
-  | BasisParams<'eth_basis'>
-  | {
-      readonly kind: 'eth_leveraged';
-      readonly lst: LstParams;
-      readonly leverage: LeverageParams;
-      readonly gasFloat: GasFloatParams;
-    }
-  | UsdtMarketNeutralParams
-  | UsdtMarketNeutralNoLeverageParams;
-
-/** The LST a mode stakes into, or null for a mode without one. */
-export function strategyLst(s: StrategyParams): LstParams | null {
-  return 'lst' in s ? s.lst : null;
-}
-
 export interface RiskParams {
   /** AAVE health factor bands. */
   readonly healthFactorWarn: number;
@@ -229,6 +184,23 @@ export interface ModeParams {
   readonly risk: RiskParams;
 }
 
+/**
+ * What the lower layers (execution, settlement, engine) need to know about a mode, as capabilities rather than
+ * its name: derived from the mode definition (src/modes) when the run parameters are resolved.
+ */
+export interface ModeCapabilities {
+  /** The liquid staking token the book stakes, exits and earns rewards on; null when it holds none. */
+  readonly lst: LstParams | null;
+  /** The LST posted as AAVE collateral against WETH debt, which the market liquidates below HF 1; null: no AAVE debt. */
+  readonly aaveDebtCollateral: LstToken | null;
+  /** Holds CEX perps, which the venue liquidates below maintenance margin. */
+  readonly cexPerps: boolean;
+  /** Credits EtherFi's published restaking rewards (reads the reward schedule). */
+  readonly publishedRewards: boolean;
+  /** The attribution parts this mode can book; every other part stays 0. */
+  readonly attribution: readonly AttributionPart[];
+}
+
 export interface EngineParams {
   readonly stepMinutes: number;
   /** UTC hours at which perps settle funding. */
@@ -247,4 +219,5 @@ export interface RunParams {
   readonly cex: Readonly<Record<CexVenue, CexVenueParams>>;
   readonly aave: AaveParams;
   readonly costs: CostParams;
+  readonly capabilities: ModeCapabilities;
 }

@@ -2,11 +2,11 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BasisError } from '../errors/base.js';
-import { MODE_NAMES, type ModeName, type RunParams } from '../domain/params.js';
+import type { ModeName, RunParams } from '../domain/params.js';
+import { MODE_NAMES, isModeName } from '../modes/registry.js';
 import { PACKAGE_ROOT, REDACTED, isSecretName, isSecretPath, loadConfig, modeFlows, modeWindow, redactSecrets, resolveRunParams, type BasisConfig } from '../config/index.js';
 import { loadRewardSchedule, openHistoricalData, parseTimestamp, resolveDataDir, type DataPolicy, type RewardSchedule } from '../data/index.js';
 import { ethenaBenchmark, loadBenchmark } from '../data/benchmark.js';
-import { usesPublishedRewards } from '../data/rewards.js';
 import type { Timeline } from '../data/series.js';
 import type { BasisEvent } from '../events/types.js';
 import { GENESIS_HASH, chainHeadOf, eventsJsonlChunks, type ChainHead } from '../events/hashChain.js';
@@ -126,12 +126,12 @@ function redactOverride(o: string): string {
  * reward cache in `cacheDir` (null: no cache, the CSVs are parsed).
  */
 export function rewardScheduleFor(params: RunParams, dataDir: string, policy: DataPolicy, cacheDir: string | null): RewardSchedule | undefined {
-  return usesPublishedRewards(params.mode.strategy) ? loadRewardSchedule(dataDir, policy, cacheDir) : undefined;
+  return params.capabilities.publishedRewards ? loadRewardSchedule(dataDir, policy, cacheDir) : undefined;
 }
 
 /** Resolves config and data for a request, runs the engine, and returns summary, timeseries and events. */
 export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput> {
-  if (!(MODE_NAMES as readonly string[]).includes(req.mode)) {
+  if (!isModeName(req.mode)) {
     throw new BasisError('CFG-006', `unknown strategy mode "${req.mode}"`, { problems: [{ code: 'CFG-006', path: 'mode', message: 'unknown mode', expected: MODE_NAMES.join(' | '), received: req.mode }] });
   }
   const mode = req.mode as ModeName;

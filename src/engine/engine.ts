@@ -6,7 +6,7 @@ import { StrategyKernel, type KernelResult } from '../kernel/kernel.js';
 import { BacktestClock } from '../kernel/clock.js';
 import type { EventSink } from '../kernel/eventSink.js';
 import { SimulatedExecution } from '../venues/simulatedExecution.js';
-import { createStrategy } from '../strategies/factory.js';
+import { createStrategy } from '../modes/registry.js';
 import { HistoricalFeed } from './historicalFeed.js';
 import { FlowDriver } from '../flows/driver.js';
 import type { Flow } from '../flows/schedule.js';

@@ -21,8 +21,8 @@ export type Order =
   | { readonly kind: 'atomic_leverage'; readonly lst: LstToken; readonly inputEth: number; readonly targetLtv: number }
   /** Flash-loan deleverage in one transaction down to `targetLtv`; `releaseEth` more collateral is sold to ETH and left in the wallet. 0 target and Infinity release = full exit. */
   | { readonly kind: 'atomic_deleverage'; readonly lst: LstToken; readonly targetLtv: number; readonly releaseEth: number }
-  /** Iterative (non-atomic) loop: stake, supply, borrow, repeat. */
-  | { readonly kind: 'loop_leverage'; readonly lst: LstToken; readonly inputEth: number; readonly targetLtv: number }
+  /** Iterative (non-atomic) loop: stake, supply, borrow, repeat until the next borrow is below `minBorrowEth` or after `maxIterations` rounds. */
+  | { readonly kind: 'loop_leverage'; readonly lst: LstToken; readonly inputEth: number; readonly targetLtv: number; readonly minBorrowEth: number; readonly maxIterations: number }
   | { readonly kind: 'transfer'; readonly token: 'USDT' | 'ETH' | 'BTC'; readonly from: Venue; readonly to: Venue; readonly amount: number; readonly purpose: string };
 
 export type OrderKind = Order['kind'];

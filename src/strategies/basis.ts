@@ -1,4 +1,5 @@
-import type { BasisParams } from '../domain/params.js';
+import type { GasFloatParams, PerpHedgeParams } from '../domain/params.js';
+import type { CexVenue } from '../domain/venues.js';
 import type { PositionKey } from '../domain/positionKey.js';
 import type { Order } from '../orders/order.js';
 import type { MarketState } from '../components/marketState.js';
@@ -9,6 +10,23 @@ import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, funding
 
 /** The asset a basis trade holds; its spot pair and perp share the symbol. */
 export type BasisAsset = 'BTC' | 'ETH';
+
+/** Spot long on the spot venue, the same amount short in perps (btc_basis on BTC, eth_basis on ETH; domain.md §3.4, §3.5). */
+export interface BasisParams<K extends 'btc_basis' | 'eth_basis' = 'btc_basis' | 'eth_basis'> {
+  readonly kind: K;
+  readonly spotVenue: CexVenue;
+  readonly hedge: PerpHedgeParams;
+  /** Resize both legs when equity moved by more than this since the last rebalance. */
+  readonly equityDeviation: number;
+  readonly gasFloat: GasFloatParams;
+}
+
+declare module '../domain/params.js' {
+  interface StrategyParamsByMode {
+    btc_basis: BasisParams<'btc_basis'>;
+    eth_basis: BasisParams<'eth_basis'>;
+  }
+}
 
 /**
  * Long the asset (BTC for btc_basis, ETH for eth_basis) on the spot venue, short the same amount in perps split by

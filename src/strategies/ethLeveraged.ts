@@ -1,9 +1,23 @@
-import type { StrategyParams } from '../domain/params.js';
+import type { GasFloatParams, LeverageParams, LstParams } from '../domain/params.js';
 import type { Decision, FlowAnswer, Strategy, StrategyContext } from './strategy.js';
 import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
 import { RELEASE_MARGIN } from './common.js';
 
-type Params = Extract<StrategyParams, { kind: 'eth_leveraged' }>;
+/** eth_leveraged: LST collateral against WETH debt in AAVE e-mode, unhedged (domain.md §3.7). */
+export interface EthLeveragedParams {
+  readonly kind: 'eth_leveraged';
+  readonly lst: LstParams;
+  readonly leverage: LeverageParams;
+  readonly gasFloat: GasFloatParams;
+}
+
+declare module '../domain/params.js' {
+  interface StrategyParamsByMode {
+    eth_leveraged: EthLeveragedParams;
+  }
+}
+
+type Params = EthLeveragedParams;
 
 /**
  * Stake ETH into the LST, supply it under e-mode, borrow WETH and restake to λ (flash-loan entry or loop).

@@ -11,7 +11,7 @@ export function targetLtv(aave: AaveParams, lev: LeverageParams): number {
 export function entryOrder(lst: LstToken, lev: LeverageParams, inputEth: number, ltv: number): Order {
   return lev.entryMethod === 'atomic'
     ? { kind: 'atomic_leverage', lst, inputEth, targetLtv: ltv }
-    : { kind: 'loop_leverage', lst, inputEth, targetLtv: ltv };
+    : { kind: 'loop_leverage', lst, inputEth, targetLtv: ltv, minBorrowEth: lev.loopMinBorrowEth, maxIterations: lev.loopMaxIterations };
 }
 
 /**

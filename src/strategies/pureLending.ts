@@ -1,9 +1,22 @@
-import type { StrategyParams } from '../domain/params.js';
+import type { GasFloatParams } from '../domain/params.js';
 import type { Decision, FlowAnswer, Strategy, StrategyContext } from './strategy.js';
 import { gasFloatTopUp } from './common.js';
 import { AAVE_IDX } from '../components/slots.js';
 
-type Params = Extract<StrategyParams, { kind: 'pure_lending' }>;
+/** pure_lending: supply the share class's stablecoin on AAVE v3 (domain.md §3.2). */
+export interface PureLendingParams {
+  readonly kind: 'pure_lending';
+  readonly lendingAsset: 'USDT';
+  readonly gasFloat: GasFloatParams;
+}
+
+declare module '../domain/params.js' {
+  interface StrategyParamsByMode {
+    pure_lending: PureLendingParams;
+  }
+}
+
+type Params = PureLendingParams;
 
 /** Supply all USDT to AAVE v3 and hold; interest accrues in the liquidity index, so there is nothing to trade. */
 export class PureLendingStrategy implements Strategy {

@@ -1,8 +1,40 @@
-import type { UsdtMarketNeutralNoLeverageParams, UsdtMarketNeutralParams } from '../domain/params.js';
+import type { GasFloatParams, LeverageParams, LstParams, PerpHedgeParams } from '../domain/params.js';
+import type { CexVenue } from '../domain/venues.js';
 import { CEX_IDX, CEX_LIST, LST_IDX } from '../components/slots.js';
 import type { Decision, FlowAnswer, OrderStep, Strategy, StrategyContext } from './strategy.js';
 import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, shrinkTransfers, venueEquities, withdrawable, worstMarginRatio } from './common.js';
 import type { StakingBook } from './stakingBook.js';
+
+/** The hedged staking book, USDT share class: usdt_market_neutral (domain.md §3.9) levers it on AAVE. */
+export interface UsdtMarketNeutralParams {
+  readonly kind: 'usdt_market_neutral';
+  readonly lst: LstParams;
+  readonly leverage: LeverageParams;
+  /** Share of equity put into the on-chain staking book; the rest is USDT margin on CEXs. */
+  readonly stakeAllocation: number;
+  readonly spotVenue: CexVenue;
+  readonly hedge: PerpHedgeParams;
+  readonly gasFloat: GasFloatParams;
+}
+
+/** usdt_market_neutral_no_leverage (domain.md §3.8): the same book with the LST held in the wallet, no AAVE loop. */
+export interface UsdtMarketNeutralNoLeverageParams {
+  readonly kind: 'usdt_market_neutral_no_leverage';
+  readonly lst: LstParams;
+  readonly stakeAllocation: number;
+  readonly spotVenue: CexVenue;
+  readonly hedge: PerpHedgeParams;
+  readonly gasFloat: GasFloatParams;
+  /** Wallet ETH above max(gas float target, this share of the long ETH) is staked into the book. */
+  readonly idleEthFraction: number;
+}
+
+declare module '../domain/params.js' {
+  interface StrategyParamsByMode {
+    usdt_market_neutral: UsdtMarketNeutralParams;
+    usdt_market_neutral_no_leverage: UsdtMarketNeutralNoLeverageParams;
+  }
+}
 
 type Params = UsdtMarketNeutralParams | UsdtMarketNeutralNoLeverageParams;
 

@@ -112,7 +112,7 @@ export class SimulatedExecution implements ExecutionClient, MarketSettlement {
       case 'atomic_deleverage':
         return atomic(d, 'ATOMIC_DELEVERAGE', () => deleverageInTx(d, order.lst, order.targetLtv, order.releaseEth));
       case 'loop_leverage':
-        return loopLeverage(d, order.lst, order.inputEth, order.targetLtv);
+        return loopLeverage(d, order);
       case 'transfer':
         this.transfers.start({ token: order.token, from: order.from, to: order.to, amount: order.amount, purpose: order.purpose }, this.ledger, d.m.timestampMs);
         return;

@@ -25,6 +25,11 @@ describe('the lint enforces the layers', () => {
     ['src/kernel/probe.ts', '../venues/simulatedExecution.js'],
     ['src/strategies/probe.ts', '../venues/simulated/desk.js'],
     ['src/kernel/probe.ts', '../data/load.js'],
+    ['src/strategies/probe.ts', '../modes/registry.js'],
+    ['src/components/probe.ts', '../modes/definition.js'],
+    ['src/modes/probe.ts', '../engine/backtest.js'],
+    ['src/modes/probe.ts', '../data/provider.js'],
+    ['src/modes/probe.ts', '../report/index.js'],
   ])('%s importing %s fails the lint', async (file, spec) => {
     expect(await firing(file, spec)).toContain('no-restricted-imports');
   });
@@ -37,6 +42,9 @@ describe('the lint enforces the layers', () => {
     ['src/kernel/probe.ts', './executionClient.js'],
     ['src/strategies/probe.ts', '../venues/costs.js'],
     ['src/engine/probe.ts', '../venues/simulatedExecution.js'],
+    ['src/modes/probe.ts', '../strategies/pureLending.js'],
+    ['src/modes/probe.ts', '../config/strategyPieces.js'],
+    ['src/modes/probe.ts', '../data/series.js'],
   ])('%s importing %s is allowed', async (file, spec) => {
     expect(await firing(file, spec)).not.toContain('no-restricted-imports');
   });

@@ -3,7 +3,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { registerConfigCommands } from '../../src/cli/commands/config.js';
 import { BasisError } from '../../src/errors/base.js';
-import { MODE_NAMES } from '../../src/domain/params.js';
+import { MODE_NAMES } from '../../src/modes/registry.js';
 import { cleanupSandboxes, lineIn, sandbox, type Sandbox } from './helpers.js';
 
 afterAll(cleanupSandboxes);

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, resolveRunParams } from '../../src/config/index.js';
-import { MODE_NAMES } from '../../src/domain/params.js';
+import { MODE_NAMES } from '../../src/modes/registry.js';
 import { cleanupSandboxes, lineIn, REAL_CONFIGS, sandbox, SHARED_DATA } from './helpers.js';
 
 afterAll(cleanupSandboxes);

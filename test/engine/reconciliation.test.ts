@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MODE_NAMES } from '../../src/domain/params.js';
+import { MODE_NAMES } from '../../src/modes/registry.js';
 import { writeBacktestResults } from '../../src/engine/backtest.js';
 import { verifyRun } from '../../src/events/audit.js';
 import { ATTRIBUTION_PARTS } from '../../src/report/types.js';

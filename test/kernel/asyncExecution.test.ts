@@ -14,7 +14,7 @@ import { BasisError } from '../../src/errors/base.js';
 import type { BasisEvent } from '../../src/events/types.js';
 import type { Order } from '../../src/orders/order.js';
 import { SimulatedExecution } from '../../src/venues/simulatedExecution.js';
-import { createStrategy } from '../../src/strategies/factory.js';
+import { createStrategy } from '../../src/modes/registry.js';
 import { FlowDriver } from '../../src/flows/driver.js';
 import type { Flow } from '../../src/flows/schedule.js';
 import { SHARED_DATA } from '../engine/helpers.js';

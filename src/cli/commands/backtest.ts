@@ -4,8 +4,8 @@ import type { BacktestRequest } from '../../engine/backtest.js';
 import type { RecordedRun } from '../../engine/runRecord.js';
 import type { RunSummary } from '../../report/types.js';
 import { BasisError } from '../../errors/base.js';
-import { MODE_NAMES } from '../../domain/params.js';
 import { checkTarget, type ProtectedDir } from '../../runs/guard.js';
+import { MODE_NAMES } from '../../modes/registry.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { BasisError } from '../../errors/base.js';
-import { MODE_NAMES, type ModeName } from '../../domain/params.js';
+import type { ModeName } from '../../domain/params.js';
+import { MODE_NAMES } from '../../modes/registry.js';
 import type { LoadConfigOptions, LoadedConfig } from '../../config/index.js';
 
 interface CommonOpts {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { MODE_NAMES, type ModeName } from '../../domain/params.js';
+import type { ModeName } from '../../domain/params.js';
+import { MODE_NAMES } from '../../modes/registry.js';
 import type { DataCheckReport } from '../../data/index.js';
 import { parseTimestamp } from '../../data/csv.js';
 import { BasisError } from '../../errors/base.js';
@@ -31,11 +32,7 @@ interface CheckFlags {
 
 /** `basis data check`: coverage and data-quality report per mode; exit 65 when any problem is unhandled. */
 export async function runDataCheck(flags: CheckFlags): Promise<{ reports: DataCheckReport[]; exitCode: number }> {
-  const [{ loadConfig, modeWindow, resolveRunParams }, { checkData, resolveDataDir }, { usesPublishedRewards }] = await Promise.all([
-    import('../../config/index.js'),
-    import('../../data/index.js'),
-    import('../../data/rewards.js'),
-  ]);
+  const [{ loadConfig, modeWindow, resolveRunParams }, { checkData, resolveDataDir }] = await Promise.all([import('../../config/index.js'), import('../../data/index.js')]);
   const dataDir = resolveDataDir(flags.dataDir ?? null);
   const { config } = loadConfig({ dataDir, ...(flags.env !== undefined ? { env: flags.env } : {}), ...(flags.configDir !== undefined ? { configDir: flags.configDir } : {}) });
   const modes: ModeName[] = flags.mode !== undefined ? [flags.mode as ModeName] : [...MODE_NAMES];
@@ -56,7 +53,7 @@ export async function runDataCheck(flags: CheckFlags): Promise<{ reports: DataCh
       // Every other file in the directory is parsed once, with the first mode checked.
       allFiles: i === 0 && (flags.allFiles === true || flags.mode === undefined),
       // What a backtest of this mode reads besides the timeline, checked by the same loaders.
-      rewards: usesPublishedRewards(params.mode.strategy),
+      rewards: params.capabilities.publishedRewards,
       benchmark: params.mode.shareClass === 'USDT',
     });
     reports.push({ ...report, mode });

@@ -1,6 +1,6 @@
-import { BasisError } from '../../errors/base.js';
 import { InsufficientFundsError, RejectedError, VenueRefusedError } from '../../errors/families.js';
 import type { LstToken } from '../../domain/tokens.js';
+import type { Order } from '../../orders/order.js';
 import { AAVE_IDX, LST_IDX } from '../../components/slots.js';
 import { swapBps } from '../costs.js';
 import type { SimDesk, Tx } from './desk.js';
@@ -99,9 +99,8 @@ export function deleverageInTx(d: SimDesk, lst: LstToken, targetLtv: number, rel
 }
 
 /** Legacy iterative loop: each round pays its own gas and leaves intermediate states exposed. */
-export function loopLeverage(d: SimDesk, lst: LstToken, inputEth: number, targetLtv: number): void {
-  const s = d.params.mode.strategy;
-  if (s.kind !== 'eth_leveraged' && s.kind !== 'usdt_market_neutral') throw new BasisError('STRAT-004', 'loop leverage needs an LST mode');
+export function loopLeverage(d: SimDesk, o: Extract<Order, { kind: 'loop_leverage' }>): void {
+  const { lst, inputEth, targetLtv } = o;
   if (!d.emodeSet) {
     const tx = d.tx();
     d.payGas(tx, 'SET_EMODE_ONCE');
@@ -109,7 +108,7 @@ export function loopLeverage(d: SimDesk, lst: LstToken, inputEth: number, target
     d.emit('AAVE_SET_EMODE', tx, { venue: 'aave_v3' });
   }
   let toStake = inputEth;
-  for (let k = 0; k < s.leverage.loopMaxIterations; k++) {
+  for (let k = 0; k < o.maxIterations; k++) {
     const gasRound = d.gasEthFor('STAKE_DEPOSIT') + d.gasEthFor('COLLATERAL_SUPPLIED') + d.gasEthFor('LOAN_CREATED');
     toStake = Math.min(toStake, d.pm.amount('wallet:BaseToken:ETH') - gasRound);
     if (!(toStake > 0)) break;
@@ -118,7 +117,7 @@ export function loopLeverage(d: SimDesk, lst: LstToken, inputEth: number, target
     supplyLst(d, lst, units);
     const { collateralEth, debtEth } = aaveBook(d, lst);
     const borrow = targetLtv * collateralEth - debtEth;
-    if (borrow < s.leverage.loopMinBorrowEth) break;
+    if (borrow < o.minBorrowEth) break;
     aaveBorrow(d, 'WETH', borrow);
     toStake = borrow;
   }
