@@ -22,7 +22,7 @@ export interface StrategyContext {
 /** An order, or a function computing orders from the balances left by the previous ones. */
 export type OrderStep = Order | ((ctx: StrategyContext) => Order | readonly Order[] | null);
 
-export type DecisionReason = 'entry' | 'rebalance' | 'emergency' | 'margin_support' | 'delta' | 'gas_float' | 'continue';
+export type DecisionReason = 'entry' | 'rebalance' | 'emergency' | 'exit' | 'margin_support' | 'delta' | 'gas_float' | 'continue';
 
 export interface Decision {
   readonly reason: DecisionReason;
