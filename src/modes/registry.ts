@@ -6,6 +6,8 @@ import { pureLendingMode } from './pureLending.js';
 import { btcBasisMode } from './btcBasis.js';
 import { ethLeveragedMode } from './ethLeveraged.js';
 import { usdtMarketNeutralMode } from './usdtMarketNeutral.js';
+import { pureLendingEthMode } from './pureLendingEth.js';
+import { ethStakingOnlyMode } from './ethStakingOnly.js';
 
 /**
  * The mode registry: every strategy mode the tool knows, one definition each (src/modes/<mode>.ts). Adding a mode
@@ -16,6 +18,8 @@ export const MODES: { readonly [K in ModeName]: ModeDefinition<K> } = {
   btc_basis: btcBasisMode,
   eth_leveraged: ethLeveragedMode,
   usdt_market_neutral: usdtMarketNeutralMode,
+  pure_lending_eth: pureLendingEthMode,
+  eth_staking_only: ethStakingOnlyMode,
 };
 
 /** Every mode name, in registry order. */

@@ -3,6 +3,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { registerConfigCommands } from '../../src/cli/commands/config.js';
 import { BasisError } from '../../src/errors/base.js';
+import { MODE_NAMES } from '../../src/modes/registry.js';
 import { cleanupSandboxes, lineIn, sandbox, type Sandbox } from './helpers.js';
 
 afterAll(cleanupSandboxes);
@@ -62,7 +63,7 @@ describe('basis config', () => {
 
   it('validate passes on the shipped configs and fails with every problem otherwise', async () => {
     const s = sandbox();
-    expect(await run(s, ['config', 'validate', '--data-dir', '/work/shared/data'])).toMatch(/^config ok: env dev, 4 modes valid/);
+    expect(await run(s, ['config', 'validate', '--data-dir', '/work/shared/data'])).toMatch(new RegExp(`^config ok: env dev, ${MODE_NAMES.length} modes valid`));
     s.edit('modes/btc_basis.yaml', 'initialCapital: 100000', 'initialCapital: 0');
     s.edit('modes/eth_leveraged.yaml', 'deleverBand: 0.005', 'deleverBand: 0.05');
     const err = await run(s, ['config', 'validate']).then(

@@ -6,8 +6,9 @@ import { SHARED_DATA, column, run, tmpDir } from './helpers.js';
 const T = Date.parse('2024-09-01T00:00:00Z');
 
 /**
- * Rewrites every data row stamped at or after T: prices ×1.2, funding sign flipped, AAVE rates doubled, indices
- * +0.5 % (within the plausibility bounds of configs/default.json, so the altered data still loads).
+ * Rewrites every data row stamped at or after T: prices ×1.2 (LST oracle prices ×1.2 × 1.01, so their ETH exchange
+ * rates move too), funding sign flipped, AAVE rates doubled, indices +0.5 % (within the plausibility bounds of
+ * configs/default.json, so the altered data still loads).
  */
 function perturbAfter(dir: string): number {
   let changed = 0;
@@ -36,21 +37,39 @@ function perturbAfter(dir: string): number {
     }
   }
   for (const f of readdirSync(path.join(dir, 'aave_v3_ethereum/rates')).filter((n) => n.includes('_1d_'))) {
-    edit(path.join(dir, 'aave_v3_ethereum/rates', f), { liquidityIndex: (v) => v * 1.005, variableBorrowIndex: (v) => v * 1.005, currentLiquidityRate: (v) => v * 2, currentVariableBorrowRate: (v) => v * 2, price: (v) => v * 1.2 });
+    const lst = /_(weETH|wstETH)_reserve_/.test(f);
+    edit(path.join(dir, 'aave_v3_ethereum/rates', f), { liquidityIndex: (v) => v * 1.005, variableBorrowIndex: (v) => v * 1.005, currentLiquidityRate: (v) => v * 2, currentVariableBorrowRate: (v) => v * 2, price: (v) => v * 1.2 * (lst ? 1.01 : 1) });
   }
   return changed;
 }
 
-describe('no look-ahead in the engine', () => {
-  it('rewriting every market value from T on changes nothing the engine did before T', async () => {
+let perturbed: string | undefined;
+/** One altered copy of the shared data for every mode. */
+function perturbedData(): string {
+  if (perturbed === undefined) {
     const dir = tmpDir('lookahead');
     cpSync(SHARED_DATA, dir, { recursive: true });
     expect(perturbAfter(dir)).toBeGreaterThan(10_000);
-    const window = { mode: 'usdt_market_neutral', start: '2024-06-01', end: '2024-12-31' } as const;
+    perturbed = dir;
+  }
+  return perturbed;
+}
+
+/** Each mode with the number of events it records before T (its entry, and its rebalances or reward credits). */
+const MODES = [
+  ['usdt_market_neutral', 100],
+  ['pure_lending_eth', 2],
+  ['eth_staking_only', 1],
+] as const;
+
+describe('no look-ahead in the engine', () => {
+  it.each(MODES)('%s: rewriting every market value from T on changes nothing the engine did before T', async (mode, minEventsBefore) => {
+    const dir = perturbedData();
+    const window = { mode, start: '2024-06-01', end: '2024-12-31' } as const;
     const real = await run({ ...window });
     const altered = await run({ ...window, dataDir: dir });
     const before = (o: typeof real): unknown[] => o.events.filter((e) => e.timestampMs < T);
-    expect(before(real).length).toBeGreaterThan(100);
+    expect(before(real).length).toBeGreaterThan(minEventsBefore);
     expect(before(altered)).toEqual(before(real));
     const eqReal = column(real, 'equity') as Float64Array;
     const eqAltered = column(altered, 'equity') as Float64Array;
