@@ -8,6 +8,7 @@ import type { ModeConfig, ShareClassFile, VenueFile } from './schema.js';
 import { parseTimestamp } from '../data/csv.js';
 import { pathKey, type PathSeg } from './sources.js';
 import { modeDefinition } from '../modes/registry.js';
+import { fmt } from '../modes/checks.js';
 import type { ModeRuleContext } from '../modes/definition.js';
 
 /** The sections that parsed; a rule runs only when everything it reads is present. */
@@ -22,7 +23,6 @@ export interface RuleInput {
   readonly locate: (path: readonly PathSeg[]) => { file?: string; line?: number };
 }
 
-const fmt = (x: number): string => String(Number(x.toPrecision(10)));
 
 /**
  * Cross-field rules (CFG-008). Each returns every violation it finds. The risk bands are ordered

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parseTimestamp } from '../data/csv.js';
 import type {
   AaveParams,
   CexVenueParams,
@@ -15,7 +14,7 @@ import { isPositionKey, type PositionKey } from '../domain/positionKey.js';
 import { AAVE_ASSETS, LST_TOKENS, SHARE_CLASSES, TOKENS } from '../domain/tokens.js';
 import { VENUES } from '../domain/venues.js';
 import { MODE_NAMES, strategyUnionSchema } from '../modes/registry.js';
-import { cexVenueSchema, fraction, nonNegative, positiveFraction } from './strategyPieces.js';
+import { cexVenueSchema, fraction, isoDateSchema, nonNegative, positiveFraction } from './strategyPieces.js';
 import { CATALOG } from '../data/catalog.js';
 import type { SeriesKey } from '../data/series.js';
 import { dataPolicySchema } from '../data/policy.js';
@@ -175,13 +174,6 @@ const modeShape = {
 
 /** Exactly ModeParams. */
 export const modeParamsSchema = z.strictObject(modeShape).readonly();
-
-const isoDateTime = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
-/** Every ISO form the tool prints (seconds and zone optional, UTC when absent); the date must exist. */
-export const isoDateSchema = z
-  .string()
-  .regex(isoDateTime, 'ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z])')
-  .refine((s) => !Number.isNaN(parseTimestamp(s)), { message: 'no such calendar date or time', params: { expected: 'a real UTC date, e.g. 2024-02-29 or 2024-06-01T00:00Z' } });
 
 /** A deposit (amount > 0) or withdrawal (amount < 0) of the share-class token at a UTC time. */
 export const flowConfigSchema = z.strictObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTimestamp } from '../data/csv.js';
 import { LST_TOKENS } from '../domain/tokens.js';
 import { CEX_VENUES } from '../domain/venues.js';
 
@@ -47,3 +48,15 @@ export const hedgeSchema = z
     minMoveFraction: fraction,
   })
   .readonly();
+
+const isoDateTime = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+/** Every ISO form the tool prints (seconds and zone optional, UTC when absent); the date must exist. */
+export const isoDateSchema = z
+  .string()
+  .regex(isoDateTime, 'ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z])')
+  .refine((s) => !Number.isNaN(parseTimestamp(s)), { message: 'no such calendar date or time', params: { expected: 'a real UTC date, e.g. 2024-02-29 or 2024-06-01T00:00Z' } });
+
+/** An instant accepted by isoDateSchema, in epoch ms (UTC when no zone is given). */
+export function isoToMs(iso: string): number {
+  return parseTimestamp(iso);
+}

@@ -8,6 +8,8 @@ import { ethBasisMode } from './ethBasis.js';
 import { ethLeveragedMode } from './ethLeveraged.js';
 import { usdtMarketNeutralMode } from './usdtMarketNeutral.js';
 import { usdtMarketNeutralNoLeverageMode } from './usdtMarketNeutralNoLeverage.js';
+import { pureLendingEthMode } from './pureLendingEth.js';
+import { ethStakingOnlyMode } from './ethStakingOnly.js';
 
 /**
  * The mode registry: every strategy mode the tool knows, one definition each (src/modes/<mode>.ts). Adding a mode
@@ -20,6 +22,8 @@ export const MODES: { readonly [K in ModeName]: ModeDefinition<K> } = {
   eth_leveraged: ethLeveragedMode,
   usdt_market_neutral: usdtMarketNeutralMode,
   usdt_market_neutral_no_leverage: usdtMarketNeutralNoLeverageMode,
+  pure_lending_eth: pureLendingEthMode,
+  eth_staking_only: ethStakingOnlyMode,
 };
 
 /** Every mode name, in registry order. */

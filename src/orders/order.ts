@@ -9,11 +9,20 @@ export type Order =
   | { readonly kind: 'spot_trade'; readonly venue: CexVenue; readonly pair: 'BTCUSDT' | 'ETHUSDT'; readonly side: 'buy' | 'sell'; readonly sizeBase: number }
   /** deltaBase < 0 sells (opens or adds to a short); reduceOnly refuses to flip or grow the position. */
   | { readonly kind: 'perp_trade'; readonly venue: CexVenue; readonly symbol: PerpSymbol; readonly deltaBase: number; readonly reduceOnly: boolean }
-  | { readonly kind: 'aave_supply'; readonly asset: AaveAsset; readonly amount: number }
-  | { readonly kind: 'aave_withdraw'; readonly asset: AaveAsset; readonly amount: number }
+  /** WETH comes from wallet ETH (wrapped in the same transaction, as AAVE's WETH gateway does) unless `walletToken`
+   * is WETH (wrapped beforehand); a withdrawal returns it the same way. */
+  | { readonly kind: 'aave_supply'; readonly asset: AaveAsset; readonly amount: number; readonly walletToken?: 'ETH' | 'WETH' }
+  | { readonly kind: 'aave_withdraw'; readonly asset: AaveAsset; readonly amount: number; readonly walletToken?: 'ETH' | 'WETH' }
+  /** Wrap wallet ETH into WETH (WETH9 deposit). */
+  | { readonly kind: 'wrap_eth'; readonly amountEth: number }
   | { readonly kind: 'aave_borrow'; readonly asset: 'WETH' | 'USDT'; readonly amount: number }
   | { readonly kind: 'aave_repay'; readonly asset: 'WETH' | 'USDT'; readonly amount: number }
   | { readonly kind: 'stake'; readonly lst: LstToken; readonly amountEth: number }
+  /** Redeem LST through the protocol's withdrawal queue: the LST leaves the wallet now at the exchange rate, the
+   * ETH is held at the staking venue and claimable `delayHours` later. */
+  | { readonly kind: 'lst_unstake'; readonly lst: LstToken; readonly amountLst: number; readonly delayHours: number }
+  /** Claim every queued withdrawal of this LST whose delay has elapsed into the wallet. */
+  | { readonly kind: 'lst_claim'; readonly lst: LstToken }
   /** On-chain swap in the wallet. Its gas is paid after the output is credited, so a swap into ETH can fund its own
    * gas (how a gasless intent swap settles): a USDT-only wallet can buy its first gas float. */
   | { readonly kind: 'dex_swap'; readonly from: 'USDT' | 'ETH' | LstToken; readonly to: 'USDT' | 'ETH'; readonly amountIn: number }

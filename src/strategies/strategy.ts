@@ -23,7 +23,7 @@ export interface StrategyContext {
 /** An order, or a function computing orders from the balances left by the previous ones. */
 export type OrderStep = Order | ((ctx: StrategyContext) => Order | readonly Order[] | null);
 
-export type DecisionReason = 'entry' | 'rebalance' | 'emergency' | 'margin_support' | 'delta' | 'gas_float' | 'continue' | 'deposit' | 'withdrawal';
+export type DecisionReason = 'entry' | 'rebalance' | 'emergency' | 'exit' | 'margin_support' | 'delta' | 'gas_float' | 'continue' | 'deposit' | 'withdrawal';
 
 /**
  * What a flow hook answers: orders to run now, 'wait' (not at this step: the book is mid-sequence; asked again next

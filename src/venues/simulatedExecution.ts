@@ -15,7 +15,7 @@ import type { KernelPorts } from '../kernel/kernel.js';
 import { SimDesk } from './simulated/desk.js';
 import { perpTrade, spotTrade } from './simulated/cex.js';
 import { aaveBook, aaveBorrow, aaveRepay, aaveSupply, aaveWithdraw } from './simulated/aave.js';
-import { dexSwap, stake } from './simulated/staking.js';
+import { claimUnstaked, dexSwap, requestUnstake, stake, wrapEth } from './simulated/staking.js';
 import { atomic, deleverageInTx, leverageInTx, loopLeverage } from './simulated/leverage.js';
 import { creditReward, liquidateAave, liquidateCex, settleFunding } from './simulated/settlement.js';
 import { transferLedger } from './simulated/transfers.js';
@@ -96,9 +96,11 @@ export class SimulatedExecution implements ExecutionClient, MarketSettlement {
       case 'perp_trade':
         return perpTrade(d, order);
       case 'aave_supply':
-        return aaveSupply(d, order.asset, order.amount);
+        return aaveSupply(d, order.asset, order.amount, order.walletToken);
       case 'aave_withdraw':
-        return aaveWithdraw(d, order.asset, order.amount);
+        return aaveWithdraw(d, order.asset, order.amount, order.walletToken);
+      case 'wrap_eth':
+        return wrapEth(d, order.amountEth);
       case 'aave_borrow':
         return aaveBorrow(d, order.asset, order.amount);
       case 'aave_repay':
@@ -107,6 +109,10 @@ export class SimulatedExecution implements ExecutionClient, MarketSettlement {
         return stake(d, order.lst, order.amountEth);
       case 'dex_swap':
         return dexSwap(d, order);
+      case 'lst_unstake':
+        return requestUnstake(d, order);
+      case 'lst_claim':
+        return claimUnstaked(d, order.lst);
       case 'atomic_leverage':
         return atomic(d, 'ATOMIC_LEVERAGE_ENTRY', () => leverageInTx(d, order.lst, order.inputEth, order.targetLtv));
       case 'atomic_deleverage':

@@ -59,14 +59,20 @@ describe('cross-field rules (CFG-008)', () => {
     const a = violations((s) => s.edit('modes/btc_basis.yaml', 'shareClass: USDT', 'shareClass: ETH'));
     expect(a.problems).toEqual([expect.objectContaining({ path: 'modes.btc_basis.shareClass', expected: 'USDT', received: 'ETH' })]);
     const b = violations((s) => s.remove('share_classes/eth.yaml'));
-    expect(b.problems).toEqual([expect.objectContaining({ path: 'modes.eth_leveraged.shareClass', message: 'no share class file declares ETH' })]);
+    // Every ETH-class mode of the registry names the missing class.
+    const ethModes = Object.entries(sandbox().load().config.modes).filter(([, m]) => m.shareClass === 'ETH').map(([name]) => name);
+    expect(ethModes).toContain('eth_leveraged');
+    expect(b.problems).toEqual(ethModes.map((m) => expect.objectContaining({ path: `modes.${m}.shareClass`, message: 'no share class file declares ETH' })));
   });
 
   it('every venue of a mode has a venue file', () => {
     const { problems } = violations((s) => {
       s.remove('venues/uniswap.yaml');
     });
-    expect(problems.map((p) => p.path).sort()).toEqual(['modes.eth_leveraged.venues.3', 'modes.pure_lending.venues.2', 'modes.usdt_market_neutral.venues.3', 'modes.usdt_market_neutral_no_leverage.venues.2']);
+    // Every mode of the registry that lists uniswap names it, at its position in the list.
+    const using = Object.entries(sandbox().load().config.modes).flatMap(([name, m]) => (m.venues.includes('uniswap') ? [`modes.${name}.venues.${m.venues.indexOf('uniswap')}`] : []));
+    expect(using).toEqual(expect.arrayContaining(['modes.eth_leveraged.venues.3', 'modes.pure_lending.venues.2', 'modes.usdt_market_neutral.venues.3']));
+    expect(problems.map((p) => p.path).sort()).toEqual(using.sort());
     expect(problems[0]).toMatchObject({ expected: 'configs/venues/uniswap.yaml' });
   });
 

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { runCliInProcess } from '../support/cli.js';
 import { runDataCheck } from '../../src/cli/commands/data.js';
 import { SHARED_DATA, tmpDir } from './helpers.js';
+import { MODE_NAMES } from '../../src/modes/registry.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -13,7 +14,8 @@ const run = runCliInProcess;
 describe('basis data check', () => {
   test('every mode checks clean on the shipped data (quirks listed as handled warnings)', async () => {
     const { reports, exitCode } = await runDataCheck({ dataDir: SHARED_DATA });
-    expect(reports.map((r) => r.mode)).toEqual(['pure_lending', 'btc_basis', 'eth_basis', 'eth_leveraged', 'usdt_market_neutral', 'usdt_market_neutral_no_leverage']);
+    expect(reports.map((r) => r.mode)).toEqual([...MODE_NAMES]);
+    expect(MODE_NAMES).toEqual(expect.arrayContaining(['pure_lending', 'btc_basis', 'eth_leveraged', 'usdt_market_neutral']));
     for (const r of reports) {
       expect(r.issues.filter((i) => !i.handled)).toEqual([]);
       expect(r.issues.length).toBeGreaterThan(0);

@@ -66,7 +66,9 @@ export function perturbAfter(dir: string, T: number, priceFactor = 1.2): number 
     }
   }
   for (const f of readdirSync(path.join(dir, 'aave_v3_ethereum/rates')).filter((n) => n.includes('_1d_'))) {
-    edit(path.join(dir, 'aave_v3_ethereum/rates', f), { liquidityIndex: (v) => v * 1.005, variableBorrowIndex: (v) => v * 1.005, currentLiquidityRate: (v) => v * 2, currentVariableBorrowRate: (v) => v * 2, price: (v) => v * priceFactor });
+    // LST oracle prices move 1 % more than ETH, so their ETH exchange rates change too (a staking-only book sees it).
+    const lst = /_(weETH|wstETH)_reserve_/.test(f) ? 1.01 : 1;
+    edit(path.join(dir, 'aave_v3_ethereum/rates', f), { liquidityIndex: (v) => v * 1.005, variableBorrowIndex: (v) => v * 1.005, currentLiquidityRate: (v) => v * 2, currentVariableBorrowRate: (v) => v * 2, price: (v) => v * priceFactor * lst });
   }
   return changed;
 }

@@ -4,13 +4,13 @@ import { AAVE_IDX, LST_IDX } from '../../components/slots.js';
 import type { SimDesk } from './desk.js';
 
 /** AAVE v3: balances are scaled by the liquidity and borrow indices, exactly as the aToken and debt token store them. */
-export function aaveKeys(asset: keyof typeof AAVE_IDX): { a: string; d: string; wallet: string } {
-  return { a: `aave_v3:aToken:a${asset}`, d: `aave_v3:debtToken:debt${asset}`, wallet: `wallet:BaseToken:${asset === 'WETH' ? 'ETH' : asset}` };
+export function aaveKeys(asset: keyof typeof AAVE_IDX, walletToken: 'ETH' | 'WETH' = 'ETH'): { a: string; d: string; wallet: string } {
+  return { a: `aave_v3:aToken:a${asset}`, d: `aave_v3:debtToken:debt${asset}`, wallet: `wallet:BaseToken:${asset === 'WETH' ? walletToken : asset}` };
 }
 
-export function aaveSupply(d: SimDesk, asset: keyof typeof AAVE_IDX, amount: number): void {
+export function aaveSupply(d: SimDesk, asset: keyof typeof AAVE_IDX, amount: number, walletToken?: 'ETH' | 'WETH'): void {
   const tx = d.tx();
-  const k = aaveKeys(asset);
+  const k = aaveKeys(asset, walletToken);
   if (!d.approved.has(asset)) {
     d.payGas(tx, 'APPROVAL_ONCE');
     d.approved.add(asset);
@@ -21,9 +21,9 @@ export function aaveSupply(d: SimDesk, asset: keyof typeof AAVE_IDX, amount: num
   d.emit('AAVE_SUPPLY', tx, { venue: 'aave_v3', token: asset, details: { amountToken: amount, liquidityIndex: d.m.liquidityIndex[AAVE_IDX[asset]] as number } });
 }
 
-export function aaveWithdraw(d: SimDesk, asset: keyof typeof AAVE_IDX, amount: number): void {
+export function aaveWithdraw(d: SimDesk, asset: keyof typeof AAVE_IDX, amount: number, walletToken?: 'ETH' | 'WETH'): void {
   const tx = d.tx();
-  const k = aaveKeys(asset);
+  const k = aaveKeys(asset, walletToken);
   const idx = d.m.liquidityIndex[AAVE_IDX[asset]] as number;
   const scaledHave = d.pm.amount(k.a);
   const scaled = Number.isFinite(amount) ? Math.min(scaledHave, amount / idx) : scaledHave;

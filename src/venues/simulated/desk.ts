@@ -1,5 +1,6 @@
 import { InsufficientFundsError } from '../../errors/families.js';
 import type { GasOperation, RunParams } from '../../domain/params.js';
+import type { LstToken } from '../../domain/tokens.js';
 import type { AttributionPart } from '../../domain/attribution.js';
 import type { EventType } from '../../events/types.js';
 import type { MarketState } from '../../components/marketState.js';
@@ -81,6 +82,8 @@ export class SimDesk {
   /** The decision event (REBALANCE, EMERGENCY_STOP) the current order belongs to: its events point at it. */
   parent: number | undefined;
   emodeSet = false;
+  /** Withdrawals waiting in a staking protocol's queue, oldest first: the ETH each pays and when it can be claimed. */
+  readonly unstakeQueue: Array<{ readonly lst: LstToken; readonly amountEth: number; readonly claimableMs: number }> = [];
   readonly approved = new Set<string>();
   liquidations = 0;
   feesPaid = 0;

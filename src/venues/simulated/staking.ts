@@ -44,3 +44,56 @@ export function lstParams(d: SimDesk): LstParams {
   if (lst !== null) return lst;
   throw new BasisError('STRAT-004', `mode ${d.params.mode.mode} has no LST`);
 }
+
+/** Wraps wallet ETH into WETH (WETH9 deposit), paying its gas from the float. */
+export function wrapEth(d: SimDesk, amountEth: number): void {
+  const tx = d.tx();
+  d.payGas(tx, 'WRAP_ETH');
+  tx.move('wallet:BaseToken:ETH', -amountEth);
+  tx.move('wallet:BaseToken:WETH', amountEth);
+  d.emit('WRAP_ETH', tx, { venue: 'wallet', token: 'WETH', details: { amountEth } });
+}
+
+/** The staking venue's balance of ETH waiting in its withdrawal queue. */
+const queueKey = (d: SimDesk): string => `${lstParams(d).stakingVenue}:BaseToken:ETH`;
+
+/**
+ * A withdrawal request (EtherFi, Lido): the LST is burnt now and the ETH it is worth at the exchange rate is fixed;
+ * it earns nothing in the queue and is claimable once the delay has elapsed. One gas-bearing STAKE_WITHDRAWAL.
+ */
+export function requestUnstake(d: SimDesk, o: Extract<Order, { kind: 'lst_unstake' }>): void {
+  const tx = d.tx();
+  const rate = d.m.lstRate[LST_IDX[o.lst]] as number;
+  const amountEth = o.amountLst * rate;
+  const claimableMs = d.m.timestampMs + o.delayHours * 3_600_000;
+  d.payGas(tx, 'STAKE_WITHDRAWAL');
+  tx.move(`wallet:BaseToken:${o.lst}`, -o.amountLst);
+  tx.move(queueKey(d), amountEth);
+  d.unstakeQueue.push({ lst: o.lst, amountEth, claimableMs });
+  d.emit('UNSTAKE_REQUESTED', tx, { venue: lstParams(d).stakingVenue, token: o.lst, details: { amountLst: o.amountLst, rateEthPerLst: rate, amountEth, delayHours: o.delayHours, claimableAt: new Date(claimableMs).toISOString() } });
+}
+
+/** Claims every queued withdrawal of `lst` whose delay has elapsed; EXEC-004 when none has (the venue would revert). */
+export function claimUnstaked(d: SimDesk, lst: LstToken): void {
+  const now = d.m.timestampMs;
+  let amountEth = 0;
+  let claimed = 0;
+  for (let i = 0; i < d.unstakeQueue.length; ) {
+    const q = d.unstakeQueue[i] as (typeof d.unstakeQueue)[number];
+    if (q.lst === lst && q.claimableMs <= now) {
+      amountEth += q.amountEth;
+      claimed++;
+      d.unstakeQueue.splice(i, 1);
+    } else i++;
+  }
+  if (claimed === 0) {
+    const next = d.unstakeQueue.find((q) => q.lst === lst);
+    throw new BasisError('EXEC-004', `no ${lst} withdrawal is claimable yet${next ? ` (next at ${new Date(next.claimableMs).toISOString()})` : ''}`, {
+      problems: [{ code: 'EXEC-004', message: 'claim before the withdrawal queue delay elapsed', expected: next ? `>= ${new Date(next.claimableMs).toISOString()}` : 'a queued withdrawal', received: new Date(now).toISOString() }],
+    });
+  }
+  const tx = d.tx();
+  tx.move(queueKey(d), -amountEth);
+  tx.move('wallet:BaseToken:ETH', amountEth);
+  d.emit('UNSTAKE_CLAIMED', tx, { venue: lstParams(d).stakingVenue, token: lst, details: { amountEth, requests: claimed } });
+}
