@@ -30,6 +30,7 @@ export const cases: readonly CorpusCase[] = [
     args: [...BT, '--flow', '2024-06-05=-60000', '--flow', '2024-06-02=+10000', '--flow', '2024-06-04=-60000', ...OUT],
     expect: { code: 'FLOW-005' },
   },
+  { name: 'flows: withdrawing the whole capital after the entry paid its gas (the book is worth less)', class: 'cli', args: [...BT, '--flow', '2024-06-01T01:00Z=-100000', ...OUT], expect: { code: 'FLOW-006' } },
   { name: 'flows: --flows file missing', class: 'cli', args: [...BT, '--flows', '{scratch}/nowhere.csv', ...OUT], expect: { code: 'FLOW-002' } },
   { name: 'flows: --flows file without an amount column', class: 'csv', setup: csv('f.csv', 'timestamp,value\n2024-06-03,5000\n'), args: [...BT, '--flows', '{scratch}/f.csv', ...OUT], expect: { code: 'FLOW-002' } },
   { name: 'flows: --flows file with a header only', class: 'csv', setup: csv('f.csv', 'timestamp,amount\n'), args: [...BT, '--flows', '{scratch}/f.csv', ...OUT], expect: { code: 'FLOW-002' } },
