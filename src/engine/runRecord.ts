@@ -124,6 +124,7 @@ export function readRecordedRun(dir: string): RecordedRun {
     !(request.end === null || typeof request.end === 'string') ||
     !(request.flows === undefined || (Array.isArray(request.flows) && request.flows.every((f) => typeof f === 'string'))) ||
     !(request.flowsFile === undefined || typeof request.flowsFile === 'string') ||
+    !(run.flows === undefined || (Array.isArray(run.flows) && run.flows.every((f) => isObject(f) && typeof f.at === 'string' && typeof f.amount === 'number' && typeof f.source === 'string'))) ||
     !isObject(data) ||
     typeof data.fingerprint !== 'string'
   ) {

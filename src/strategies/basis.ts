@@ -201,7 +201,7 @@ export class BasisStrategy implements Strategy {
     const fraction = Math.min(1, need / E);
     const before = venueEquities(ctx);
     const venue = this.p.spotVenue;
-    const spotKey = `${venue}:BaseToken:BTC`;
+    const { spotKey, pair } = this;
     this.lastRebalanceEquity = E - amountShare;
     return {
       reason: 'withdrawal',
@@ -210,9 +210,9 @@ export class BasisStrategy implements Strategy {
         (c) => {
           const have = c.positions.amount(spotKey);
           const sell = fraction >= 1 ? have : have * fraction;
-          return sell * c.m.btcPx >= c.params.cex[venue].minOrderUsdt || (fraction >= 1 && sell > 0) ? { kind: 'spot_trade', venue, pair: 'BTCUSDT', side: 'sell', sizeBase: sell } : null;
+          return sell * this.px(c.m) >= c.params.cex[venue].minOrderUsdt || (fraction >= 1 && sell > 0) ? { kind: 'spot_trade', venue, pair, side: 'sell', sizeBase: sell } : null;
         },
-        (c) => hedgeOrders(c, h.hedgeAllocation, 'BTCUSDT', c.positions.amount(spotKey)),
+        (c) => hedgeOrders(c, h.hedgeAllocation, pair, c.positions.amount(spotKey)),
         (c) => shrinkTransfers(c, fraction, before, 'withdrawal'),
       ],
     };

@@ -366,7 +366,25 @@ export class UsdtMarketNeutralStrategy implements Strategy {
       },
       (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
       (c) => shrinkTransfers(c, fraction, before, 'withdrawal'),
+      // A venue lets us withdraw only what its open shorts' losses and initial margin leave: what the venues could
+      // not send comes from the on-chain book instead, so one unwind covers the withdrawal.
+      (c) => {
+        const shortUsdt = need - c.positions.amount('wallet:BaseToken:USDT') - usdtComingHome(c);
+        return shortUsdt > 0 && this.book.canRelease(c) ? this.book.release(c, (shortUsdt * (1 + RELEASE_MARGIN)) / c.m.ethPx) : null;
+      },
+      (c) => {
+        const eth = c.positions.amount('wallet:BaseToken:ETH') - float;
+        return eth > 0 ? { kind: 'dex_swap', from: 'ETH', to: 'USDT', amountIn: eth } : null;
+      },
+      (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
     );
     return { reason: 'withdrawal', detail: `unwind ${(fraction * 100).toFixed(2)}% of the book for a withdrawal of ${amountShare.toFixed(2)} USDT`, orders };
   }
+}
+
+/** USDT in flight to the wallet. */
+function usdtComingHome(ctx: StrategyContext): number {
+  let sum = 0;
+  for (const t of ctx.positions.inFlight) if (t.to === 'wallet:BaseToken:USDT') sum += t.amount;
+  return sum;
 }

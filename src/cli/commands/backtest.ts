@@ -65,8 +65,8 @@ async function fromRunRequest(dir: string, opts: BacktestFlags, cmd: Command): P
     ...(rec.run.request.start !== null ? { start: rec.run.request.start } : {}),
     ...(rec.run.request.end !== null ? { end: rec.run.request.end } : {}),
     costs: rec.run.costs,
-    ...(rec.run.request.flows !== undefined ? { flows: rec.run.request.flows } : {}),
-    ...(rec.run.request.flowsFile !== undefined ? { flowsFile: rec.run.request.flowsFile } : {}),
+    // The flows the run applied, as recorded (a flows file is not read again); those of the mode config come with it.
+    ...(rec.run.flows !== undefined ? { flows: rec.run.flows.filter((f) => !f.source.startsWith('modes.')).map((f) => `${f.at}=${f.amount}`) } : {}),
     dataDir: opts.dataDir ?? rec.run.dataDir,
     config: rec.config,
     configEnv: rec.run.env,

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CorpusCase } from '../types.js';
 
@@ -30,6 +30,7 @@ export const cases: readonly CorpusCase[] = [
     args: [...BT, '--flow', '2024-06-05=-60000', '--flow', '2024-06-02=+10000', '--flow', '2024-06-04=-60000', ...OUT],
     expect: { code: 'FLOW-005' },
   },
+  { name: 'flows: withdrawing the whole capital after the entry paid its gas (the book is worth less)', class: 'cli', args: [...BT, '--flow', '2024-06-01T01:00Z=-100000', ...OUT], expect: { code: 'FLOW-006' } },
   { name: 'flows: --flows file missing', class: 'cli', args: [...BT, '--flows', '{scratch}/nowhere.csv', ...OUT], expect: { code: 'FLOW-002' } },
   { name: 'flows: --flows file without an amount column', class: 'csv', setup: csv('f.csv', 'timestamp,value\n2024-06-03,5000\n'), args: [...BT, '--flows', '{scratch}/f.csv', ...OUT], expect: { code: 'FLOW-002' } },
   { name: 'flows: --flows file with a header only', class: 'csv', setup: csv('f.csv', 'timestamp,amount\n'), args: [...BT, '--flows', '{scratch}/f.csv', ...OUT], expect: { code: 'FLOW-002' } },
@@ -50,6 +51,19 @@ export const cases: readonly CorpusCase[] = [
     class: 'cli',
     args: [...BT, '--flow', '2024-06-03=+50000', '--flow', '2024-06-05T12:00Z=-20000', '--flow', '2024-06-06T00:00:00+00:00=-1000', ...OUT],
     expect: { accepted: true, why: 'deposits and withdrawals inside the window, within the book' },
+  },
+  {
+    name: 'flows: --from-run of a run with flows from a CSV that no longer exists',
+    class: 'cli',
+    setup: ({ scratch, run }) => {
+      const file = path.join(scratch, 'f.csv');
+      writeFileSync(file, 'timestamp,amount\n2024-06-03,+50000\n2024-06-05,-20000\n');
+      const r = run([...BT, '--flows', file, '--no-progress', '--out', path.join(scratch, 'good')]);
+      if (r.status !== 0) throw new Error(`corpus setup: the run with flows failed: ${r.stderr}`);
+      rmSync(file);
+    },
+    args: ['backtest', '--from-run', '{scratch}/good', ...OUT],
+    expect: { accepted: true, why: 'a re-run applies the flows its config.json recorded, without reading the flows file again' },
   },
   {
     name: 'flows: a CSV with CRLF, a comment and an extra column',
