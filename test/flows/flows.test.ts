@@ -12,6 +12,8 @@ const MODES = [
   { mode: 'usdt_market_neutral', capital: 1_000_000, deposit: 500_000, withdrawal: 300_000 },
   { mode: 'eth_basis', capital: 1_000_000, deposit: 500_000, withdrawal: 300_000 },
   { mode: 'usdt_market_neutral_no_leverage', capital: 1_000_000, deposit: 500_000, withdrawal: 300_000 },
+  { mode: 'pure_lending_eth', capital: 100, deposit: 50, withdrawal: 30 },
+  { mode: 'eth_staking_only', capital: 100, deposit: 50, withdrawal: 30 },
 ] as const;
 
 const COST_PARTS: readonly AttributionPart[] = ['tradingFees', 'slippage', 'gas', 'transferFees'];
