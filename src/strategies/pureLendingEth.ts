@@ -45,14 +45,18 @@ export class PureLendingEthStrategy implements Strategy {
     return d === null ? null : { ...d, reason: 'deposit' };
   }
 
-  /** The book is the supplied WETH: withdraw what is missing as ETH into the wallet (gas from the ETH float). */
+  /**
+   * The book is the supplied WETH: withdraw what is missing as ETH into the wallet. The share class is the gas token,
+   * so the withdrawal's own gas comes out of the same ETH: it is withdrawn too, or the payment would fall short by it.
+   */
   release(ctx: StrategyContext, amountShare: number): FlowAnswer {
     const supplied = ctx.positions.amount('aave_v3:aToken:aWETH') * (ctx.m.liquidityIndex[AAVE_IDX.WETH] as number);
     if (!(supplied > 0)) return null;
+    const need = amountShare + ctx.costs.gasEthFor('COLLATERAL_WITHDRAWN');
     return {
       reason: 'withdrawal',
-      detail: `withdraw ${amountShare.toFixed(6)} ETH from AAVE for a withdrawal`,
-      orders: [{ kind: 'aave_withdraw', asset: 'WETH', amount: amountShare < supplied ? amountShare : Infinity, walletToken: 'ETH' }],
+      detail: `withdraw ${need.toFixed(6)} ETH from AAVE for a withdrawal`,
+      orders: [{ kind: 'aave_withdraw', asset: 'WETH', amount: need < supplied ? need : Infinity, walletToken: 'ETH' }],
     };
   }
 }
