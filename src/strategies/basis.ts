@@ -65,7 +65,7 @@ export class BasisStrategy implements Strategy {
     const { risk, exposure } = ctx;
     const h = this.p.hedge;
     if (this.phase === 'active') {
-      for (let c = 0; c < 3; c++) {
+      for (let c = 0; c < CEX_LIST.length; c++) {
         if (risk.marginLevel[c] === 'breach') return this.emergency(ctx, `${CEX_LIST[c]} margin ratio ${(risk.marginRatio[c] as number).toFixed(4)} below emergency ${ctx.params.mode.risk.marginRatioEmergency}`);
       }
     }

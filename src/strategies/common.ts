@@ -2,7 +2,7 @@ import type { GasFloatParams, PerpHedgeParams } from '../domain/params.js';
 import type { CexVenue } from '../domain/venues.js';
 import type { PerpSymbol } from '../domain/tokens.js';
 import type { Order } from '../orders/order.js';
-import { CEX_LIST, SYM_IDX } from '../components/slots.js';
+import { CEX_LIST, SYM_IDX, perpIdx } from '../components/slots.js';
 import type { StrategyContext } from './strategy.js';
 import { swapBps } from '../venues/costs.js';
 
@@ -53,7 +53,7 @@ export function hedgeOrders(ctx: StrategyContext, alloc: Readonly<Record<CexVenu
     const target = -totalShortBase * alloc[v];
     const delta = target - perpSize(ctx, v, sym);
     if (delta === 0) return;
-    const mark = ctx.m.perpMark[c * 2 + SYM_IDX[sym]] as number;
+    const mark = ctx.m.perpMark[perpIdx(c, SYM_IDX[sym])] as number;
     if (target !== 0 && Math.abs(delta) * mark < ctx.params.cex[v].minOrderUsdt) return;
     out.push({ kind: 'perp_trade', venue: v, symbol: sym, deltaBase: delta, reduceOnly: target === 0 });
   });
@@ -123,7 +123,7 @@ export function fundingTransfers(ctx: StrategyContext, split: (walletUsdt: numbe
 /** Lowest margin ratio over venues with an open perp (Infinity when none). */
 export function worstMarginRatio(ctx: StrategyContext): number {
   let worst = Infinity;
-  for (let c = 0; c < 3; c++) {
+  for (let c = 0; c < CEX_LIST.length; c++) {
     const mr = ctx.risk.marginRatio[c] as number;
     if (mr < worst) worst = mr;
   }
@@ -140,7 +140,7 @@ export function redeployPlan(ctx: StrategyContext, hedge: { readonly hedgeAlloca
   const r = hedge.targetMarginRatio;
   let equity = 0;
   let notional = 0;
-  for (let c = 0; c < 3; c++) {
+  for (let c = 0; c < CEX_LIST.length; c++) {
     equity += (ctx.exposure.cexCollateral[c] as number) + (ctx.exposure.perpUpnl[c] as number);
     notional += ctx.exposure.perpNotional[c] as number;
   }

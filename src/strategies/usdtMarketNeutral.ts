@@ -72,7 +72,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     }
     if (this.phase === 'active' || this.phase === 'supporting' || this.phase === 'gathering') {
       if (risk.hfLevel === 'breach') return this.emergency(ctx, `health factor ${risk.healthFactor.toFixed(4)} below ${ctx.params.mode.risk.healthFactorEmergency}`);
-      for (let c = 0; c < 3; c++) {
+      for (let c = 0; c < CEX_LIST.length; c++) {
         if (risk.marginLevel[c] === 'breach') return this.emergency(ctx, `${CEX_LIST[c]} margin ratio ${(risk.marginRatio[c] as number).toFixed(4)} below ${ctx.params.mode.risk.marginRatioEmergency}`);
       }
     }
@@ -179,7 +179,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     if (worst < ctx.params.mode.risk.marginRatioRebalance) {
       let notional = 0;
       let cexEq = 0;
-      for (let c = 0; c < 3; c++) {
+      for (let c = 0; c < CEX_LIST.length; c++) {
         notional += exposure.perpNotional[c] as number;
         cexEq += (exposure.cexCollateral[c] as number) + (exposure.perpUpnl[c] as number);
       }
