@@ -218,9 +218,9 @@ export class EventDrivenStrategyEngine {
     }
     if (this.fundingStep[i] === 1) {
       this.reader.readFunding(i, this.cur);
-      const before = this.events.events.length;
+      const before = this.events.length;
       this.settlement.settleFunding();
-      touched = touched || this.events.events.length !== before;
+      touched = touched || this.events.length !== before;
     }
     if (this.eethHours) touched = this.accrueAndCreditRewards(i) || touched;
     while (this.fallbackCursor < this.fallbackStarts.length && (this.fallbackStarts[this.fallbackCursor] as { index: number }).index === i) {

@@ -5,31 +5,72 @@ import type { RewardPayout } from '../../domain/rewards.js';
 import { AAVE_IDX, LST_IDX } from '../../components/slots.js';
 import { slippageBps } from '../costs.js';
 import type { SimDesk } from './desk.js';
+import type { PositionMonitor } from '../../components/positionMonitor.js';
+import type { Slot } from '../../components/slots.js';
 import { aaveBook } from './aave.js';
 
 /** What the market does without an order of ours: funding, reward payouts, liquidations. */
+
+/**
+ * Per perp slot of a book, what a settlement touches, found once: the slot, its market index, its venue's USDT
+ * slot (−1 when the mode has none: settling then fails with POS-001 as a key lookup would), and one details
+ * object reused for every settlement (the event log copies it).
+ */
+interface FundingPlan {
+  readonly perp: Int32Array;
+  readonly market: Int32Array;
+  readonly usdt: Int32Array;
+  readonly details: { rate8h: number; markUsdt: number; sizeBase: number; paymentUsdt: number; fallback: boolean };
+}
+
+const fundingPlans = new WeakMap<PositionMonitor, FundingPlan>();
+
+function fundingPlan(pm: PositionMonitor): FundingPlan {
+  let plan = fundingPlans.get(pm);
+  if (plan === undefined) {
+    const perps = pm.slots.filter((s) => s.def.kind === 'perp');
+    plan = {
+      perp: Int32Array.from(perps, (s) => s.index),
+      market: Int32Array.from(perps, (s) => (s.def.kind === 'perp' ? s.def.cex * 2 + s.def.sym : -1)),
+      usdt: Int32Array.from(perps, (s) => (pm.has(`${s.venue}:BaseToken:USDT`) ? pm.slotOf(`${s.venue}:BaseToken:USDT`) : -1)),
+      details: { rate8h: 0, markUsdt: 0, sizeBase: 0, paymentUsdt: 0, fallback: false },
+    };
+    fundingPlans.set(pm, plan);
+  }
+  return plan;
+}
+
 /** Funding at a settlement step: payment = −size × mark × rate (shorts receive positive funding). */
 export function settleFunding(d: SimDesk): void {
   const pm = d.pm;
-  for (const s of pm.slots) {
-    if (s.def.kind !== 'perp') continue;
-    const size = pm.amounts[s.index] as number;
-    const p = s.def.cex * 2 + s.def.sym;
+  const plan = fundingPlan(pm);
+  for (let k = 0; k < plan.perp.length; k++) {
+    const slot = plan.perp[k] as number;
+    const s = pm.slots[slot] as Slot;
+    const size = pm.amounts[slot] as number;
+    const p = plan.market[k] as number;
     const rate = d.m.fundingRate[p] as number;
     if (size === 0 || !(rate === rate)) continue;
     const mark = d.m.perpMark[p] as number;
     const payment = -size * mark * rate;
-    const usdtKey = `${s.venue}:BaseToken:USDT`;
-    const held = pm.amount(usdtKey);
+    const usdtSlot = (plan.usdt[k] as number) < 0 ? pm.slotOf(`${s.venue}:BaseToken:USDT`) : (plan.usdt[k] as number);
+    const held = pm.amounts[usdtSlot] as number;
     if (payment < 0 && held + payment < -1e-9 * Math.max(1, held, -payment)) {
+      const usdtKey = `${s.venue}:BaseToken:USDT`;
       throw new BasisError('POS-005', `funding of ${-payment} USDT is due from ${s.venue}, which holds ${held} USDT against its ${s.symbol} perp`, {
         problems: [{ code: 'POS-005', message: 'a perp position whose venue has no collateral to pay funding from', path: usdtKey, expected: `>= ${-payment} USDT`, received: `${held} USDT` }],
       });
     }
     const tx = d.tx();
-    tx.move(usdtKey, payment);
+    tx.moveSlot(usdtSlot, payment);
     tx.book('funding', payment * d.pxU());
-    d.emit('FUNDING_SETTLED', tx, { venue: s.venue, token: s.symbol, details: { rate8h: rate, markUsdt: mark, sizeBase: size, paymentUsdt: payment, fallback: d.m.fundingFallback[p] === 1 } });
+    const details = plan.details;
+    details.rate8h = rate;
+    details.markUsdt = mark;
+    details.sizeBase = size;
+    details.paymentUsdt = payment;
+    details.fallback = d.m.fundingFallback[p] === 1;
+    d.emitFields('FUNDING_SETTLED', tx, 'completed', s.venue, s.symbol, d.parent, undefined, undefined, details);
   }
 }
 
