@@ -260,14 +260,18 @@ export class EventDrivenStrategyEngine {
         this.rewardCursor++;
         continue;
       }
-      const at = (t: number): number => (t <= runStart ? 0 : (integral[Math.min(i, this.timeline.indexOf(t))] as number));
-      const avg = (at(p.periodEndMs) - at(p.periodStartMs)) / ((p.periodEndMs - p.periodStartMs) / 3_600_000);
+      const avg = (this.eethHoursAt(p.periodEndMs, i, runStart) - this.eethHoursAt(p.periodStartMs, i, runStart)) / ((p.periodEndMs - p.periodStartMs) / 3_600_000);
       // A claim the wallet cannot pay gas for yet waits (with those after it) for a later step.
       if (!this.settlement.creditReward(p, avg, (this.options.rewards as RewardPrograms).priceEth(p.token, now))) break;
       this.rewardCursor++;
       credited = true;
     }
     return credited;
+  }
+
+  /** The eETH-hours integral at time t, seen from step i (never later than i). */
+  private eethHoursAt(t: number, i: number, runStart: number): number {
+    return t <= runStart ? 0 : ((this.eethHours as Float64Array)[Math.min(i, this.timeline.indexOf(t))] as number);
   }
 
   private readonly riskLevels: Array<'ok' | 'warn' | 'breach'> = ['ok', 'ok', 'ok', 'ok', 'ok'];

@@ -82,23 +82,27 @@ export function settleFunding(d: SimDesk): void {
  */
 export function creditReward(d: SimDesk, p: RewardPayout, avgEethBalance: number, priceEth: number): boolean {
   const tokens = p.perEeth * avgEethBalance;
-  const tx = d.tx();
-  const details = { token: p.token, perEeth: p.perEeth, avgEethBalance, rewardTokens: tokens, priceEth, periodStart: new Date(p.periodStartMs).toISOString(), periodEnd: new Date(p.periodEndMs).toISOString(), source: p.source };
   if (!(tokens > 0) || !(priceEth > 0)) {
-    d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, status: 'failed', details: { ...details, reason: priceEth > 0 ? 'no eETH held over the period' : 'no reward token price at payout' } });
+    d.emit('REWARD_CREDITED', d.tx(), { venue: 'etherfi', token: p.token, status: 'failed', details: { ...rewardDetails(p, avgEethBalance, tokens, priceEth), reason: priceEth > 0 ? 'no eETH held over the period' : 'no reward token price at payout' } });
     return true;
   }
   const grossEth = tokens * priceEth;
   const curve = p.token === 'EIGEN' ? d.params.costs.slippage.rewardEIGEN : d.params.costs.slippage.rewardETHFI;
   const cost = d.costsOn ? slippageBps(curve, grossEth * d.m.ethPx) / 1e4 : 0;
   if (d.pm.amount('wallet:BaseToken:ETH') + grossEth * (1 - cost) < d.gasEthFor('CLAIM_REWARDS') + d.gasEthFor('TOKEN_SWAP')) return false;
+  const tx = d.tx();
   tx.move('wallet:BaseToken:ETH', grossEth * (1 - cost));
   tx.book('rewards', grossEth * d.pxE());
   tx.book('slippage', -grossEth * cost * d.pxE());
   d.payGas(tx, 'CLAIM_REWARDS');
   d.payGas(tx, 'TOKEN_SWAP');
-  d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, details: { ...details, grossEth, costBps: cost * 1e4 } });
+  d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, details: { ...rewardDetails(p, avgEethBalance, tokens, priceEth), grossEth, costBps: cost * 1e4 } });
   return true;
+}
+
+/** A reward event's details, built only for the event: a claim waiting for gas is retried every step and must not allocate. */
+function rewardDetails(p: RewardPayout, avgEethBalance: number, tokens: number, priceEth: number): Record<string, number | string> {
+  return { token: p.token, perEeth: p.perEeth, avgEethBalance, rewardTokens: tokens, priceEth, periodStart: new Date(p.periodStartMs).toISOString(), periodEnd: new Date(p.periodEndMs).toISOString(), source: p.source };
 }
 
 /** What the market would do: AAVE liquidation (close factor, bonus) and CEX liquidation below maintenance. */
