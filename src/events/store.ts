@@ -111,7 +111,7 @@ export class EventStore implements EventSource {
   private readonly nSlots: number;
 
   private n = 0;
-  private cap = 64;
+  private cap = 1024;
   private type = new Uint8Array(this.cap);
   private status = new Uint8Array(this.cap);
   private flags = new Uint8Array(this.cap);
