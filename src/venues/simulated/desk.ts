@@ -25,6 +25,8 @@ export class Tx implements StagedMoves {
   private readonly pnlAt = new Int8Array(ATTRIBUTION_PARTS.length).fill(-1);
   gasUnits = 0;
   gasEth = 0;
+  /** In the desk's pool: a transaction recorded twice goes back once, so two callers never share it. */
+  pooled = false;
   constructor(
     private readonly pm: PositionMonitor,
     private readonly calc: PnlCalculator,
@@ -111,6 +113,7 @@ export class SimDesk {
   tx(): Tx {
     const tx = this.txPool.pop();
     if (tx === undefined) return new Tx(this.pm, this.calc);
+    tx.pooled = false;
     tx.reset();
     return tx;
   }
@@ -156,7 +159,10 @@ export class SimDesk {
       feeAmount !== undefined ? feeToken : undefined,
       details,
     );
-    this.txPool.push(tx);
+    if (!tx.pooled) {
+      tx.pooled = true;
+      this.txPool.push(tx);
+    }
     return order;
   }
 
