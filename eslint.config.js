@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
  * report, the CLI, config parsing, the run-directory code or the assemblies (engine, backtest). data/series.ts is
  * the one data module they may read: the contract of a market timeline (keys, columns, source tags), no loading.
  */
-const CORE_LAYERS = ['src/domain/**/*.ts', 'src/protocols/**/*.ts', 'src/components/**/*.ts', 'src/strategies/**/*.ts'];
+const CORE_LAYERS = ['src/domain/**/*.ts', 'src/kernel/**/*.ts', 'src/protocols/**/*.ts', 'src/components/**/*.ts', 'src/strategies/**/*.ts'];
 const layerRule = {
   patterns: [
     { regex: '(^|/)(report|cli|config|runs|engine)(/|$)', message: 'a core layer (domain, protocols, components, strategies) must not import the report, CLI, config parsing, run directories or the engine: move the shared type to src/domain' },

@@ -27,8 +27,12 @@ export {
 export { generateSynthetic, type SynthOptions, type SynthManifest } from './data/synth/index.js';
 export { runBacktest, writeBacktestResults, writeBacktestRun, type BacktestRequest, type BacktestOutput } from './engine/backtest.js';
 export { EventDrivenStrategyEngine, type EngineOptions, type EngineResult } from './engine/engine.js';
-export { BacktestClock, LiveClock, type Clock } from './engine/clock.js';
-export { createExecution, type ExecutionInterface, type MarketSettlement } from './venues/execution.js';
+export { BacktestClock, LiveClock, type Clock, type SteppedClock } from './kernel/clock.js';
+export { StrategyKernel, type KernelParts, type KernelPorts, type KernelResult } from './kernel/kernel.js';
+export type { MarketFeed, FallbackStart } from './kernel/marketFeed.js';
+export type { EventSink } from './kernel/eventSink.js';
+export { FILLED, PENDING, type ExecutionClient, type MarketSettlement, type OrderOutcome, type VenueReports, type VenueFill } from './kernel/executionClient.js';
+export * from './errors/families.js';
 export type { Order } from './orders/order.js';
 export type { BasisEvent, EventType } from './events/types.js';
 export { verifyRun, type AuditReport, type AuditOptions } from './events/audit.js';

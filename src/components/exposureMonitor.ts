@@ -1,7 +1,7 @@
 import type { ShareClass } from '../domain/tokens.js';
 import type { MarketState } from './marketState.js';
-import type { PositionMonitor, Numeraire } from './positionMonitor.js';
-import type { Slot } from './slots.js';
+import type { PositionsView, Numeraire, ReadonlyFloat64Array } from './positionMonitor.js';
+import { CEX_LIST, type Slot } from './slots.js';
 
 /** Share-class value of one unit of each numeraire at market m. */
 export function pxUsdt(sc: ShareClass, m: MarketState): number {
@@ -65,7 +65,7 @@ export class ExposureMonitor {
     }
   }
 
-  compute(pm: PositionMonitor, m: MarketState): void {
+  compute(pm: PositionsView, m: MarketState): void {
     let u = 0;
     let e = 0;
     let b = 0;
@@ -125,7 +125,7 @@ export class ExposureMonitor {
           break;
         }
         case 'perp': {
-          const mark = m.perpMark[d.cex * 2 + d.sym] as number;
+          const mark = m.perpMark[d.perp] as number;
           const upnl = a * (mark - (pm.perpEntry[i] as number));
           u += upnl;
           this.perpUpnl[d.cex] = (this.perpUpnl[d.cex] as number) + upnl;
@@ -151,7 +151,7 @@ export class ExposureMonitor {
       }
       flight += t.amount * pxOf(this.shareClass, t.numeraire, m);
     }
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < CEX_LIST.length; c++) {
       const s = this.cexUsdtSlot[c] as number;
       this.cexCollateral[c] = s >= 0 ? (amounts[s] as number) : 0;
     }
@@ -171,3 +171,10 @@ export class ExposureMonitor {
     this.aaveCollateralUsdt = collUsdt;
   }
 }
+
+/** What strategies and other components read of the exposure: its figures, never `compute`. */
+export type ExposureView = Readonly<Omit<ExposureMonitor, 'compute' | 'cexCollateral' | 'perpNotional' | 'perpUpnl'>> & {
+  readonly cexCollateral: ReadonlyFloat64Array;
+  readonly perpNotional: ReadonlyFloat64Array;
+  readonly perpUpnl: ReadonlyFloat64Array;
+};

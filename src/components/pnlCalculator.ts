@@ -2,7 +2,7 @@ import type { ShareClass } from '../domain/tokens.js';
 import { ATTRIBUTION_PARTS, type Attribution, type AttributionPart } from '../domain/attribution.js';
 import { pxBtc, pxEth, pxUsdt, type ExposureMonitor } from './exposureMonitor.js';
 import type { MarketState } from './marketState.js';
-import type { PositionMonitor } from './positionMonitor.js';
+import type { PositionsView } from './positionMonitor.js';
 import type { Slot } from './slots.js';
 
 export const PART_INDEX: Readonly<Record<AttributionPart, number>> = Object.fromEntries(
@@ -30,7 +30,7 @@ export class PnlCalculator {
   }
 
   /** Splits the change in value of the (unchanged) book between m0 and m1 into named parts. */
-  marketMove(pm: PositionMonitor, exp: ExposureMonitor, m0: MarketState, m1: MarketState): void {
+  marketMove(pm: PositionsView, exp: ExposureMonitor, m0: MarketState, m1: MarketState): void {
     let dUSupply = 0;
     let dESupply = 0;
     let dUBorrow = 0;
@@ -71,7 +71,7 @@ export class PnlCalculator {
           break;
         }
         case 'perp': {
-          const p = d.cex * 2 + d.sym;
+          const p = d.perp;
           const s0 = m0.spotForSym(d.sym);
           const s1 = m1.spotForSym(d.sym);
           const k0 = m0.perpMark[p] as number;

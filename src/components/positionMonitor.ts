@@ -1,113 +1,104 @@
 import { BasisError } from '../errors/base.js';
 import type { PositionKey } from '../domain/positionKey.js';
-import { slotKindOf, type Slot } from './slots.js';
+import { Book, type InFlightTransfer } from './book.js';
+import type { Slot } from './slots.js';
 
-export type Numeraire = 'usdt' | 'eth' | 'btc';
+export { applyDelta, type InFlightTransfer, type Numeraire } from './book.js';
 
-export interface InFlightTransfer {
-  readonly id: string;
-  readonly numeraire: Numeraire;
-  readonly token: string;
-  readonly amount: number;
-  readonly to: PositionKey;
-  readonly arriveIndex: number;
-  /** Routes with a next leg re-send on arrival (CEX → wallet → CEX). */
-  readonly then?: PositionKey;
-}
-
-/** Balances below this (relative to the larger side) are float noise, not a negative balance. */
-const NEG_TOLERANCE = 1e-9;
-
-/**
- * The one rule for adding a delta to a balance, shared with the audit replay so both compute bit-identical
- * balances: float noise below zero snaps to zero; a real negative balance is an error (POS-003), a non-finite one
- * too (POS-004).
- */
-export function applyDelta(key: string, signed: boolean, before: number, delta: number): number {
-  const after = before + delta;
-  // x − x is 0 for every finite x and NaN for NaN and ±Infinity: one subtraction guards every balance change.
-  if (after - after !== 0) {
-    throw new BasisError('POS-004', `${key} would become ${after} (${before} + ${delta})`, {
-      problems: [{ code: 'POS-004', message: 'non-finite balance', path: key, expected: 'a finite amount', received: `${before} + ${delta}` }],
-    });
-  }
-  if (signed || after >= 0) return after;
-  if (-after <= NEG_TOLERANCE * Math.max(1, Math.abs(before), Math.abs(delta))) return 0;
-  throw new BasisError('POS-003', `${key} would go negative (${before} + ${delta})`, {
-    problems: [{ code: 'POS-003', message: 'negative balance', path: key, expected: '>= 0', received: String(after) }],
-  });
+/** A Float64Array that can be read but not written: what consumers of the position monitor get. */
+export interface ReadonlyFloat64Array {
+  readonly [index: number]: number;
+  readonly length: number;
+  slice(start?: number, end?: number): Float64Array;
 }
 
 /**
- * Owns every position amount (token units; scaled units for AAVE; signed base units for perps) and the
- * transfers in flight. The only writer of balances; other components get read-only views.
+ * What a venue reports after executing something (an order, a transfer leg, a funding payment, a liquidation):
+ * the balance changes of one event, the perp entry prices it set, and the transfer it started or credited.
  */
-export class PositionMonitor {
+export interface Fill {
+  readonly deltas: ReadonlyArray<readonly [string, number]>;
+  /** Perp slots whose entry price changed, with the new price (NaN once flat). */
+  readonly perpEntries: ReadonlyArray<readonly [number, number]>;
+  readonly started: InFlightTransfer | undefined;
+  readonly creditedId: string | undefined;
+}
+
+/** Read-only view of the positions: what strategies, monitors and the event log see. */
+export interface PositionsView {
   readonly slots: readonly Slot[];
-  readonly amounts: Float64Array;
-  readonly perpEntry: Float64Array;
-  readonly inFlight: InFlightTransfer[] = [];
-  private readonly byKey = new Map<string, number>();
+  readonly amounts: ReadonlyFloat64Array;
+  readonly perpEntry: ReadonlyFloat64Array;
+  readonly inFlight: readonly InFlightTransfer[];
+  has(key: string): boolean;
+  slotOf(key: string): number;
+  amount(key: string): number;
+  balances(): Record<string, number>;
+  inFlightView(): Record<string, { token: string; amount: number; to: string }>;
+}
+
+/**
+ * Owns the run's positions. `applyFill`, for what a venue reports (trades, transfers started and credited,
+ * settlements, capital paid in or out), is the only way to change them; every other component reads them through
+ * PositionsView.
+ */
+export class PositionMonitor implements PositionsView {
+  readonly #book: Book;
+  readonly slots: readonly Slot[];
+  readonly amounts: ReadonlyFloat64Array;
+  readonly perpEntry: ReadonlyFloat64Array;
+  readonly inFlight: readonly InFlightTransfer[];
 
   constructor(keys: readonly PositionKey[]) {
-    this.slots = keys.map((key, index) => {
-      const [venue = '', , symbol = ''] = key.split(':');
-      return { key, venue, symbol, index, def: slotKindOf(key) };
-    });
-    this.slots.forEach((s) => this.byKey.set(s.key, s.index));
-    this.amounts = new Float64Array(keys.length);
-    this.perpEntry = new Float64Array(keys.length).fill(NaN);
+    const book = new Book(keys);
+    this.#book = book;
+    this.slots = book.slots;
+    this.amounts = book.amounts;
+    this.perpEntry = book.perpEntry;
+    this.inFlight = book.inFlight;
   }
 
   has(key: string): boolean {
-    return this.byKey.has(key);
+    return this.#book.has(key);
   }
 
   slotOf(key: string): number {
-    const i = this.byKey.get(key);
-    if (i === undefined) {
-      throw new BasisError('POS-001', `position ${key} is not subscribed by this mode`, {
-        problems: [{ code: 'POS-001', message: 'every key a run touches must be listed in the mode positions', received: key }],
-      });
-    }
-    return i;
+    return this.#book.slotOf(key);
   }
 
   amount(key: string): number {
-    return this.amounts[this.slotOf(key)] as number;
+    return this.#book.amount(key);
   }
 
-  /** Applies a delta; a non-perp balance may not go negative beyond float noise. */
-  apply(slot: number, delta: number): void {
-    const s = this.slots[slot] as Slot;
-    this.amounts[slot] = applyDelta(s.key, s.def.kind === 'perp', this.amounts[slot] as number, delta);
-  }
-
-  /** Every non-zero balance (a key that is absent is zero). */
   balances(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const s of this.slots) {
-      const a = this.amounts[s.index] as number;
-      if (a !== 0) out[s.key] = a;
-    }
-    return out;
+    return this.#book.balances();
   }
 
   inFlightView(): Record<string, { token: string; amount: number; to: string }> {
-    const out: Record<string, { token: string; amount: number; to: string }> = {};
-    for (const t of this.inFlight) out[t.id] = { token: t.token, amount: t.amount, to: t.to };
-    return out;
+    return this.#book.inFlightView();
   }
 
-  /** A copy for atomic groups: all deltas apply or none. */
-  save(): { amounts: Float64Array; perpEntry: Float64Array; inFlight: InFlightTransfer[] } {
-    return { amounts: this.amounts.slice(), perpEntry: this.perpEntry.slice(), inFlight: this.inFlight.slice() };
+  /** Applies one venue report: its deltas (a non-perp balance may not go negative), entry prices and transfer. */
+  applyFill(fill: Fill): void {
+    const book = this.#book;
+    if (fill.creditedId !== undefined) this.creditTransfer(fill.creditedId);
+    const deltas = fill.deltas;
+    for (let k = 0; k < deltas.length; k++) {
+      const d = deltas[k] as readonly [string, number];
+      book.apply(book.slotOf(d[0]), d[1]);
+    }
+    const entries = fill.perpEntries;
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k] as readonly [number, number];
+      book.perpEntry[e[0]] = e[1];
+    }
+    if (fill.started !== undefined) book.inFlight.push(fill.started);
   }
 
-  restore(s: { amounts: Float64Array; perpEntry: Float64Array; inFlight: InFlightTransfer[] }): void {
-    this.amounts.set(s.amounts);
-    this.perpEntry.set(s.perpEntry);
-    this.inFlight.length = 0;
-    this.inFlight.push(...s.inFlight);
+  private creditTransfer(id: string): void {
+    const flight = this.#book.inFlight;
+    const k = flight.findIndex((t) => t.id === id);
+    if (k < 0) throw new BasisError('XFER-002', `transfer ${id} was credited but is not in flight`);
+    flight.splice(k, 1);
   }
 }

@@ -2,7 +2,8 @@ import type { AaveParams, CexVenueParams, RiskParams } from '../domain/params.js
 import type { CexVenue } from '../domain/venues.js';
 import type { ShareClass } from '../domain/tokens.js';
 import { healthFactor, loanToValue } from '../protocols/aave/health.js';
-import type { ExposureMonitor } from './exposureMonitor.js';
+import type { ExposureView } from './exposureMonitor.js';
+import type { ReadonlyFloat64Array } from './positionMonitor.js';
 import { CEX_LIST } from './slots.js';
 
 export type RiskLevel = 'ok' | 'warn' | 'breach';
@@ -42,7 +43,7 @@ export class RiskMonitor {
     this.maintenance = Float64Array.from(CEX_LIST.map((v) => cex[v].maintenanceMarginRate));
   }
 
-  assess(exp: ExposureMonitor): void {
+  assess(exp: ExposureView): void {
     const coll = exp.aaveCollateralEth;
     const debt = exp.aaveDebtEth;
     this.ltv = loanToValue(coll, debt);
@@ -53,7 +54,7 @@ export class RiskMonitor {
       this.healthFactor < this.risk.healthFactorEmergency ? 'breach' : this.healthFactor < this.risk.healthFactorWarn ? 'warn' : 'ok';
 
     let worst = NaN;
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < CEX_LIST.length; c++) {
       const notional = exp.perpNotional[c] as number;
       if (notional > 0) {
         const mr = ((exp.cexCollateral[c] as number) + (exp.perpUpnl[c] as number)) / notional;
@@ -83,3 +84,10 @@ export class RiskMonitor {
     this.deltaLevel = this.deltaRatio > this.risk.deltaBreach ? 'breach' : this.deltaRatio > this.risk.deltaWarn ? 'warn' : 'ok';
   }
 }
+
+/** What strategies read of the risk: its levels and ratios, never `assess`. */
+export type RiskView = Readonly<Omit<RiskMonitor, 'assess' | 'marginRatio' | 'marginLevel' | 'liquidatableCex'>> & {
+  readonly marginRatio: ReadonlyFloat64Array;
+  readonly marginLevel: readonly RiskLevel[];
+  readonly liquidatableCex: { readonly [index: number]: number; readonly length: number };
+};

@@ -10,6 +10,8 @@ export const AAVE_IDX = { USDT: 0, WETH: 1, weETH: 2, wstETH: 3 } as const;
 export type AaveIdx = (typeof AAVE_IDX)[keyof typeof AAVE_IDX];
 export const LST_IDX = { weETH: 0, wstETH: 1 } as const;
 export type LstIdx = (typeof LST_IDX)[keyof typeof LST_IDX];
+export const LST_LIST = ['weETH', 'wstETH'] as const;
+export const AAVE_LIST = ['USDT', 'WETH', 'weETH', 'wstETH'] as const;
 export const CEX_IDX = { binance: 0, bybit: 1, okx: 2 } as const;
 export const CEX_LIST = ['binance', 'bybit', 'okx'] as const;
 export const SYM_IDX = { BTCUSDT: 0, ETHUSDT: 1 } as const;
@@ -24,7 +26,7 @@ export type SlotKind =
   | { readonly kind: 'lst'; readonly lst: LstIdx }
   | { readonly kind: 'aToken'; readonly asset: AaveIdx; readonly lst: LstIdx | -1; readonly numeraire: 'usdt' | 'eth' }
   | { readonly kind: 'debt'; readonly asset: AaveIdx; readonly numeraire: 'usdt' | 'eth' }
-  | { readonly kind: 'perp'; readonly cex: number; readonly sym: number };
+  | { readonly kind: 'perp'; readonly cex: number; readonly sym: number; /** Index into the per-(venue, symbol) market arrays. */ readonly perp: number };
 
 export interface Slot {
   readonly key: PositionKey;
@@ -68,6 +70,6 @@ export function slotKindOf(key: PositionKey): SlotKind {
     case 'Perp':
       if (!isCexVenue(venue)) return unsupported(key, `perps trade on binance, bybit or okx, not ${venue}`);
       if (symbol !== 'BTCUSDT' && symbol !== 'ETHUSDT') return unsupported(key, `unknown perp ${symbol}`);
-      return { kind: 'perp', cex: CEX_IDX[venue], sym: SYM_IDX[symbol] };
+      return { kind: 'perp', cex: CEX_IDX[venue], sym: SYM_IDX[symbol], perp: perpIdx(CEX_IDX[venue], SYM_IDX[symbol]) };
   }
 }

@@ -1,8 +1,9 @@
 import { BasisError } from '../errors/base.js';
+import { VenueRefusedError } from '../errors/families.js';
 import type { CexVenue, Venue } from '../domain/venues.js';
 import type { RunParams } from '../domain/params.js';
-import type { ExposureMonitor } from './exposureMonitor.js';
-import type { PositionMonitor, InFlightTransfer, Numeraire } from './positionMonitor.js';
+import type { ExposureView } from './exposureMonitor.js';
+import type { Book, InFlightTransfer, Numeraire } from './book.js';
 import { CEX_IDX } from './slots.js';
 
 export type TransferToken = 'USDT' | 'ETH' | 'BTC';
@@ -35,7 +36,10 @@ export interface TransferLedger {
     plan: TransferPlan,
     legIndex: number,
     stage: 'sent' | 'credited' | 'rolled_back',
-    body: (move: (key: string, delta: number) => void) => { fee: number; gasFrom?: 'wallet' | 'none'; details?: Record<string, number | string> },
+    body: (
+      move: (key: string, delta: number) => void,
+      send: (t: InFlightTransfer) => void,
+    ) => { fee: number; gasFrom?: 'wallet' | 'none'; details?: Record<string, number | string> },
     status?: 'completed' | 'failed' | 'rolled_back',
   ): void;
   /** Buys gas ETH for the wallet out of a transiting USDT amount (gasless swap); returns USDT spent. */
@@ -57,8 +61,8 @@ export class TransferManager {
 
   constructor(
     private readonly params: RunParams,
-    private readonly pm: PositionMonitor,
-    private readonly exposure: ExposureMonitor,
+    private readonly pm: Book,
+    private readonly exposure: ExposureView,
     private readonly costsOn: boolean,
   ) {}
 
@@ -93,20 +97,20 @@ export class TransferManager {
   }
 
   /** Plans, validates and starts a transfer; later legs start when the previous one is credited. */
-  start(req: TransferRequest, ledger: TransferLedger, stepIndex: number): TransferPlan {
+  start(req: TransferRequest, ledger: TransferLedger, nowMs: number): TransferPlan {
     const plan = this.plan(req);
     this.validate(plan);
     this.plans.set(plan.id, { plan, next: 0 });
-    this.runLeg(plan.id, req.amount, ledger, stepIndex);
+    this.runLeg(plan.id, req.amount, ledger, nowMs);
     return plan;
   }
 
   /** Credits arrivals; a credited wallet hop starts the next leg at once. */
-  settleArrivals(ledger: TransferLedger, stepIndex: number): void {
+  settleArrivals(ledger: TransferLedger, nowMs: number): void {
     const due: InFlightTransfer[] = [];
     for (let k = 0; k < this.pm.inFlight.length; ) {
       const t = this.pm.inFlight[k] as InFlightTransfer;
-      if (t.arriveIndex <= stepIndex) {
+      if (t.arriveMs <= nowMs) {
         this.pm.inFlight.splice(k, 1);
         due.push(t);
       } else k++;
@@ -119,12 +123,12 @@ export class TransferManager {
         move(t.to, t.amount);
         return { fee: 0 };
       });
-      if (state.next < state.plan.legs.length) this.runLeg(t.id, t.amount, ledger, stepIndex);
+      if (state.next < state.plan.legs.length) this.runLeg(t.id, t.amount, ledger, nowMs);
       else this.plans.delete(t.id);
     }
   }
 
-  private runLeg(id: string, amount: number, ledger: TransferLedger, stepIndex: number): void {
+  private runLeg(id: string, amount: number, ledger: TransferLedger, nowMs: number): void {
     const state = this.plans.get(id) as { plan: TransferPlan; next: number };
     const { plan } = state;
     const legIndex = state.next;
@@ -139,7 +143,7 @@ export class TransferManager {
         const gas = ledger.gasEthFor('VENUE_TRANSFER');
         if (gas > 0 && this.pm.amount('wallet:BaseToken:ETH') < gas) sendAmount -= ledger.gasFromTransit(amount);
       }
-      ledger.leg(plan, legIndex, 'sent', (move) => {
+      ledger.leg(plan, legIndex, 'sent', (move, send) => {
         const fromKey = `${leg.from}:BaseToken:${token}`;
         const toKey = `${leg.to}:BaseToken:${token}`;
         const fee = leg.kind === 'cex_withdrawal' ? this.withdrawalFee(leg.from as CexVenue, token) : 0;
@@ -149,7 +153,8 @@ export class TransferManager {
         move(fromKey, -sendAmount);
         const arriving = sendAmount - fee;
         if (steps === 0) move(toKey, arriving);
-        else this.pm.inFlight.push({ id, numeraire: numeraireOf(token), token, amount: arriving, to: toKey as InFlightTransfer['to'], arriveIndex: stepIndex + steps });
+        // It lands at the first tick at or after the venue's latency (a whole number of steps on a regular grid).
+        else send({ id, numeraire: numeraireOf(token), token, amount: arriving, to: toKey as InFlightTransfer['to'], arriveMs: nowMs + steps * stepMin * 60_000 });
         return {
           fee,
           gasFrom: leg.kind === 'wallet_deposit' ? 'wallet' : 'none',
@@ -174,8 +179,8 @@ export class TransferManager {
   }
 
   private reject(req: TransferRequest, why: string): never {
-    throw new BasisError('XFER-001', `transfer of ${req.amount} ${req.token} from ${req.from} to ${req.to} refused: ${why}`, {
+    throw new VenueRefusedError(`transfer of ${req.amount} ${req.token} from ${req.from} to ${req.to} refused: ${why}`, {
       problems: [{ code: 'XFER-001', message: why, path: `${req.from}->${req.to}` }],
-    });
+    }, 'XFER-001');
   }
 }

@@ -1,5 +1,5 @@
 export { loadConfig, ENVIRONMENTS, PACKAGE_ROOT, type EnvironmentName, type LoadConfigOptions, type LoadedConfig } from './load.js';
-export { resolveRunParams, modeWindow } from './runParams.js';
+export { resolveRunParams, modeWindow, modeFlows } from './runParams.js';
 export { redactSecrets, redactUrl, redactUrlsIn, isSecretName, isSecretPath, REDACTED } from './redact.js';
 export { formatSource, LAYERS, type ExplainedValue, type LayerName, type ValueSource } from './sources.js';
 export {

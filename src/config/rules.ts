@@ -24,8 +24,10 @@ export interface RuleInput {
 export const MODE_ASSET: Readonly<Record<ModeName, 'USDT' | 'BTC' | 'ETH'>> = {
   pure_lending: 'USDT',
   btc_basis: 'BTC',
+  eth_basis: 'ETH',
   eth_leveraged: 'ETH',
   usdt_market_neutral: 'ETH',
+  usdt_market_neutral_no_leverage: 'ETH',
 };
 const LST_VENUE = { weETH: 'etherfi', wstETH: 'lido' } as const;
 export const ALLOCATION_TOLERANCE = 1e-9;
@@ -146,7 +148,7 @@ export function checkRules(input: RuleInput): Problem[] {
     if (s.kind === 'pure_lending') {
       // nothing beyond the common rules
     }
-    if (s.kind === 'btc_basis' || s.kind === 'usdt_market_neutral') {
+    if (s.kind === 'btc_basis' || s.kind === 'eth_basis' || s.kind === 'usdt_market_neutral' || s.kind === 'usdt_market_neutral_no_leverage') {
       const h = s.hedge;
       const sum = Object.values(h.hedgeAllocation).reduce((a, b) => a + b, 0);
       if (Math.abs(sum - 1) > ALLOCATION_TOLERANCE) fail([...base, 'strategy', 'hedge', 'hedgeAllocation'], 'hedge allocations must sum to 1', `1 (±${ALLOCATION_TOLERANCE})`, fmt(sum));
@@ -166,17 +168,17 @@ export function checkRules(input: RuleInput): Problem[] {
         fail([...base, 'strategy', 'hedge', 'redeployMarginRatio'], 'redeploying excess margin must leave the target margin ratio behind', `> strategy.hedge.targetMarginRatio ${fmt(h.targetMarginRatio)}`, fmt(h.redeployMarginRatio));
       }
     }
-    if (s.kind === 'usdt_market_neutral' && !(s.stakeAllocation > 0 && s.stakeAllocation < 1)) {
+    if ((s.kind === 'usdt_market_neutral' || s.kind === 'usdt_market_neutral_no_leverage') && !(s.stakeAllocation > 0 && s.stakeAllocation < 1)) {
       fail([...base, 'strategy', 'stakeAllocation'], 'the stake allocation must leave room for both books', 'in (0, 1)', fmt(s.stakeAllocation));
     }
-    if (s.kind === 'eth_leveraged' || s.kind === 'usdt_market_neutral') {
+    if (s.kind === 'eth_leveraged' || s.kind === 'usdt_market_neutral' || s.kind === 'usdt_market_neutral_no_leverage') {
       const expectedVenue = LST_VENUE[s.lst.token];
       if (s.lst.rewards === 'etherfi_published' && s.lst.token !== 'weETH') {
         fail([...base, 'strategy', 'lst', 'rewards'], 'EtherFi rewards are paid on eETH/weETH only', `base_only for ${s.lst.token}`, s.lst.rewards);
       }
       if (s.lst.stakingVenue !== expectedVenue) fail([...base, 'strategy', 'lst', 'stakingVenue'], `${s.lst.token} is minted at ${expectedVenue}`, expectedVenue, s.lst.stakingVenue);
       if (!(m.venues as readonly string[]).includes(s.lst.stakingVenue)) fail([...base, 'strategy', 'lst', 'stakingVenue'], `staking venue ${s.lst.stakingVenue} is not a venue of the mode`, `one of [${m.venues.join(', ')}]`, s.lst.stakingVenue);
-      if (input.aave) {
+      if (input.aave && s.kind !== 'usdt_market_neutral_no_leverage') {
         const { ltv, liquidationThreshold: lt } = input.aave.emode;
         const L = s.leverage;
         const lambda = ltv * (1 - L.targetLtvBuffer);

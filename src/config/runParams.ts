@@ -12,6 +12,7 @@ export function resolveRunParams(config: BasisConfig, mode: ModeName): RunParams
   const modeParams: Record<string, unknown> & typeof config.modes[ModeName] = { ...config.modes[mode] };
   delete modeParams.start;
   delete modeParams.end;
+  delete modeParams.flows;
   return { engine: config.engine, mode: modeParams, cex: config.cex, aave: config.aave, costs: config.costs };
 }
 
@@ -19,4 +20,9 @@ export function resolveRunParams(config: BasisConfig, mode: ModeName): RunParams
 export function modeWindow(config: BasisConfig, mode: ModeName): { start: string | null; end: string | null } {
   const m = config.modes[mode];
   return { start: m.start ?? null, end: m.end ?? null };
+}
+
+/** The capital flows a mode file declares (none when absent). */
+export function modeFlows(config: BasisConfig, mode: ModeName): ReadonlyArray<{ readonly at: string; readonly amount: number }> {
+  return config.modes[mode].flows ?? [];
 }

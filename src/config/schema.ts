@@ -180,32 +180,34 @@ const hedgeSchema = z
   })
   .readonly();
 
-export const strategySchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('pure_lending'), lendingAsset: z.literal('USDT'), gasFloat: gasFloatSchema }).readonly(),
+const basisSchema = <K extends 'btc_basis' | 'eth_basis'>(kind: K) =>
   z
     .strictObject({
-      kind: z.literal('btc_basis'),
+      kind: z.literal(kind),
       spotVenue: cexVenueSchema,
       hedge: hedgeSchema,
       equityDeviation: fraction,
       gasFloat: gasFloatSchema,
     })
-    .readonly(),
+    .readonly();
+const hedgedStakingShape = {
+  lst: lstSchema,
+  // (0, 1) is a cross-field rule (rules.ts) so that its report names the mode; here: a fraction.
+  stakeAllocation: fraction,
+  spotVenue: cexVenueSchema,
+  hedge: hedgeSchema,
+  gasFloat: gasFloatSchema,
+};
+
+export const strategySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('pure_lending'), lendingAsset: z.literal('USDT'), gasFloat: gasFloatSchema }).readonly(),
+  basisSchema('btc_basis'),
+  basisSchema('eth_basis'),
   z
     .strictObject({ kind: z.literal('eth_leveraged'), lst: lstSchema, leverage: leverageSchema, gasFloat: gasFloatSchema })
     .readonly(),
-  z
-    .strictObject({
-      kind: z.literal('usdt_market_neutral'),
-      lst: lstSchema,
-      leverage: leverageSchema,
-      // (0, 1) is a cross-field rule (rules.ts) so that its report names the mode; here: a fraction.
-      stakeAllocation: fraction,
-      spotVenue: cexVenueSchema,
-      hedge: hedgeSchema,
-      gasFloat: gasFloatSchema,
-    })
-    .readonly(),
+  z.strictObject({ kind: z.literal('usdt_market_neutral'), ...hedgedStakingShape, leverage: leverageSchema }).readonly(),
+  z.strictObject({ kind: z.literal('usdt_market_neutral_no_leverage'), ...hedgedStakingShape, idleEthFraction: fraction }).readonly(),
 ]);
 
 export const riskSchema = z
@@ -243,11 +245,21 @@ export const isoDateSchema = z
   .regex(isoDateTime, 'ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z])')
   .refine((s) => !Number.isNaN(parseTimestamp(s)), { message: 'no such calendar date or time', params: { expected: 'a real UTC date, e.g. 2024-02-29 or 2024-06-01T00:00Z' } });
 
-/** A mode file: ModeParams plus the optional backtest window (null or absent: the data's common coverage). */
+/** A deposit (amount > 0) or withdrawal (amount < 0) of the share-class token at a UTC time. */
+export const flowConfigSchema = z.strictObject({
+  at: isoDateSchema,
+  amount: z.number().refine((v) => v !== 0, { message: 'a flow of zero moves nothing', params: { expected: 'a non-zero amount (+ deposit, − withdrawal)' } }),
+});
+
+/**
+ * A mode file: ModeParams plus the optional backtest window (null or absent: the data's common coverage) and the
+ * optional capital flows of the run.
+ */
 export const modeConfigSchema = z.strictObject({
   ...modeShape,
   start: isoDateSchema.nullable().optional(),
   end: isoDateSchema.nullable().optional(),
+  flows: z.array(flowConfigSchema).readonly().optional(),
 });
 export type ModeConfig = z.infer<typeof modeConfigSchema>;
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../contentHash.js';
-import type { StrategyParams } from '../domain/params.js';
+import { strategyLst, type StrategyParams } from '../domain/params.js';
 import type { RewardPayout, RewardPrograms } from '../domain/rewards.js';
 import { BasisError } from '../errors/base.js';
 import { CorruptCacheError, InputHashes, evictCache, readFramed, warnCache, writeFramed } from './cache.js';
@@ -60,7 +60,7 @@ function nextMonday(afterMs: number): number {
 
 /** Does a run of this strategy credit EtherFi's published rewards (and so read the reward schedule)? */
 export function usesPublishedRewards(s: StrategyParams): boolean {
-  return (s.kind === 'eth_leveraged' || s.kind === 'usdt_market_neutral') && s.lst.rewards === 'etherfi_published';
+  return strategyLst(s)?.rewards === 'etherfi_published';
 }
 
 /** Reward token prices: every open/close > 0 and one-step moves of the open within maxJumpFraction. */

@@ -8,8 +8,8 @@ import type { AaveAsset, LstToken, ShareClass, Token } from './tokens.js';
 import type { PositionKey } from './positionKey.js';
 import type { SeriesKey } from '../data/series.js';
 
-export type ModeName = 'pure_lending' | 'btc_basis' | 'eth_leveraged' | 'usdt_market_neutral';
-export const MODE_NAMES: readonly ModeName[] = ['pure_lending', 'btc_basis', 'eth_leveraged', 'usdt_market_neutral'];
+export type ModeName = 'pure_lending' | 'btc_basis' | 'eth_basis' | 'eth_leveraged' | 'usdt_market_neutral' | 'usdt_market_neutral_no_leverage';
+export const MODE_NAMES: readonly ModeName[] = ['pure_lending', 'btc_basis', 'eth_basis', 'eth_leveraged', 'usdt_market_neutral', 'usdt_market_neutral_no_leverage'];
 
 /** Gas-bearing on-chain operations and their assumed gas units (domain.md §4.7). */
 export type GasOperation =
@@ -145,36 +145,59 @@ export interface PerpHedgeParams {
   readonly minMoveFraction: number;
 }
 
+/** Spot long on the spot venue, the same amount short in perps (btc_basis on BTC, eth_basis on ETH). */
+export interface BasisParams<K extends 'btc_basis' | 'eth_basis' = 'btc_basis' | 'eth_basis'> {
+  readonly kind: K;
+  readonly spotVenue: CexVenue;
+  readonly hedge: PerpHedgeParams;
+  /** Resize both legs when equity moved by more than this since the last rebalance. */
+  readonly equityDeviation: number;
+  readonly gasFloat: GasFloatParams;
+}
+
+/** A share of equity staked on chain, its ETH hedged with perp shorts margined by the rest (USDT share class). */
+interface HedgedStakingParams {
+  readonly lst: LstParams;
+  /** Share of equity put into the on-chain staking book; the rest is USDT margin on CEXs. */
+  readonly stakeAllocation: number;
+  readonly spotVenue: CexVenue;
+  readonly hedge: PerpHedgeParams;
+  readonly gasFloat: GasFloatParams;
+}
+
+export interface UsdtMarketNeutralParams extends HedgedStakingParams {
+  readonly kind: 'usdt_market_neutral';
+  readonly leverage: LeverageParams;
+}
+
+/** The staking half of usdt_market_neutral without the AAVE loop: the LST is held in the wallet. */
+export interface UsdtMarketNeutralNoLeverageParams extends HedgedStakingParams {
+  readonly kind: 'usdt_market_neutral_no_leverage';
+  /** Wallet ETH above max(gas float target, this share of the long ETH) is staked (rewards, redeployed margin). */
+  readonly idleEthFraction: number;
+}
+
 export type StrategyParams =
   | {
       readonly kind: 'pure_lending';
       readonly lendingAsset: 'USDT';
       readonly gasFloat: GasFloatParams;
     }
-  | {
-      readonly kind: 'btc_basis';
-      readonly spotVenue: CexVenue;
-      readonly hedge: PerpHedgeParams;
-      /** Resize both legs when equity moved by more than this since the last rebalance. */
-      readonly equityDeviation: number;
-      readonly gasFloat: GasFloatParams;
-    }
+  | BasisParams<'btc_basis'>
+  | BasisParams<'eth_basis'>
   | {
       readonly kind: 'eth_leveraged';
       readonly lst: LstParams;
       readonly leverage: LeverageParams;
       readonly gasFloat: GasFloatParams;
     }
-  | {
-      readonly kind: 'usdt_market_neutral';
-      readonly lst: LstParams;
-      readonly leverage: LeverageParams;
-      /** Share of equity put into the on-chain staking book; the rest is USDT margin on CEXs. */
-      readonly stakeAllocation: number;
-      readonly spotVenue: CexVenue;
-      readonly hedge: PerpHedgeParams;
-      readonly gasFloat: GasFloatParams;
-    };
+  | UsdtMarketNeutralParams
+  | UsdtMarketNeutralNoLeverageParams;
+
+/** The LST a mode stakes into, or null for a mode without one. */
+export function strategyLst(s: StrategyParams): LstParams | null {
+  return 'lst' in s ? s.lst : null;
+}
 
 export interface RiskParams {
   /** AAVE health factor bands. */

@@ -26,3 +26,8 @@ export function isPositionKey(key: string): key is PositionKey {
   const parts = key.split(':');
   return parts.length === 3 && parts.every((p) => p.length > 0) && (POSITION_TYPES as readonly string[]).includes(parts[1] ?? '');
 }
+
+/** The typed way to name a position: `positionKey('wallet', 'BaseToken', 'USDT')`. */
+export function positionKey<V extends string, T extends PositionType, S extends string>(venue: V, type: T, symbol: S): `${V}:${T}:${S}` {
+  return `${venue}:${type}:${symbol}`;
+}

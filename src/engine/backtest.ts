@@ -1,8 +1,9 @@
 import { createHash, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BasisError } from '../errors/base.js';
 import { MODE_NAMES, type ModeName, type RunParams } from '../domain/params.js';
-import { PACKAGE_ROOT, REDACTED, isSecretName, isSecretPath, loadConfig, modeWindow, redactSecrets, resolveRunParams, type BasisConfig } from '../config/index.js';
+import { PACKAGE_ROOT, REDACTED, isSecretName, isSecretPath, loadConfig, modeFlows, modeWindow, redactSecrets, resolveRunParams, type BasisConfig } from '../config/index.js';
 import { loadRewardSchedule, openHistoricalData, parseTimestamp, resolveDataDir, type DataPolicy, type RewardSchedule } from '../data/index.js';
 import { ethenaBenchmark, loadBenchmark } from '../data/benchmark.js';
 import { usesPublishedRewards } from '../data/rewards.js';
@@ -26,10 +27,12 @@ import {
   type TimeseriesFrame,
 } from '../report/index.js';
 import { EventDrivenStrategyEngine } from './engine.js';
-import { isoUtc } from './clock.js';
+import { isoUtc } from '../kernel/clock.js';
 import { preflight } from './preflight.js';
 import { currentBuild, dataFingerprint, runInfoRows, type RunRecord } from './runRecord.js';
 import type { ProtectedDir } from '../runs/guard.js';
+import { flowRecords, flowsFromConfig, parseFlowSpec, parseFlowsCsv, validateFlows, type Flow } from '../flows/schedule.js';
+import { moneyWeightedReturn, navSeries, unitsSeries } from '../flows/returns.js';
 
 export interface BacktestRequest {
   readonly mode: string;
@@ -55,6 +58,10 @@ export interface BacktestRequest {
   readonly recordTimeseries?: boolean;
   /** Injected timeline (benchmarks reuse one load). */
   readonly timeline?: Timeline;
+  /** Capital flows as `TIME=AMOUNT` (--flow, repeatable): + deposit, − withdrawal of the share-class token. */
+  readonly flows?: readonly string[];
+  /** A CSV of flows (--flows), columns timestamp,amount. */
+  readonly flowsFile?: string;
 }
 
 export interface BacktestOutput {
@@ -80,6 +87,31 @@ function parseIso(what: string, iso: string): number {
     });
   }
   return ms;
+}
+
+/** The request's flows, in the order given: --flow specs, then the --flows file, then the mode config's `flows`. */
+function readFlows(req: BacktestRequest, config: BasisConfig, mode: ModeName): Flow[] {
+  const out: Flow[] = (req.flows ?? []).map((spec, i) => parseFlowSpec(spec, i + 1));
+  if (req.flowsFile !== undefined) {
+    const file = path.resolve(req.flowsFile);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      throw new BasisError('FLOW-002', `flows file ${file} cannot be read`, {
+        cause: err,
+        problems: [{ code: 'FLOW-002', file, message: code === 'ENOENT' ? 'no such file' : 'the file cannot be read', expected: 'a CSV with columns timestamp,amount', received: typeof code === 'string' ? code : 'unreadable' }],
+      });
+    }
+    out.push(...parseFlowsCsv(text, file));
+  }
+  out.push(...flowsFromConfig(modeFlows(config, mode), `modes.${mode}.flows`));
+  return out;
+}
+
+function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
 }
 
 /** A --set override as it may be recorded: the value of a secret-named path (or of anything without "=") redacted. */
@@ -122,6 +154,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   const { config } = loaded;
   const configMs = performance.now() - t0;
   const params = resolveRunParams(config, mode);
+  const requestedFlows = readFlows(req, config, mode);
   const window = modeWindow(config, mode);
   const startIso = req.start ?? window.start ?? undefined;
   const endIso = req.end ?? window.end ?? undefined;
@@ -147,22 +180,28 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   const startIndex = startMs !== undefined && req.timeline ? timeline.indexOf(startMs) : 0;
   const endIndex = endMs !== undefined && req.timeline ? timeline.indexOf(endMs) : timeline.length - 1;
   preflight(params, timeline, startIndex, req.costs !== false);
+  const flows = validateFlows(requestedFlows, { startMs: timeline.timestampsMs[startIndex] as number, endMs: timeline.timestampsMs[endIndex] as number, initialCapital: params.mode.initialCapital, shareClass: params.mode.shareClass });
 
   const rewards = rewardScheduleFor(params, timeline.dataDir, config.data, cacheDir);
   // Read (and validated) before the run, so bad benchmark data fails fast like every other input.
   const benchmarkData = params.mode.shareClass === 'USDT' ? loadBenchmark(timeline.dataDir, config.data) : null;
-  const engine = new EventDrivenStrategyEngine(params, timeline, { costs: req.costs !== false, recordTimeseries: req.recordTimeseries !== false, ...(rewards ? { rewards } : {}) });
+  const engine = new EventDrivenStrategyEngine(params, timeline, { costs: req.costs !== false, recordTimeseries: req.recordTimeseries !== false, ...(rewards ? { rewards } : {}), ...(flows.length > 0 ? { flows } : {}) });
   const progress = createProgress(endIndex - startIndex + 1, { enabled: req.progress === true, label: `backtest ${mode}` });
   const result = engine.runBacktest(startIndex, endIndex, (done) => progress.update(done));
   progress.stop();
 
   const equity = engine.stepEquity.subarray(startIndex, endIndex + 1);
   const ts = timeline.timestampsMs.subarray(startIndex, endIndex + 1);
-  const metrics = computeMetrics(equity, ts, result.initialEquity);
+  const flowOut = engine.flows?.outcome();
+  // With flows the metrics are time-weighted: computed on NAV per share (units issued and redeemed at NAV), from 1.
+  const units = flowOut ? unitsSeries(equity.length, params.mode.initialCapital, flowOut.unitChanges.map((c) => ({ offset: timeline.indexOf(c.atMs) - startIndex, unitsAfter: c.unitsAfter }))) : null;
+  const nav = units ? navSeries(equity, units) : null;
+  const metrics = nav ? computeMetrics(nav, ts, 1) : computeMetrics(equity, ts, result.initialEquity);
   const apyNote = apyWindowNote(ts, config.report.minApyWindowDays);
   const attributedPnl = engine.pnl.total();
   const benchmark = ethenaBenchmark(benchmarkData?.aprs ?? null, ts);
-  const balancePnl = result.finalEquity - params.mode.initialCapital;
+  const netFlows = flowOut?.netFlows ?? 0;
+  const balancePnl = result.finalEquity - params.mode.initialCapital - netFlows;
   const summary: RunSummary = {
     mode,
     shareClass: params.mode.shareClass,
@@ -184,12 +223,32 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
     feesPaid: engine.execution.feesPaid,
     gasPaid: engine.execution.gasPaid,
     attribution: engine.pnl.attribution(),
-    reconciliation: { balancePnl, attributedPnl, residual: balancePnl - attributedPnl },
+    reconciliation: { balancePnl, attributedPnl, residual: balancePnl - attributedPnl, ...(flowOut ? { netFlows } : {}) },
+    ...(flowOut && nav
+      ? {
+          flows: {
+            count: flows.length,
+            deposits: flowOut.deposits,
+            withdrawals: flowOut.withdrawals,
+            netFlows,
+            finalUnits: flowOut.units,
+            finalNavPerShare: nav[nav.length - 1] as number,
+            moneyWeightedApy: finiteOrNull(moneyWeightedReturn([...flowOut.cashflows, { atMs: ts[ts.length - 1] as number, amount: result.finalEquity }])),
+            deployCosts: flowOut.deployCosts,
+            unwindCosts: flowOut.unwindCosts,
+            pending: flowOut.pending,
+          },
+        }
+      : {}),
     timing: { loadMs, configMs, dataMs: loadMs - configMs, runMs: result.runMs, stepsPerSec: result.steps / (result.runMs / 1000), backtestMs: performance.now() - t0 },
     ...(benchmark ? { benchmark } : {}),
     ...(apyNote !== undefined ? { apyNote } : {}),
   };
-  const frame = engine.recorder.frame(startIndex, endIndex);
+  const recorded = engine.recorder.frame(startIndex, endIndex);
+  const frame: TimeseriesFrame =
+    nav && units && req.recordTimeseries !== false
+      ? { timestampsMs: recorded.timestampsMs, columns: [...recorded.columns, { name: 'navPerShare', values: nav }, { name: 'units', values: units }] }
+      : recorded;
   const run: RunRecord = {
     ...currentBuild(),
     env: loaded.env,
@@ -197,7 +256,8 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
     capital: params.mode.initialCapital,
     shareClass: params.mode.shareClass,
     window: { start: summary.start, end: summary.end, endInclusive: true },
-    request: { start: req.start ?? null, end: req.end ?? null, set: (req.set ?? []).map(redactOverride) },
+    request: { start: req.start ?? null, end: req.end ?? null, set: (req.set ?? []).map(redactOverride), ...(req.flows !== undefined && req.flows.length > 0 ? { flows: [...req.flows] } : {}), ...(req.flowsFile !== undefined ? { flowsFile: path.resolve(req.flowsFile) } : {}) },
+    ...(flows.length > 0 ? { flows: flowRecords(flows) } : {}),
     dataDir: timeline.dataDir,
     synthetic: timeline.synthetic,
     data: dataFingerprint(timeline, [...(rewards?.inputs ?? []), ...(benchmarkData ? [benchmarkData.input] : [])]),

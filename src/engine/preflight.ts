@@ -22,8 +22,8 @@ export function preflight(params: RunParams, timeline: Timeline, startIndex: num
       problems.push({ code: 'STRAT-004', path: `modes.${mode.mode}.initialCapital`, message: 'capital does not cover the gas float with room to invest', expected: `> ${(mode.shareClass === 'USDT' ? floatUsdt * 2 : s.gasFloat.targetEth * 2).toFixed(4)} ${mode.shareClass}`, received: String(mode.initialCapital) });
     }
   }
-  if (s.kind === 'btc_basis' || s.kind === 'usdt_market_neutral') {
-    const hedged = s.kind === 'btc_basis' ? capitalUsdt / (1 + s.hedge.targetMarginRatio) : capitalUsdt * s.stakeAllocation;
+  if (s.kind === 'btc_basis' || s.kind === 'eth_basis' || s.kind === 'usdt_market_neutral' || s.kind === 'usdt_market_neutral_no_leverage') {
+    const hedged = s.kind === 'btc_basis' || s.kind === 'eth_basis' ? capitalUsdt / (1 + s.hedge.targetMarginRatio) : capitalUsdt * s.stakeAllocation;
     for (const v of CEX_LIST) {
       const a = s.hedge.hedgeAllocation[v];
       const min = params.cex[v].minOrderUsdt;

@@ -2,7 +2,7 @@ import type { Timeline } from '../data/series.js';
 import type { TimeseriesFrame } from '../report/types.js';
 import { ATTRIBUTION_PARTS } from '../domain/attribution.js';
 import type { MarketState } from '../components/marketState.js';
-import type { PositionMonitor } from '../components/positionMonitor.js';
+import type { PositionsView } from '../components/positionMonitor.js';
 import type { ExposureMonitor } from '../components/exposureMonitor.js';
 import type { RiskMonitor } from '../components/riskMonitor.js';
 import type { PnlCalculator } from '../components/pnlCalculator.js';
@@ -25,7 +25,7 @@ export class Recorder {
   /** Cumulative attribution per part, per step. */
   private readonly pnl: Float64Array[];
 
-  constructor(private readonly timeline: Timeline, private readonly pm: PositionMonitor, enabled: boolean) {
+  constructor(private readonly timeline: Timeline, private readonly pm: PositionsView, enabled: boolean) {
     this.n = enabled ? timeline.length : 0;
     const col = (): Float64Array => new Float64Array(this.n).fill(NaN);
     this.equity = col();

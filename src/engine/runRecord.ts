@@ -5,6 +5,7 @@ import { basisConfigSchema, type BasisConfig } from '../config/index.js';
 import { BasisError } from '../errors/base.js';
 import type { DataInput, Timeline } from '../data/series.js';
 import { gitCommit, packageVersion } from '../packageInfo.js';
+import type { FlowRecord } from '../flows/schedule.js';
 
 /**
  * What a run was made from, recorded in config.json under `run` so that `basis backtest --from-run DIR`
@@ -22,7 +23,9 @@ export interface RunRecord {
   /** First and last step actually run (the end is inclusive: it is the last step). */
   readonly window: { readonly start: string; readonly end: string; readonly endInclusive: true };
   /** --start / --end as given (null: the mode file's window or the data's coverage). */
-  readonly request: { readonly start: string | null; readonly end: string | null; readonly set: readonly string[] };
+  readonly request: { readonly start: string | null; readonly end: string | null; readonly set: readonly string[]; readonly flows?: readonly string[]; readonly flowsFile?: string };
+  /** The deposits (+) and withdrawals (−) the run applied, in time order, each with where it was given. */
+  readonly flows?: readonly FlowRecord[];
   readonly dataDir: string;
   readonly synthetic: boolean;
   readonly data: DataFingerprint;
@@ -59,6 +62,7 @@ export function runInfoRows(r: RunRecord): [string, string][] {
     ['Window (UTC)', `${r.window.start} → ${r.window.end} (end inclusive: last step)`],
     ['Requested', `--start ${r.request.start ?? '(mode/data default)'} --end ${r.request.end ?? '(mode/data default)'}`],
     ['Overrides', r.request.set.length > 0 ? r.request.set.join(' ') : 'none'],
+    ...(r.flows !== undefined && r.flows.length > 0 ? [['Capital flows', r.flows.map((f) => `${f.at} ${f.amount > 0 ? '+' : ''}${f.amount}`).join(', ')] as [string, string]] : []),
     ['Environment', r.env],
     ['Data', `${r.dataDir}${r.synthetic ? ' (synthetic)' : ''}`],
     ['Data fingerprint', `${r.data.fingerprint.slice(0, 16)}… (${r.data.files.length} files)`],
@@ -118,6 +122,8 @@ export function readRecordedRun(dir: string): RecordedRun {
     !request.set.every((s) => typeof s === 'string') ||
     !(request.start === null || typeof request.start === 'string') ||
     !(request.end === null || typeof request.end === 'string') ||
+    !(request.flows === undefined || (Array.isArray(request.flows) && request.flows.every((f) => typeof f === 'string'))) ||
+    !(request.flowsFile === undefined || typeof request.flowsFile === 'string') ||
     !isObject(data) ||
     typeof data.fingerprint !== 'string'
   ) {

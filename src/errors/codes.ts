@@ -58,6 +58,13 @@ export const ERROR_CODES = {
   'EXEC-006': spec('atomic group rolled back', 500, 70),
   'XFER-001': spec('transfer unsafe', 422, 70),
   'XFER-002': spec('transfer failed and was rolled back', 500, 70),
+  'EXEC-007': spec('order below the venue minimum', 422, 70),
+  'EXEC-008': spec('health factor would fall too low', 422, 70),
+  'EXEC-009': spec('venue refused the order', 422, 70),
+  'EXEC-010': spec('venue timed out', 504, 75),
+  'EXEC-011': spec('venue rate limit hit', 429, 75),
+  'EXEC-012': spec('venue unavailable', 503, 75),
+  'EXEC-013': spec('asynchronous execution client driven synchronously', 500, 70),
   // Events and audit
   'EVT-001': spec('event log unreadable', 500, 65),
   'EVT-002': spec('event order not strictly increasing', 422, 65),
@@ -71,6 +78,13 @@ export const ERROR_CODES = {
   'BT-001': spec('backtest request invalid', 400, 64),
   'BT-004': spec('backtest execution failed', 500, 70),
   'BT-005': spec('results could not be written', 500, 73),
+  // Capital flows (deposits and withdrawals)
+  'FLOW-001': spec('capital flow malformed', 400, 64),
+  'FLOW-002': spec('capital flow file unreadable or malformed', 400, 66),
+  'FLOW-003': spec('capital flow outside the run window', 400, 64),
+  'FLOW-004': spec('capital flow amount invalid', 400, 64),
+  'FLOW-005': spec('withdrawal larger than the book', 400, 64),
+  'FLOW-006': spec('withdrawal could not be served', 500, 70),
   // Run and output directories (exit 73 = EX_CANTCREAT): nothing a user owns is replaced or removed
   'RUN-001': spec('output directory not empty', 409, 73),
   'RUN-002': spec('output path not allowed', 400, 73),

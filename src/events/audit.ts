@@ -4,10 +4,9 @@ import path from 'node:path';
 import { BasisError, type Problem } from '../errors/base.js';
 import type { ErrorCode } from '../errors/codes.js';
 import type { PositionKey } from '../domain/positionKey.js';
-import { applyDelta, PositionMonitor } from '../components/positionMonitor.js';
+import { applyDelta, Book } from '../components/book.js';
+import { parseMarks } from '../components/marks.js';
 import { ExposureMonitor } from '../components/exposureMonitor.js';
-import { MarketState } from '../components/marketState.js';
-import { CEX_LIST } from '../components/slots.js';
 import { computeMetrics, type Metrics } from '../report/metrics.js';
 import { ATTRIBUTION_PARTS, type AttributionPart } from '../domain/attribution.js';
 import { GENESIS_HASH, chainHash } from './hashChain.js';
@@ -305,9 +304,9 @@ function replayBook(events: readonly Line[], summary: SummaryFile, file: string,
   const declared = typeof end.details?.['positions'] === 'string' ? end.details['positions'].split(',') : [];
   for (const key of keySet) if (!declared.includes(key)) problems.add({ code: 'EVT-004', file, line: endLine.line, message: `position ${key} is not among the run's subscribed positions` });
   const keys = (declared.length > 0 ? declared : [...keySet]) as PositionKey[];
-  let pm: PositionMonitor;
+  let pm: Book;
   try {
-    pm = new PositionMonitor(keys);
+    pm = new Book(keys);
   } catch (err) {
     problems.add({ code: 'EVT-004', file, line: endLine.line, message: `the log holds an invalid position key: ${messageOf(err)}` });
     return failed;
@@ -348,18 +347,29 @@ function replayBook(events: readonly Line[], summary: SummaryFile, file: string,
     if (slot !== undefined) pm.perpEntry[slot] = entry;
   }
   for (const [id, t] of flight) {
-    pm.inFlight.push({ id, token: t.token, amount: t.amount, to: t.to as PositionKey, arriveIndex: 0, numeraire: t.token === 'USDT' ? 'usdt' : t.token === 'ETH' ? 'eth' : 'btc' });
+    pm.inFlight.push({ id, token: t.token, amount: t.amount, to: t.to as PositionKey, arriveMs: 0, numeraire: t.token === 'USDT' ? 'usdt' : t.token === 'ETH' ? 'eth' : 'btc' });
   }
   const exp = new ExposureMonitor(summary.shareClass, pm.slots);
-  exp.compute(pm, marketFromMarks(end.details ?? {}));
+  exp.compute(pm, parseMarks(end.details ?? {}));
   const finalEquity = exp.equity;
-  const balancePnl = finalEquity - summary.initialCapital;
+  const netFlows = replayedNetFlows(events);
+  if (netFlows !== (summary.reconciliation.netFlows ?? 0)) problems.add({ code: 'EVT-004', file, line: endLine.line, message: 'net capital flows (completed DEPOSIT and WITHDRAWAL deltas) do not replay', expected: String(summary.reconciliation.netFlows ?? 0), received: String(netFlows) });
+  const balancePnl = finalEquity - summary.initialCapital - netFlows;
   if (finalEquity !== summary.finalEquity) problems.add({ code: 'EVT-004', file, line: endLine.line, message: 'final equity does not replay', expected: String(summary.finalEquity), received: String(finalEquity) });
   if (balancePnl !== summary.reconciliation.balancePnl) problems.add({ code: 'EVT-004', file, line: endLine.line, message: 'balance P&L does not replay', expected: String(summary.reconciliation.balancePnl), received: String(balancePnl) });
   return { finalEquity, balancePnl };
 }
 
-function safeSlot(pm: PositionMonitor, key: string): number | undefined {
+/** Deposits less withdrawals paid, summed in log order as the engine summed them. */
+function replayedNetFlows(events: readonly Line[]): number {
+  let net = 0;
+  for (const { event: e } of events) {
+    if ((e.type === 'DEPOSIT' || e.type === 'WITHDRAWAL') && e.status === 'completed') for (const [, v] of e.deltas) net += v;
+  }
+  return net;
+}
+
+function safeSlot(pm: Book, key: string): number | undefined {
   try {
     return pm.slotOf(key);
   } catch {
@@ -372,6 +382,8 @@ function safeSlot(pm: PositionMonitor, key: string): number | undefined {
  * determine (the book before an event is the previous event's recorded balances and perp entries, so one bad
  * event does not implicate the next):
  * - INITIAL_CAPITAL (the first line): one delta of the summary's initial capital into the share-class wallet;
+ * - DEPOSIT / WITHDRAWAL (completed): one delta of ± the amount in the share-class wallet; units issued or redeemed
+ *   = amount / NAV per share; units after = the initial capital's units plus the flows' units before it;
  * - FUNDING_SETTLED: the size paid on is the perp position before the event; payment = −size × mark × rate;
  *   the only delta moves the payment into that venue's USDT; in a USDT fund the booked funding is the payment;
  * - PERP_OPEN / PERP_CLOSE: the perp delta is the recorded size after minus the size before, which must be the
@@ -386,6 +398,7 @@ function checkEventArithmetic(events: readonly Line[], summary: SummaryFile, fil
   const usdFund = summary.shareClass === 'USDT';
   let before: Readonly<Record<string, number>> = {};
   let entriesBefore: Readonly<Record<string, number>> = {};
+  let units = summary.initialCapital;
   for (const [i, { line, event: e }] of events.entries()) {
     const bad = (pathTo: string, message: string, expected: unknown, received: unknown): void =>
       problems.add({ code: 'EVT-009', file, line, path: pathTo, message, expected: show(expected), received: show(received) });
@@ -395,6 +408,20 @@ function checkEventArithmetic(events: readonly Line[], summary: SummaryFile, fil
       const key = `wallet:BaseToken:${summary.shareClass}`;
       if (i !== 0) bad('type', 'INITIAL_CAPITAL must be the first event', 'line 1', `line ${line}`);
       if (!sameDeltas(e.deltas, [[key, summary.initialCapital]])) bad('deltas', 'initial capital does not match the summary', JSON.stringify([[key, summary.initialCapital]]), JSON.stringify(e.deltas));
+    } else if ((e.type === 'DEPOSIT' || e.type === 'WITHDRAWAL') && e.status === 'completed') {
+      n++;
+      const key = `wallet:BaseToken:${summary.shareClass}`;
+      const deposit = e.type === 'DEPOSIT';
+      const amount = num(d['amountToken']);
+      const nav = num(d['navPerShare']);
+      const moved = deposit ? num(d['unitsIssued']) : num(d['unitsRedeemed']);
+      const signed = deposit ? amount : -amount;
+      if (!(amount > 0)) bad('details.amountToken', 'a flow moves a positive amount', '> 0', d['amountToken']);
+      if (!sameDeltas(e.deltas, [[key, signed]])) bad('deltas', `a ${e.type} moves its amount ${deposit ? 'into' : 'out of'} the share-class wallet`, JSON.stringify([[key, signed]]), JSON.stringify(e.deltas));
+      if (moved !== amount / nav) bad(deposit ? 'details.unitsIssued' : 'details.unitsRedeemed', 'units are the amount over the NAV per share', amount / nav, moved);
+      // The units the flow should have moved carry on, so one bad event does not implicate the next.
+      units = deposit ? units + amount / nav : units - amount / nav;
+      if (num(d['unitsAfter']) !== units) bad('details.unitsAfter', 'units after the flow do not follow from the initial capital and the flows before it', units, d['unitsAfter']);
     } else if (e.type === 'FUNDING_SETTLED' && e.status === 'completed') {
       n++;
       const perp = `${e.venue}:Perp:${e.token}`;
@@ -462,7 +489,8 @@ function checkSummaryArithmetic(s: SummaryFile, file: string, problems: Problems
   const r = s.reconciliation;
   const bad = (p: string, message: string, expected: number, received: number): void => problems.add({ code: 'EVT-009', file, path: p, message, expected: String(expected), received: String(received) });
   if (attributed !== r.attributedPnl) bad('reconciliation.attributedPnl', 'attribution parts do not add up to attributedPnl', attributed, r.attributedPnl);
-  if (s.finalEquity - s.initialCapital !== r.balancePnl) bad('reconciliation.balancePnl', 'balancePnl is not finalEquity − initialCapital', s.finalEquity - s.initialCapital, r.balancePnl);
+  const netFlows = r.netFlows ?? 0;
+  if (s.finalEquity - s.initialCapital - netFlows !== r.balancePnl) bad('reconciliation.balancePnl', 'balancePnl is not finalEquity − initialCapital − netFlows', s.finalEquity - s.initialCapital - netFlows, r.balancePnl);
   if (r.balancePnl - r.attributedPnl !== r.residual) bad('reconciliation.residual', 'residual is not balancePnl − attributedPnl', r.balancePnl - r.attributedPnl, r.residual);
 }
 
@@ -476,6 +504,12 @@ function checkTimeseries(buf: Buffer, s: SummaryFile, file: string, summaryFile:
   const headerLine = headerEnd < 0 ? text : text.slice(0, headerEnd);
   const header = headerLine.split(',');
   const eqCol = header.indexOf('equity');
+  // With capital flows the metrics are time-weighted, computed on NAV per share from 1 (a deposit is not return).
+  const navCol = s.reconciliation.netFlows !== undefined ? header.indexOf('navPerShare') : -1;
+  if (s.reconciliation.netFlows !== undefined && navCol < 0) {
+    problems.add({ code: 'EVT-005', file, line: 1, message: 'a run with capital flows records NAV per share: the header needs a navPerShare column', received: headerLine.slice(0, 80) });
+    return;
+  }
   if (header[0] !== 'timestamp' || eqCol < 0) {
     problems.add({ code: 'EVT-005', file, line: 1, message: 'header must start with timestamp and hold an equity column', received: headerLine.slice(0, 80) });
     return;
@@ -483,6 +517,8 @@ function checkTimeseries(buf: Buffer, s: SummaryFile, file: string, summaryFile:
   // Only the first columns are read: the file is several MB of position columns the metrics do not use.
   const ts: number[] = [];
   const equity: number[] = [];
+  const nav: number[] = [];
+  const lastCol = Math.max(eqCol, navCol);
   let malformed = 0;
   let line = 1;
   for (let at = headerEnd + 1; headerEnd >= 0 && at < text.length; ) {
@@ -492,15 +528,19 @@ function checkTimeseries(buf: Buffer, s: SummaryFile, file: string, summaryFile:
     let cellStart = at;
     let t = NaN;
     let cell: string | undefined;
-    for (let col = 0; col <= eqCol && cellStart <= next; col++) {
+    let navCell: string | undefined;
+    for (let col = 0; col <= lastCol && cellStart <= next; col++) {
       let comma = text.indexOf(',', cellStart);
       if (comma < 0 || comma > next) comma = next;
       if (col === 0) t = Date.parse(text.slice(cellStart, comma));
       if (col === eqCol) cell = text.slice(cellStart, comma);
+      if (col === navCol) navCell = text.slice(cellStart, comma);
       cellStart = comma + 1;
     }
     const e = cell === '' || cell === undefined ? NaN : Number(cell);
-    if (!Number.isFinite(t) || cell === undefined || (cell !== '' && !Number.isFinite(e))) {
+    const v = navCell === '' || navCell === undefined ? NaN : Number(navCell);
+    if (navCol >= 0) nav.push(v);
+    if (!Number.isFinite(t) || cell === undefined || (cell !== '' && !Number.isFinite(e)) || (navCol >= 0 && (navCell === undefined || (navCell !== '' && !Number.isFinite(v))))) {
       malformed++;
       problems.add({ code: 'EVT-005', file, line, message: 'row needs an ISO timestamp and a numeric (or empty) equity', received: text.slice(at, Math.min(next, at + 80)) });
     }
@@ -516,28 +556,10 @@ function checkTimeseries(buf: Buffer, s: SummaryFile, file: string, summaryFile:
   if (iso(ts[0]!) !== new Date(s.start).toISOString()) problems.add({ code: 'EVT-009', file, line: 2, message: 'first row is not the run\'s start', expected: s.start, received: iso(ts[0]!) });
   if (iso(ts[n - 1]!) !== new Date(s.end).toISOString()) problems.add({ code: 'EVT-009', file, line: n + 1, message: 'last row is not the run\'s end', expected: s.end, received: iso(ts[n - 1]!) });
   if (equity[n - 1] !== s.finalEquity) problems.add({ code: 'EVT-009', file: summaryFile, path: 'finalEquity', message: 'finalEquity is not the last equity of timeseries.csv', expected: String(equity[n - 1]), received: String(s.finalEquity) });
-  const m = computeMetrics(Float64Array.from(equity), Float64Array.from(ts), s.initialCapital);
+  const m = navCol >= 0 ? computeMetrics(Float64Array.from(nav), Float64Array.from(ts), 1) : computeMetrics(Float64Array.from(equity), Float64Array.from(ts), s.initialCapital);
   for (const k of METRIC_FIELDS) {
     if (m[k] !== s[k]) problems.add({ code: 'EVT-009', file: summaryFile, path: k, message: `${k} does not recompute from timeseries.csv`, expected: String(m[k]), received: String(s[k]) });
   }
-}
-
-function marketFromMarks(d: Readonly<Record<string, unknown>>): MarketState {
-  const m = new MarketState();
-  const num = (k: string): number => (typeof d[k] === 'number' ? d[k] : NaN);
-  m.ethPx = num('ethPx');
-  m.btcPx = num('btcPx');
-  ['USDT', 'WETH', 'weETH', 'wstETH'].forEach((a, i) => {
-    m.liquidityIndex[i] = num(`liquidityIndex:${a}`);
-    m.borrowIndex[i] = num(`borrowIndex:${a}`);
-  });
-  m.lstRate[0] = num('lstRate:weETH');
-  m.lstRate[1] = num('lstRate:wstETH');
-  CEX_LIST.forEach((v, c) => {
-    m.perpMark[c * 2] = num(`perpMark:${v}:BTCUSDT`);
-    m.perpMark[c * 2 + 1] = num(`perpMark:${v}:ETHUSDT`);
-  });
-  return m;
 }
 
 function num(v: unknown): number {

@@ -1,6 +1,5 @@
-import type { PositionMonitor } from '../components/positionMonitor.js';
-import { ATTRIBUTION_PARTS } from '../domain/attribution.js';
-import { EventStore, type EventSource, type StagedMoves } from './store.js';
+import type { PositionsView } from '../components/positionMonitor.js';
+import { EventStore, type EventSource } from './store.js';
 import type { BasisEvent } from './types.js';
 
 export type EventInput = Omit<BasisEvent, 'order' | 'timestampMs' | 'balances' | 'perpEntries' | 'inFlight'>;
@@ -16,10 +15,10 @@ export class EventLogger implements EventSource {
   private built: BasisEvent[] = [];
 
   constructor(
-    pm: PositionMonitor,
+    pm: PositionsView,
     private readonly now: () => number,
   ) {
-    this.store = new EventStore(pm, ATTRIBUTION_PARTS);
+    this.store = new EventStore(pm);
   }
 
   /** Events recorded so far. */
@@ -71,32 +70,6 @@ export class EventLogger implements EventSource {
     if (pnl) {
       for (const part in pnl) if (Object.hasOwn(pnl, part)) s.addPnl(part, pnl[part as keyof typeof pnl]);
     }
-    if (details) s.setDetails(details);
-    return i + 1;
-  }
-
-  /**
-   * The execution path: deltas and P&L come staged by slot and part index (a pooled transaction), details in an
-   * object the caller may reuse. Nothing is allocated once the store's columns have grown to the run's size.
-   */
-  recordStaged(
-    type: BasisEvent['type'],
-    status: BasisEvent['status'],
-    venue: string | undefined,
-    token: string | undefined,
-    parent: number | undefined,
-    moves: StagedMoves,
-    gasUnits: number | undefined,
-    gasPriceGwei: number | undefined,
-    gasEth: number | undefined,
-    feeAmount: number | undefined,
-    feeToken: string | undefined,
-    details: BasisEvent['details'],
-  ): number {
-    const s = this.store;
-    const i = s.begin(type, status, venue, token, parent, gasUnits, gasPriceGwei, gasEth, feeAmount, feeToken, this.now());
-    for (let k = 0; k < moves.deltaCount; k++) s.addSlotDelta(moves.deltaSlots[k] as number, moves.deltaAmounts[k] as number);
-    for (let k = 0; k < moves.pnlCount; k++) s.addPnlPart(moves.pnlParts[k] as number, moves.pnlValues[k] as number);
     if (details) s.setDetails(details);
     return i + 1;
   }

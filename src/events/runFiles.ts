@@ -121,7 +121,7 @@ export const summaryFileSchema = z.looseObject({
   sharpe: finite,
   sortino: finite,
   attribution: z.strictObject(Object.fromEntries(ATTRIBUTION_PARTS.map((p) => [p, finite])) as Record<(typeof ATTRIBUTION_PARTS)[number], typeof finite>),
-  reconciliation: z.looseObject({ balancePnl: finite, attributedPnl: finite, residual: finite }),
+  reconciliation: z.looseObject({ balancePnl: finite, attributedPnl: finite, residual: finite, netFlows: finite.optional() }),
   integrity: z.strictObject({ eventsFinalHash: hex64, events: z.number().int().nonnegative(), timeseriesSha256: hex64, configSha256: hex64 }),
   signature: signatureSchema.optional(),
 });

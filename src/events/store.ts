@@ -9,25 +9,11 @@ export interface EventSource {
 export type EventDetails = NonNullable<BasisEvent['details']>;
 export type InFlightView = NonNullable<BasisEvent['inFlight']>;
 
-/**
- * The balance moves and P&L of one event as an execution stages them: slot indices and attribution-part indices
- * in reusable typed arrays, so recording a settlement allocates nothing.
- */
-export interface StagedMoves {
-  readonly deltaCount: number;
-  readonly deltaSlots: Int32Array;
-  readonly deltaAmounts: Float64Array;
-  readonly pnlCount: number;
-  /** Attribution parts in the order they were first booked (the order of the event's `pnl` keys). */
-  readonly pnlParts: Uint8Array;
-  readonly pnlValues: Float64Array;
-}
-
 /** The position book an event snapshots: slot keys, amounts, perp entry prices and transfers in flight. */
 export interface BookView {
   readonly slots: ReadonlyArray<{ readonly key: string; readonly def: { readonly kind: string } }>;
-  readonly amounts: Float64Array;
-  readonly perpEntry: Float64Array;
+  readonly amounts: ArrayLike<number>;
+  readonly perpEntry: ArrayLike<number>;
   readonly inFlight: { readonly length: number };
   inFlightView(): InFlightView;
 }
@@ -106,7 +92,6 @@ export class EventStore implements EventSource {
   private readonly stringIds = new Map<string, number>();
   /** Interned id of each slot key, by slot index. */
   private readonly slotKeyIds: Int32Array;
-  private readonly partIds: Int32Array;
   private readonly perpSlots: Int32Array;
   private readonly nSlots: number;
 
@@ -137,10 +122,9 @@ export class EventStore implements EventSource {
   /** Transfers in flight after an event, for the events recorded while some are. */
   private readonly inFlight = new Map<number, InFlightView>();
 
-  constructor(private readonly book: BookView, private readonly parts: readonly string[]) {
+  constructor(private readonly book: BookView) {
     this.nSlots = book.slots.length;
     this.slotKeyIds = Int32Array.from(book.slots, (s) => this.intern(s.key));
-    this.partIds = Int32Array.from(parts, (p) => this.intern(p));
     const perps: number[] = [];
     book.slots.forEach((s, i) => {
       if (s.def.kind === 'perp') perps.push(i);
@@ -254,19 +238,10 @@ export class EventStore implements EventSource {
     this.deltas.push(this.intern(key), TAG_NUMBER, amount);
   }
 
-  addSlotDelta(slot: number, amount: number): void {
-    this.deltas.push(this.slotKeyIds[slot] as number, TAG_NUMBER, amount);
-  }
-
   /** P&L part by name; an event gets a `pnl` object once anything is added (even a value JSON leaves out). */
   addPnl(part: string, value: number | undefined): void {
     this.flags[this.n - 1] = (this.flags[this.n - 1] as number) | F_PNL;
     if (value !== undefined) this.pnl.push(this.intern(part), TAG_NUMBER, value);
-  }
-
-  addPnlPart(partIndex: number, value: number): void {
-    this.flags[this.n - 1] = (this.flags[this.n - 1] as number) | F_PNL;
-    this.pnl.push(this.partIds[partIndex] as number, TAG_NUMBER, value);
   }
 
   /** Copies a details object field by field (callers may reuse one object for every event of a kind). */

@@ -3,6 +3,8 @@ import type { AttributionPart } from '../domain/attribution.js';
 /** Every event type the engine writes. Closed set: the audit and the report switch on it. */
 export const EVENT_TYPES = [
   'INITIAL_CAPITAL',
+  'DEPOSIT',
+  'WITHDRAWAL',
   'ATOMIC_LEVERAGE_ENTRY',
   'ATOMIC_DELEVERAGE',
   'AAVE_SET_EMODE',

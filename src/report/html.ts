@@ -292,7 +292,14 @@ function metricCards(s: RunSummary): string {
       sub: `from ${fmtAmount(s.initialCapital, unit)} ${unit}`,
     },
     { label: 'Total return', value: fmtPct(s.totalReturn, 2, true), tone: s.totalReturn >= 0 ? 'good' : 'bad' },
-    s.apyNote !== undefined ? { label: 'APY', value: s.apyNote } : { label: 'APY', value: fmtPct(s.apy, 2, true), tone: s.apy >= 0 ? 'good' : 'bad' },
+    s.apyNote !== undefined ? { label: 'APY', value: s.apyNote } : { label: 'APY', value: fmtPct(s.apy, 2, true), tone: s.apy >= 0 ? 'good' : 'bad', ...(s.flows ? { sub: 'time-weighted (NAV per share)' } : {}) },
+    ...(s.flows
+      ? [
+          { label: 'Money-weighted APY', value: s.apyNote ?? (s.flows.moneyWeightedApy === null ? 'n/a' : fmtPct(s.flows.moneyWeightedApy, 2, true)), sub: 'IRR of the dated flows' },
+          { label: `Capital flows (${unit})`, value: `${fmtAmount(s.flows.netFlows, unit, true)}`, sub: `+${fmtAmount(s.flows.deposits, unit)} in, −${fmtAmount(s.flows.withdrawals, unit)} out` },
+          { label: 'NAV per share', value: fmtNum(s.flows.finalNavPerShare, 6), sub: `${fmtNum(s.flows.finalUnits, 2)} units` },
+        ]
+      : []),
     ...(s.benchmark
       ? [{ label: 'Benchmark APY', value: s.apyNote ?? fmtPct(s.benchmark.apy, 2, true), sub: `${s.benchmark.name}${s.benchmark.coverage < 0.999 ? `, ${fmtPct(s.benchmark.coverage, 0)} of the period` : ''}` }]
       : []),
@@ -352,7 +359,7 @@ ${rows}
 </tbody>
 <tfoot><tr><th scope="row">Total attributed</th><td></td><td class="num">${esc(fmtAmount(rec.attributedPnl, unit, true))}</td><td></td></tr></tfoot>
 </table>
-<p class="reconciliation" id="reconciliation">Reconciliation: balance P&amp;L <b>${esc(fmtAmount(rec.balancePnl, unit, true))} ${esc(unit)}</b> = attributed <b>${esc(fmtAmount(rec.attributedPnl, unit, true))} ${esc(unit)}</b> (residual ${esc(fmtAmount(rec.residual, unit, true))} ${esc(unit)})</p>
+<p class="reconciliation" id="reconciliation">Reconciliation: balance P&amp;L <b>${esc(fmtAmount(rec.balancePnl, unit, true))} ${esc(unit)}</b>${rec.netFlows !== undefined ? ` (equity change less net flows of ${esc(fmtAmount(rec.netFlows, unit, true))} ${esc(unit)})` : ''} = attributed <b>${esc(fmtAmount(rec.attributedPnl, unit, true))} ${esc(unit)}</b> (residual ${esc(fmtAmount(rec.residual, unit, true))} ${esc(unit)})</p>
 </section>`;
 }
 

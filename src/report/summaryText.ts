@@ -24,7 +24,14 @@ export function formatSummary(s: RunSummary): string {
     ['Steps', fmtInt(s.steps)],
     [`Capital (${unit})`, `${amt(s.initialCapital)} -> ${amt(s.finalEquity)}`],
     ['Total return', fmtPct(s.totalReturn, 2, true)],
-    ['APY', s.apyNote ?? fmtPct(s.apy, 2, true)],
+    [s.flows ? 'APY (time-weighted)' : 'APY', s.apyNote ?? fmtPct(s.apy, 2, true)],
+    ...(s.flows
+      ? ([
+          ['Money-weighted APY', s.apyNote ?? (s.flows.moneyWeightedApy === null ? 'n/a' : fmtPct(s.flows.moneyWeightedApy, 2, true))],
+          [`Capital flows (${unit})`, `+${fmtAmount(s.flows.deposits, unit)} in, -${fmtAmount(s.flows.withdrawals, unit)} out (${fmtInt(s.flows.count)} flows${s.flows.pending > 0 ? `, ${fmtInt(s.flows.pending)} pending at the end` : ''})`],
+          ['NAV per share', `1 -> ${fmtNum(s.flows.finalNavPerShare, 6)} (${fmtNum(s.flows.finalUnits, 2)} units)`],
+        ] as Array<[string, string]>)
+      : []),
     ...(s.benchmark
       ? ([[`Benchmark APY`, `${s.apyNote ?? fmtPct(s.benchmark.apy, 2, true)} (${s.benchmark.name}${s.benchmark.coverage < 0.999 ? `, ${fmtPct(s.benchmark.coverage, 0)} of the period` : ''})`]] as Array<[string, string]>)
       : []),
@@ -65,7 +72,7 @@ export function formatSummary(s: RunSummary): string {
   const rec = s.reconciliation;
   out.push(
     '',
-    `Reconciliation: balance P&L ${amt(rec.balancePnl, true)} = attributed ${amt(rec.attributedPnl, true)} ` +
+    `Reconciliation: balance P&L ${amt(rec.balancePnl, true)}${rec.netFlows !== undefined ? ` (equity change less net flows ${amt(rec.netFlows, true)})` : ''} = attributed ${amt(rec.attributedPnl, true)} ` +
       `(residual ${amt(rec.residual, true)})`,
   );
   const t = s.timing;

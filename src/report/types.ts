@@ -21,7 +21,13 @@ export interface RunSummary extends Metrics {
   readonly feesPaid: number;
   readonly gasPaid: number;
   readonly attribution: Attribution;
-  readonly reconciliation: { readonly balancePnl: number; readonly attributedPnl: number; readonly residual: number };
+  /** balancePnl = finalEquity − initialCapital − netFlows (netFlows present when the run has capital flows). */
+  readonly reconciliation: { readonly balancePnl: number; readonly attributedPnl: number; readonly residual: number; readonly netFlows?: number };
+  /**
+   * Set when the run has deposits or withdrawals: the metrics above are then time-weighted (computed on NAV per
+   * share, so a deposit is not return), and this holds the money-weighted return beside them.
+   */
+  readonly flows?: FlowSummary;
   /**
    * In-process milliseconds: `loadMs` = config + data; `runMs` the engine loop alone; `backtestMs` everything
    * runBacktest did (config, data, preflight, engine, metrics). What the user waited for is the CLI's Time line.
@@ -41,6 +47,23 @@ export interface RunSummary extends Metrics {
   readonly apyNote?: string;
   /** The yield a USDT book is measured against (Ethena sUSDe), over the same window; absent without its data. */
   readonly benchmark?: { readonly name: string; readonly totalReturn: number; readonly apy: number; readonly coverage: number };
+}
+
+export interface FlowSummary {
+  readonly count: number;
+  readonly deposits: number;
+  readonly withdrawals: number;
+  readonly netFlows: number;
+  /** Units outstanding at the end (the initial capital issued `initialCapital` units at NAV 1). */
+  readonly finalUnits: number;
+  readonly finalNavPerShare: number;
+  /** Annual IRR of the dated flows (capital and deposits in, withdrawals and final equity out); null when undefined. */
+  readonly moneyWeightedApy: number | null;
+  /** Costs booked by the orders that deployed deposits and unwound withdrawals (≤ 0, share class). */
+  readonly deployCosts: number;
+  readonly unwindCosts: number;
+  /** Flows not completed by the end of the run (a withdrawal still waiting for its cash). */
+  readonly pending: number;
 }
 
 /**

@@ -170,3 +170,26 @@ export function redeployPlan(ctx: StrategyContext, hedge: { readonly hedgeAlloca
   });
   return { usdt, transfers };
 }
+
+/** Each venue's equity (USDT collateral + unrealized perp P&L), in CEX_LIST order. */
+export function venueEquities(ctx: StrategyContext): number[] {
+  return CEX_LIST.map((_, c) => (ctx.exposure.cexCollateral[c] as number) + (ctx.exposure.perpUpnl[c] as number));
+}
+
+/**
+ * CEX → wallet USDT transfers that leave each venue with (1 − fraction) of the equity it had before the unwind
+ * (`before`), so every venue keeps its margin ratio once its perps have shrunk by the same fraction; the spot sale's
+ * proceeds are part of what the spot venue sends. No venue sends more than it lets us withdraw.
+ */
+export function shrinkTransfers(ctx: StrategyContext, fraction: number, before: readonly number[], purpose: string): Order[] {
+  const out: Order[] = [];
+  CEX_LIST.forEach((v, c) => {
+    const eq = (ctx.exposure.cexCollateral[c] as number) + (ctx.exposure.perpUpnl[c] as number);
+    const amount = Math.min(eq - (1 - fraction) * (before[c] as number), withdrawable(ctx, v, c));
+    if (amount > 0) out.push({ kind: 'transfer', token: 'USDT', from: v, to: 'wallet', amount, purpose });
+  });
+  return out;
+}
+
+/** Extra fraction a withdrawal's unwind releases above its need, for the trading costs of the unwind itself. */
+export const RELEASE_MARGIN = 0.005;

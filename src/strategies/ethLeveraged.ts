@@ -1,6 +1,7 @@
 import type { StrategyParams } from '../domain/params.js';
-import type { Decision, Strategy, StrategyContext } from './strategy.js';
+import type { Decision, FlowAnswer, Strategy, StrategyContext } from './strategy.js';
 import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
+import { RELEASE_MARGIN } from './common.js';
 
 type Params = Extract<StrategyParams, { kind: 'eth_leveraged' }>;
 
@@ -49,5 +50,35 @@ export class EthLeveragedStrategy implements Strategy {
       return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [{ kind: 'atomic_deleverage', lst, targetLtv: ltv, releaseEth: release }] };
     }
     return null;
+  }
+
+  /** A deposit of ETH is levered into the book at the target LTV, as the entry was. */
+  deploy(ctx: StrategyContext): FlowAnswer {
+    if (this.halted) return null;
+    if (!this.entered) return 'wait';
+    const ltv = targetLtv(ctx.params.aave, this.p.leverage);
+    const input = leverableEth(ctx, ctx.costsOn ? this.p.gasFloat.targetEth : 0);
+    if (!(input > 0)) return null;
+    return { reason: 'deposit', detail: `lever ${input.toFixed(4)} deposited ETH to LTV ${ltv.toFixed(4)}`, orders: [entryOrder(this.p.lst.token, this.p.leverage, input, ltv)] };
+  }
+
+  /**
+   * Shrinks the levered book 1:1 in one flash deleverage that keeps the target LTV and leaves the ETH in the
+   * wallet. The swap inside costs a little, so a little more is released; what is left over stays as wallet ETH.
+   */
+  release(ctx: StrategyContext, amountShare: number): FlowAnswer {
+    if (this.halted) {
+      const lst = this.p.lst.token;
+      const units = ctx.positions.amount(`wallet:BaseToken:${lst}`);
+      return units > 0 ? { reason: 'withdrawal', detail: `sell ${units.toFixed(4)} ${lst} for a withdrawal`, orders: [{ kind: 'dex_swap', from: lst, to: 'ETH', amountIn: units }] } : null;
+    }
+    if (!this.entered) return 'wait';
+    const ltv = targetLtv(ctx.params.aave, this.p.leverage);
+    const releaseEth = amountShare * (1 + RELEASE_MARGIN) + (ctx.costsOn ? ctx.costs.gasEthFor('ATOMIC_DELEVERAGE_ONE_SWAP') : 0);
+    return {
+      reason: 'withdrawal',
+      detail: `deleverage to release ${releaseEth.toFixed(4)} ETH for a withdrawal`,
+      orders: [{ kind: 'atomic_deleverage', lst: this.p.lst.token, targetLtv: ltv, releaseEth }],
+    };
   }
 }

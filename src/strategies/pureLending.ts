@@ -1,6 +1,7 @@
 import type { StrategyParams } from '../domain/params.js';
-import type { Decision, Strategy, StrategyContext } from './strategy.js';
+import type { Decision, FlowAnswer, Strategy, StrategyContext } from './strategy.js';
 import { gasFloatTopUp } from './common.js';
+import { AAVE_IDX } from '../components/slots.js';
 
 type Params = Extract<StrategyParams, { kind: 'pure_lending' }>;
 
@@ -20,6 +21,23 @@ export class PureLendingStrategy implements Strategy {
         (c) => gasFloatTopUp(c, this.p.gasFloat),
         (c) => ({ kind: 'aave_supply', asset: 'USDT', amount: c.positions.amount('wallet:BaseToken:USDT') }),
       ],
+    };
+  }
+
+  /** A deposit is idle wallet cash: supplied like the entry (decide would do the same at this step). */
+  deploy(ctx: StrategyContext): FlowAnswer {
+    const d = this.decide(ctx);
+    return d === null ? null : { ...d, reason: 'deposit' };
+  }
+
+  /** The whole book is the supplied USDT: withdraw what is missing (gas comes from the ETH float). */
+  release(ctx: StrategyContext, amountShare: number): FlowAnswer {
+    const supplied = ctx.positions.amount('aave_v3:aToken:aUSDT') * (ctx.m.liquidityIndex[AAVE_IDX.USDT] as number);
+    if (!(supplied > 0)) return null;
+    return {
+      reason: 'withdrawal',
+      detail: `withdraw ${amountShare.toFixed(2)} USDT from AAVE for a withdrawal`,
+      orders: [{ kind: 'aave_withdraw', asset: 'USDT', amount: amountShare < supplied ? amountShare : Infinity }],
     };
   }
 }

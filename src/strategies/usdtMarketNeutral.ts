@@ -1,16 +1,17 @@
-import type { StrategyParams } from '../domain/params.js';
-import { CEX_IDX, CEX_LIST } from '../components/slots.js';
-import type { Decision, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, withdrawable, worstMarginRatio } from './common.js';
-import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
+import type { UsdtMarketNeutralNoLeverageParams, UsdtMarketNeutralParams } from '../domain/params.js';
+import { CEX_IDX, CEX_LIST, LST_IDX } from '../components/slots.js';
+import type { Decision, FlowAnswer, OrderStep, Strategy, StrategyContext } from './strategy.js';
+import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, shrinkTransfers, venueEquities, withdrawable, worstMarginRatio } from './common.js';
+import type { StakingBook } from './stakingBook.js';
 
-type Params = Extract<StrategyParams, { kind: 'usdt_market_neutral' }>;
+type Params = UsdtMarketNeutralParams | UsdtMarketNeutralNoLeverageParams;
 
 /**
- * A share `a` of equity runs the leveraged staking loop on chain; the rest is USDT margin on the CEXs
- * shorting ETH perps for the REALIZED net ETH of the book (LST value − debt + wallet ETH), never the gross
- * collateral. Entry: fund venues → buy ETH and open the hedge at the same step → withdraw ETH → lever.
- * Rally: margin support sells a slice of the on-chain book (atomic deleverage → ETH to the spot venue →
+ * A share `a` of equity runs a staking book on chain (the leveraged loop for usdt_market_neutral, the LST held in
+ * the wallet for usdt_market_neutral_no_leverage); the rest is USDT margin on the CEXs shorting ETH perps for the
+ * REALIZED net ETH of the book (LST value − debt + wallet ETH), never the gross collateral. Entry: fund venues →
+ * buy ETH and open the hedge at the same step → withdraw ETH → stake (and lever).
+ * Rally: margin support sells a slice of the on-chain book (deleverage or LST sale → ETH to the spot venue →
  * sell → shrink shorts by the same ETH → move USDT to the venues short of margin).
  */
 export class UsdtMarketNeutralStrategy implements Strategy {
@@ -19,14 +20,18 @@ export class UsdtMarketNeutralStrategy implements Strategy {
   private supportEth = 0;
   /** USDT being gathered at the spot venue to redeploy into the staking book. */
   private redeployUsdt = 0;
+  /** Where the deployment of a deposit stands (null: none under way). */
+  private deposit: { stage: 'bought' | 'levered' | 'done'; spendUsdt: number } | null = null;
 
-  constructor(private readonly p: Params) {}
+  constructor(
+    private readonly p: Params,
+    private readonly book: StakingBook,
+  ) {}
 
   decide(ctx: StrategyContext): Decision | null {
     const { risk, exposure, positions } = ctx;
     const p = this.p;
-    const lst = p.lst.token;
-    const ltv = targetLtv(ctx.params.aave, p.leverage);
+    const book = this.book;
     if (this.halted) {
       // After the stop, ETH still arriving (a transfer that was in flight) is sold when it lands.
       if (positions.inFlight.length > 0) return null;
@@ -41,7 +46,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     }
     // The AAVE band is on chain and independent of transfers in flight.
     if (this.phase === 'active' || this.phase === 'supporting' || this.phase === 'gathering') {
-      const band = ltvBandOrder(ctx, lst, p.leverage, ltv);
+      const band = book.maintain(ctx);
       if (band) return { reason: 'rebalance', detail: band.why, orders: [band.order] };
     }
     if (positions.inFlight.length > 0) return null;
@@ -80,9 +85,9 @@ export class UsdtMarketNeutralStrategy implements Strategy {
         const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
         return {
           reason: 'entry',
-          detail: `lever the ETH to LTV ${ltv.toFixed(4)} and hedge the realized net ETH`,
+          detail: `${book.describeEntry(ctx)} and hedge the realized net ETH`,
           orders: [
-            (c) => entryOrder(lst, p.leverage, leverableEth(c, float), ltv),
+            (c) => book.enter(c, book.deployable(c, float)),
             (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
           ],
         };
@@ -155,7 +160,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
           reason: 'margin_support',
           detail: `margin ratio ${worst.toFixed(4)}: release ${releaseEth.toFixed(4)} ETH from the on-chain book for margin`,
           orders: [
-            { kind: 'atomic_deleverage', lst, targetLtv: ltv, releaseEth },
+            book.release(ctx, releaseEth),
             (c) => {
               const keep = c.costsOn ? p.gasFloat.targetEth : 0;
               const amt = Math.min(releaseEth, c.positions.amount('wallet:BaseToken:ETH') - keep);
@@ -182,14 +187,14 @@ export class UsdtMarketNeutralStrategy implements Strategy {
       const moves = collateralMoves(ctx, r, minMove(p.hedge, E), 'margin distribution');
       if (moves.length > 0) return { reason: 'margin_support', detail: `bring venues back to margin ratio ${r}`, orders: moves };
     }
-    // ETH left idle in the wallet (a leverage that could not run) goes into the book.
-    const idle = leverableEth(ctx, ctx.costsOn ? p.gasFloat.targetEth : 0);
-    if (idle > Math.max(p.gasFloat.targetEth, p.leverage.idleEthFraction * exposure.longEth)) {
-      return { reason: 'rebalance', detail: `lever ${idle.toFixed(4)} idle wallet ETH`, orders: [entryOrder(lst, p.leverage, idle, ltv), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)] };
+    // ETH left idle in the wallet (a leverage that could not run, rewards) goes into the book.
+    const idle = book.deployable(ctx, ctx.costsOn ? p.gasFloat.targetEth : 0);
+    if (idle > Math.max(p.gasFloat.targetEth, book.idleEthFraction * exposure.longEth)) {
+      return { reason: 'rebalance', detail: `${book.verb} ${idle.toFixed(4)} idle wallet ETH`, orders: [book.enter(ctx, idle), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)] };
     }
-    if (ctx.costsOn && positions.amount('wallet:BaseToken:ETH') < p.gasFloat.minEth && exposure.aaveDebtEth > 0) {
+    if (ctx.costsOn && positions.amount('wallet:BaseToken:ETH') < p.gasFloat.minEth && book.canRelease(ctx)) {
       const release = p.gasFloat.targetEth - positions.amount('wallet:BaseToken:ETH');
-      return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [{ kind: 'atomic_deleverage', lst, targetLtv: ltv, releaseEth: release }] };
+      return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [book.release(ctx, release)] };
     }
     return null;
   }
@@ -200,9 +205,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
    */
   private emergency(ctx: StrategyContext, why: string): Decision {
     this.halted = true;
-    const lst = this.p.lst.token;
-    const orders: OrderStep[] = [];
-    if (ctx.exposure.aaveDebtEth > 0) orders.push({ kind: 'atomic_deleverage', lst, targetLtv: 0, releaseEth: Infinity });
+    const orders: OrderStep[] = this.book.unwind(ctx);
     orders.push(...this.sellLongEth(), (c) => closeAllPerps(c));
     return { reason: 'emergency', detail: why, orders };
   }
@@ -210,7 +213,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
   /** Sells every long ETH the strategy can reach, each step sized on what the previous left: wallet LST, wallet
    * ETH above the gas float, spot-venue ETH. */
   private sellLongEth(): OrderStep[] {
-    const lst = this.p.lst.token;
+    const lst = this.book.lst;
     const venue = this.p.spotVenue;
     return [
       (c) => {
@@ -226,5 +229,112 @@ export class UsdtMarketNeutralStrategy implements Strategy {
         return eth > 0 ? { kind: 'spot_trade', venue, pair: 'ETHUSDT', side: 'sell', sizeBase: eth } : null;
       },
     ];
+  }
+
+  /**
+   * A deposit grows every part of the book by the same factor, in three steps a step apart (transfers land in
+   * between): (1) each venue receives its share of the deposit in proportion to its equity now, and the spot venue
+   * also the on-chain book's share; (2) that share buys ETH, hedged at once, and the ETH goes on chain; (3) it is
+   * levered to the target LTV and the hedge follows the realized net ETH. Margin ratios and the on-chain share stay
+   * what they were, so the deposit earns what the book earns.
+   */
+  deploy(ctx: StrategyContext, amountShare: number): FlowAnswer {
+    const p = this.p;
+    if (this.halted) {
+      this.deposit = null;
+      return null;
+    }
+    if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
+    const d = this.deposit;
+    if (d === null) {
+      // Shares of the book as it stands, the deposit (still wallet cash) left out.
+      const book = ctx.exposure.equity - ctx.positions.amount('wallet:BaseToken:USDT');
+      const venueShares = venueEquities(ctx).map((eq) => Math.max(0, eq) / book);
+      const onchainShare = Math.max(0, 1 - venueShares.reduce((a, b) => a + b, 0));
+      this.deposit = { stage: 'bought', spendUsdt: 0 };
+      const spotIdx = CEX_IDX[p.spotVenue];
+      return {
+        reason: 'deposit',
+        detail: `fund venues with the deposit in proportion to the book: ${(onchainShare * 100).toFixed(2)}% to stake`,
+        orders: [
+          (c) => gasFloatTopUp(c, p.gasFloat),
+          (c) =>
+            fundingTransfers(c, (usdt) => {
+              const amount = Math.min(usdt, amountShare);
+              (this.deposit as { spendUsdt: number }).spendUsdt = amount * onchainShare;
+              return CEX_LIST.map((_, k) => amount * (venueShares[k] as number) + (k === spotIdx ? amount * onchainShare : 0));
+            }),
+        ],
+      };
+    }
+    if (d.stage === 'bought') {
+      this.deposit = { stage: 'levered', spendUsdt: 0 };
+      const venue = p.spotVenue;
+      return {
+        reason: 'deposit',
+        detail: `buy ETH with ${d.spendUsdt.toFixed(2)} USDT of the deposit, hedge it and send it on chain`,
+        orders: [
+          (c) => {
+            const size = affordableBase(c, venue, 'ETHUSDT', Math.min(d.spendUsdt, c.positions.amount(`${venue}:BaseToken:USDT`)));
+            return size > 0 ? { kind: 'spot_trade', venue, pair: 'ETHUSDT', side: 'buy', sizeBase: size } : null;
+          },
+          (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
+          (c) => {
+            const eth = c.positions.amount(`${venue}:BaseToken:ETH`);
+            return eth > 0 ? { kind: 'transfer', token: 'ETH', from: venue, to: 'wallet', amount: eth, purpose: 'deposit into the staking book' } : null;
+          },
+        ],
+      };
+    }
+    if (d.stage === 'levered') {
+      this.deposit = { stage: 'done', spendUsdt: 0 };
+      const book = this.book;
+      const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
+      return {
+        reason: 'deposit',
+        detail: `${book.describeEntry(ctx)} (the deposited ETH) and hedge the realized net ETH`,
+        orders: [(c) => book.enter(c, book.deployable(c, float)), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)],
+      };
+    }
+    this.deposit = null;
+    return null;
+  }
+
+  /**
+   * Unwinds 1:1: a flash deleverage releases the same fraction of the on-chain net ETH as the withdrawal is of
+   * equity (LTV kept), the ETH is sold for USDT in the wallet, the shorts shrink to the ETH left, and each venue
+   * sends home the same fraction of its equity (transfer latency applies), so every venue keeps its margin ratio.
+   */
+  release(ctx: StrategyContext, amountShare: number): FlowAnswer {
+    const p = this.p;
+    const lst = p.lst.token;
+    const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
+    const need = amountShare * (1 + RELEASE_MARGIN);
+    if (this.halted) {
+      const sweep = shrinkTransfers(ctx, 1, venueEquities(ctx), 'withdrawal');
+      return sweep.length > 0 ? { reason: 'withdrawal', detail: `bring ${need.toFixed(2)} USDT home for a withdrawal`, orders: sweep } : null;
+    }
+    if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
+    const fraction = Math.min(1, need / ctx.exposure.equity);
+    const before = venueEquities(ctx);
+    const aave = ctx.costs.aaveBook(lst);
+    const walletLst = `wallet:BaseToken:${lst}`;
+    const netEth = aave.collateralEth - aave.debtEth + (ctx.positions.has(walletLst) ? ctx.positions.amount(walletLst) * (ctx.m.lstRate[LST_IDX[lst]] as number) : 0);
+    const full = fraction >= 1;
+    const orders: OrderStep[] = [];
+    if (netEth > 0) {
+      const unwind = this.book.unwind(ctx);
+      if (full && unwind.length > 0) orders.push(...unwind);
+      else orders.push(this.book.release(ctx, full ? Infinity : netEth * fraction));
+    }
+    orders.push(
+      (c) => {
+        const eth = c.positions.amount('wallet:BaseToken:ETH') - float;
+        return eth > 0 ? { kind: 'dex_swap', from: 'ETH', to: 'USDT', amountIn: eth } : null;
+      },
+      (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
+      (c) => shrinkTransfers(c, fraction, before, 'withdrawal'),
+    );
+    return { reason: 'withdrawal', detail: `unwind ${(fraction * 100).toFixed(2)}% of the book for a withdrawal of ${amountShare.toFixed(2)} USDT`, orders };
   }
 }

@@ -1,15 +1,17 @@
 import { assertNever } from '../errors/base.js';
+import { RejectedError } from '../errors/families.js';
 import type { GasOperation, RunParams } from '../domain/params.js';
 import type { LstToken } from '../domain/tokens.js';
 import type { CexVenue } from '../domain/venues.js';
 import type { Order } from '../orders/order.js';
-import type { EventLogger } from '../events/logger.js';
 import type { RewardPayout } from '../domain/rewards.js';
+import { parsePositionKey, type PositionKey } from '../domain/positionKey.js';
+import type { BasisEvent } from '../events/types.js';
 import type { MarketState } from '../components/marketState.js';
-import type { PositionMonitor } from '../components/positionMonitor.js';
-import type { PnlCalculator } from '../components/pnlCalculator.js';
-import type { TransferLedger, TransferManager } from '../components/transferManager.js';
-import type { ExecutionInterface, MarketSettlement } from './execution.js';
+import { Book } from '../components/book.js';
+import { TransferManager, type TransferLedger } from '../components/transferManager.js';
+import { FILLED, PENDING, type CapitalFlowEvent, type ExecutionClient, type MarketSettlement, type OrderOutcome } from '../kernel/executionClient.js';
+import type { KernelPorts } from '../kernel/kernel.js';
 import { SimDesk } from './simulated/desk.js';
 import { perpTrade, spotTrade } from './simulated/cex.js';
 import { aaveBook, aaveBorrow, aaveRepay, aaveSupply, aaveWithdraw } from './simulated/aave.js';
@@ -19,24 +21,24 @@ import { creditReward, liquidateAave, liquidateCex, settleFunding } from './simu
 import { transferLedger } from './simulated/transfers.js';
 
 /**
- * Backtest execution: fills at the step's price with venue fees, size-bucket slippage, gas at the step's gas
+ * Simulated venues for a backtest: fills at the tick's price with venue fees, size-bucket slippage, gas at the step's gas
  * price × ETH price (paid from the wallet's ETH), CEX withdrawal fees and transfer latency. Costs can be
  * switched off for validation (--no-costs). Atomic groups apply every delta or none. Each operation family
  * lives in its own file under simulated/.
+ *
+ * The venues keep their own book of the accounts (what each venue holds) and report every change through the
+ * kernel's report port, where the position monitor applies it: the kernel's positions never change otherwise.
+ * Every answer is immediate, so `submit` returns a plain outcome (no promise per order).
  */
-export class SimulatedExecution implements ExecutionInterface, MarketSettlement {
+export class SimulatedExecution implements ExecutionClient, MarketSettlement {
   private readonly d: SimDesk;
   private readonly ledger: TransferLedger;
+  private readonly transfers: TransferManager;
 
-  constructor(
-    params: RunParams,
-    pm: PositionMonitor,
-    calc: PnlCalculator,
-    log: EventLogger,
-    costsOn: boolean,
-    private readonly transfers: TransferManager,
-  ) {
-    this.d = new SimDesk(params, pm, calc, log, costsOn);
+  constructor(params: RunParams, ports: KernelPorts, costsOn: boolean) {
+    const book = new Book(params.mode.positions);
+    this.d = new SimDesk(params, book, ports.reports, costsOn);
+    this.transfers = new TransferManager(params, book, ports.exposure, costsOn);
     this.ledger = transferLedger(this.d);
   }
 
@@ -50,9 +52,8 @@ export class SimulatedExecution implements ExecutionInterface, MarketSettlement 
     return this.d.liquidations;
   }
 
-  at(m: MarketState, stepIndex: number): void {
+  at(m: MarketState): void {
     this.d.m = m;
-    this.d.stepIndex = stepIndex;
   }
 
   gasEthFor(op: GasOperation): number {
@@ -63,13 +64,28 @@ export class SimulatedExecution implements ExecutionInterface, MarketSettlement 
     return aaveBook(this.d, lst);
   }
 
-  execute(order: Order, parent?: number): void {
+  submit(order: Order, parent: number | undefined): OrderOutcome {
     this.d.parent = parent;
+    this.d.inOrder = true;
     try {
       this.dispatch(order);
+      this.d.closeOpen();
+      return order.kind === 'transfer' ? PENDING : FILLED;
+    } catch (err) {
+      // A refusal moved nothing the kernel saw; take back what the venue began. Anything else stops the run.
+      if (!(err instanceof RejectedError)) throw err;
+      this.d.undoOpen();
+      return { status: 'rejected', error: err };
     } finally {
       this.d.parent = undefined;
+      this.d.inOrder = false;
     }
+  }
+
+  /** Submits and throws the refusal, for callers that treat a refused order as an error. */
+  execute(order: Order, parent?: number): void {
+    const outcome = this.submit(order, parent);
+    if (outcome.status === 'rejected') throw outcome.error;
   }
 
   private dispatch(order: Order): void {
@@ -98,7 +114,7 @@ export class SimulatedExecution implements ExecutionInterface, MarketSettlement 
       case 'loop_leverage':
         return loopLeverage(d, order.lst, order.inputEth, order.targetLtv);
       case 'transfer':
-        this.transfers.start({ token: order.token, from: order.from, to: order.to, amount: order.amount, purpose: order.purpose }, this.ledger, d.stepIndex);
+        this.transfers.start({ token: order.token, from: order.from, to: order.to, amount: order.amount, purpose: order.purpose }, this.ledger, d.m.timestampMs);
         return;
       default:
         return assertNever(order, 'order');
@@ -107,22 +123,42 @@ export class SimulatedExecution implements ExecutionInterface, MarketSettlement 
 
   /** Credits transfers whose latency has elapsed and starts their next leg. */
   settleArrivals(): void {
-    this.transfers.settleArrivals(this.ledger, this.d.stepIndex);
+    this.transfers.settleArrivals(this.ledger, this.d.m.timestampMs);
+    this.d.closeOpen();
   }
 
   settleFunding(): void {
     settleFunding(this.d);
+    this.d.closeOpen();
   }
 
   creditReward(payout: RewardPayout, avgEethBalance: number, priceEth: number): boolean {
-    return creditReward(this.d, payout, avgEethBalance, priceEth);
+    const credited = creditReward(this.d, payout, avgEethBalance, priceEth);
+    this.d.closeOpen();
+    return credited;
   }
 
-  liquidateAave(lst: LstToken, healthFactor: number): void {
-    liquidateAave(this.d, lst, healthFactor);
+  liquidateAave(healthFactor: number): void {
+    liquidateAave(this.d, healthFactor);
+    this.d.closeOpen();
+  }
+
+  capitalFlow(type: CapitalFlowEvent, key: PositionKey, amount: number, details: BasisEvent['details']): number {
+    const tx = this.d.tx();
+    tx.move(key, amount);
+    const { venue, symbol } = parsePositionKey(key);
+    const order = this.d.emit(type, tx, { venue, token: symbol, ...(details ? { details } : {}) });
+    this.d.closeOpen();
+    return order;
+  }
+
+  /** The venues' side of the accounts (what each venue holds), for tests that set up a venue state directly. */
+  get venueBook(): Book {
+    return this.d.pm;
   }
 
   liquidateCex(venue: CexVenue, marginRatio: number): void {
     liquidateCex(this.d, venue, marginRatio);
+    this.d.closeOpen();
   }
 }

@@ -3,6 +3,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { registerConfigCommands } from '../../src/cli/commands/config.js';
 import { BasisError } from '../../src/errors/base.js';
+import { MODE_NAMES } from '../../src/domain/params.js';
 import { cleanupSandboxes, lineIn, sandbox, type Sandbox } from './helpers.js';
 
 afterAll(cleanupSandboxes);
@@ -57,12 +58,12 @@ describe('basis config', () => {
 
   it('show rejects an unknown mode with CFG-006', async () => {
     const s = sandbox();
-    await expect(run(s, ['config', 'show', '--mode', 'eth_basis'])).rejects.toMatchObject({ code: 'CFG-006' });
+    await expect(run(s, ['config', 'show', '--mode', 'ml_btc_directional'])).rejects.toMatchObject({ code: 'CFG-006' });
   });
 
   it('validate passes on the shipped configs and fails with every problem otherwise', async () => {
     const s = sandbox();
-    expect(await run(s, ['config', 'validate', '--data-dir', '/work/shared/data'])).toMatch(/^config ok: env dev, 4 modes valid/);
+    expect(await run(s, ['config', 'validate', '--data-dir', '/work/shared/data'])).toMatch(new RegExp(`^config ok: env dev, ${MODE_NAMES.length} modes valid`));
     s.edit('modes/btc_basis.yaml', 'initialCapital: 100000', 'initialCapital: 0');
     s.edit('modes/eth_leveraged.yaml', 'deleverBand: 0.005', 'deleverBand: 0.05');
     const err = await run(s, ['config', 'validate']).then(

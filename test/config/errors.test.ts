@@ -104,9 +104,9 @@ describe('error codes', () => {
 
   it('CFG-006: resolveRunParams with an unknown mode', () => {
     const { config } = sandbox().load();
-    const err = expectBasisError(() => resolveRunParams(config as BasisConfig, 'eth_basis' as ModeName));
+    const err = expectBasisError(() => resolveRunParams(config as BasisConfig, 'ml_btc_directional' as ModeName));
     expect(err.code).toBe('CFG-006');
-    expect(err.problems[0]).toMatchObject({ received: 'eth_basis', expected: expect.stringContaining('btc_basis') });
+    expect(err.problems[0]).toMatchObject({ received: 'ml_btc_directional', expected: expect.stringContaining('btc_basis') });
   });
 
   it('CFG-007: a layer giving a value where a lower layer has an object', () => {

@@ -66,7 +66,7 @@ describe('cross-field rules (CFG-008)', () => {
     const { problems } = violations((s) => {
       s.remove('venues/uniswap.yaml');
     });
-    expect(problems.map((p) => p.path).sort()).toEqual(['modes.eth_leveraged.venues.3', 'modes.pure_lending.venues.2', 'modes.usdt_market_neutral.venues.3']);
+    expect(problems.map((p) => p.path).sort()).toEqual(['modes.eth_leveraged.venues.3', 'modes.pure_lending.venues.2', 'modes.usdt_market_neutral.venues.3', 'modes.usdt_market_neutral_no_leverage.venues.2']);
     expect(problems[0]).toMatchObject({ expected: 'configs/venues/uniswap.yaml' });
   });
 
@@ -114,7 +114,7 @@ describe('cross-field rules (CFG-008)', () => {
       s.edit('venues/bybit.yaml', 'maintenanceMarginRate: 0.01', 'maintenanceMarginRate: 0.09');
       s.edit('venues/bybit.yaml', 'initialMarginRate: 0.05', 'initialMarginRate: 0.1');
     });
-    expect(problems.map((p) => p.path).sort()).toEqual(['modes.btc_basis.risk.marginRatioEmergency', 'modes.usdt_market_neutral.risk.marginRatioEmergency']);
+    expect(problems.map((p) => p.path).sort()).toEqual(['modes.btc_basis.risk.marginRatioEmergency', 'modes.eth_basis.risk.marginRatioEmergency', 'modes.usdt_market_neutral.risk.marginRatioEmergency', 'modes.usdt_market_neutral_no_leverage.risk.marginRatioEmergency']);
     expect(problems[0]?.expected).toBe('> 0.09');
   });
 

@@ -13,7 +13,7 @@ const run = runCliInProcess;
 describe('basis data check', () => {
   test('every mode checks clean on the shipped data (quirks listed as handled warnings)', async () => {
     const { reports, exitCode } = await runDataCheck({ dataDir: SHARED_DATA });
-    expect(reports.map((r) => r.mode)).toEqual(['pure_lending', 'btc_basis', 'eth_leveraged', 'usdt_market_neutral']);
+    expect(reports.map((r) => r.mode)).toEqual(['pure_lending', 'btc_basis', 'eth_basis', 'eth_leveraged', 'usdt_market_neutral', 'usdt_market_neutral_no_leverage']);
     for (const r of reports) {
       expect(r.issues.filter((i) => !i.handled)).toEqual([]);
       expect(r.issues.length).toBeGreaterThan(0);

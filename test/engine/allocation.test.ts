@@ -12,7 +12,7 @@ function probe(...args: string[]): Record<string, number | string> {
 }
 
 describe('the hot path does not allocate per event or per step', () => {
-  it('recording a funding settlement (pooled transaction, reused details) allocates less than four boxed numbers per event', () => {
+  it('recording a funding settlement into the columnar log allocates less than four boxed numbers per event', () => {
     const r = probe('events');
     expect(r['recorded']).toBe(500_000);
     // The object-per-event log this replaced allocated an event object, a balances object, a deltas array with its

@@ -2,12 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, resolveRunParams } from '../../src/config/index.js';
 import { openHistoricalData } from '../../src/data/index.js';
 import { MarketReader, MarketState } from '../../src/components/marketState.js';
-import { PositionMonitor } from '../../src/components/positionMonitor.js';
-import { ExposureMonitor } from '../../src/components/exposureMonitor.js';
-import { PnlCalculator } from '../../src/components/pnlCalculator.js';
-import { TransferManager } from '../../src/components/transferManager.js';
-import { EventLogger } from '../../src/events/logger.js';
-import { createExecution } from '../../src/venues/execution.js';
+import { EventDrivenStrategyEngine } from '../../src/engine/engine.js';
 import { SHARED_DATA } from './helpers.js';
 
 describe('atomic groups', () => {
@@ -15,15 +10,12 @@ describe('atomic groups', () => {
     const { config } = loadConfig({ dataDir: SHARED_DATA });
     const params = resolveRunParams(config, 'eth_leveraged');
     const tl = await openHistoricalData({ dataDir: SHARED_DATA, requirements: params.mode.dataRequirements, policy: config.data, stepMinutes: 60, fundingHoursUtc: [0, 8, 16], cacheDir: null, startMs: Date.parse('2024-06-03T00:00:00Z'), endMs: Date.parse('2024-06-04T00:00:00Z') });
-    const pm = new PositionMonitor(params.mode.positions);
-    const exposure = new ExposureMonitor('ETH', pm.slots);
-    const pnl = new PnlCalculator('ETH', pm.slots);
+    const engine = new EventDrivenStrategyEngine(params, tl, { costs: true, recordTimeseries: false });
+    const { positions: pm, pnl, events, execution } = engine;
     const m = new MarketState();
     new MarketReader(tl, params.mode).read(0, m);
-    const events = new EventLogger(pm, () => m.timestampMs);
-    const { execution } = createExecution('backtest', { params, positions: pm, pnl, events, transfers: new TransferManager(params, pm, exposure, true), costs: true });
-    execution.at(m, 0);
-    pm.apply(pm.slotOf('wallet:BaseToken:ETH'), 10);
+    execution.at(m);
+    execution.capitalFlow('DEPOSIT', 'wallet:BaseToken:ETH', 10, { amountToken: 10 });
     const before = pm.balances();
 
     execution.execute({ kind: 'atomic_leverage', lst: 'weETH', inputEth: 9, targetLtv: 0.95 });

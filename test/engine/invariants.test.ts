@@ -46,9 +46,11 @@ describe('a broken invariant stops the run with a coded error and writes nothing
     const p = CEX_IDX.bybit * 2 + SYM_IDX.BTCUSDT;
     m.perpMark[p] = 60_000;
     m.fundingRate[p] = 0.001;
-    engine.execution.at(m, 0);
-    // A 1 BTC long on bybit with nothing in the bybit account: longs pay positive funding (60 USDT here).
-    engine.positions.apply(engine.positions.slotOf('bybit:Perp:BTCUSDT'), 1);
+    engine.execution.at(m);
+    // A 1 BTC long on bybit with nothing in the bybit account: longs pay positive funding (60 USDT here). Set on the
+    // venue's side of the book: the kernel sees it only through what the venue reports.
+    const venue = engine.execution.venueBook;
+    venue.apply(venue.slotOf('bybit:Perp:BTCUSDT'), 1);
     let caught: unknown;
     try {
       engine.settlement.settleFunding();
@@ -66,7 +68,7 @@ describe('multi-year synthetic histories run to the end', () => {
   it('7 years (2018-2024): every mode completes and reconciles; no venue is left paying from an empty account', async () => {
     const dir = tmpDir('synth7y');
     generateSynthetic({ seed: 1, outDir: dir, start: '2018-01-01', end: '2024-12-31' });
-    for (const mode of ['pure_lending', 'btc_basis', 'eth_leveraged', 'usdt_market_neutral'] as const) {
+    for (const mode of ['pure_lending', 'btc_basis', 'eth_basis', 'eth_leveraged', 'usdt_market_neutral', 'usdt_market_neutral_no_leverage'] as const) {
       const out = await run({ mode, dataDir: dir, recordTimeseries: false });
       expect(out.summary.synthetic).toBe(true);
       expect(out.summary.start.slice(0, 10)).toBe('2018-01-01');
@@ -156,18 +158,18 @@ describe('a run too small or too short to mean anything says so', () => {
 });
 
 describe('data synth output runs every mode', () => {
-  it('a short synthetic set made by the CLI runs all four modes through the CLI; each completes and reconciles, the LST modes credit rewards', () => {
+  it('a short synthetic set made by the CLI runs every mode through the CLI; each completes and reconciles, the LST modes credit rewards', () => {
     const dir = tmpDir('synth-all');
     const data = path.join(dir, 'data');
     expect(basis('data', 'synth', '--seed', '3', '--out', data, '--start', '2024-01-01', '--end', '2024-03-31').status).toBe(0);
-    for (const mode of ['pure_lending', 'btc_basis', 'eth_leveraged', 'usdt_market_neutral']) {
+    for (const mode of ['pure_lending', 'btc_basis', 'eth_basis', 'eth_leveraged', 'usdt_market_neutral', 'usdt_market_neutral_no_leverage']) {
       const out = path.join(dir, mode);
       const r = basis('backtest', '--mode', mode, '--data-dir', data, '--no-progress', '--out', out);
       expect(r.status, `${mode}: ${r.stderr}`).toBe(0);
       const s = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { synthetic: boolean; initialCapital: number; reconciliation: { residual: number }; attribution: { rewards: number } };
       expect(s.synthetic).toBe(true);
       expect(Math.abs(s.reconciliation.residual)).toBeLessThan(1e-6 * s.initialCapital);
-      if (mode === 'eth_leveraged' || mode === 'usdt_market_neutral') expect(s.attribution.rewards, mode).toBeGreaterThan(0);
+      if (mode === 'eth_leveraged' || mode === 'usdt_market_neutral' || mode === 'usdt_market_neutral_no_leverage') expect(s.attribution.rewards, mode).toBeGreaterThan(0);
     }
   }, 120_000);
 });
@@ -181,8 +183,8 @@ describe('long LST histories keep running', () => {
     const m = new MarketState();
     m.ethPx = 2500;
     m.gasGwei = 5_000; // a spike: claim + swap gas is 1.65 ETH
-    engine.execution.at(m, 0);
-    engine.positions.apply(engine.positions.slotOf('wallet:BaseToken:ETH'), 0.01);
+    engine.execution.at(m);
+    engine.execution.capitalFlow('DEPOSIT', 'wallet:BaseToken:ETH', 0.01, { amountToken: 0.01 });
     const payout = { token: 'EIGEN', payoutMs: 0, periodStartMs: 0, periodEndMs: 7 * 86_400_000, perEeth: 0.2, source: 'test' } as const;
     const before = engine.events.events.length;
     expect(engine.settlement.creditReward(payout, 10, 0.001)).toBe(false);

@@ -4,12 +4,7 @@ import { openHistoricalData } from '../../src/data/index.js';
 import type { PositionKey } from '../../src/domain/positionKey.js';
 import type { RunParams } from '../../src/domain/params.js';
 import { MarketReader, MarketState } from '../../src/components/marketState.js';
-import { PositionMonitor } from '../../src/components/positionMonitor.js';
-import { ExposureMonitor } from '../../src/components/exposureMonitor.js';
-import { PnlCalculator } from '../../src/components/pnlCalculator.js';
-import { TransferManager } from '../../src/components/transferManager.js';
-import { EventLogger } from '../../src/events/logger.js';
-import { SimulatedExecution } from '../../src/venues/simulatedExecution.js';
+import { EventDrivenStrategyEngine } from '../../src/engine/engine.js';
 import { BasisError } from '../../src/errors/base.js';
 import { SHARED_DATA } from './helpers.js';
 
@@ -27,13 +22,12 @@ async function desk() {
     endMs: Date.parse('2024-06-05T00:00:00Z'),
     cacheDir: null,
   });
-  const pm = new PositionMonitor(params.mode.positions);
-  const exposure = new ExposureMonitor('USDT', pm.slots);
-  const pnl = new PnlCalculator('USDT', pm.slots);
+  // The backtest assembly's kernel components and simulated venues, driven by hand one step at a time.
+  const engine = new EventDrivenStrategyEngine(params, timeline, { costs: true, recordTimeseries: false });
+  const { positions: pm, exposure, pnl, events: log, execution: exec } = engine;
   const m = new MarketState();
-  const log = new EventLogger(pm, () => m.timestampMs);
-  const transfers = new TransferManager(params, pm, exposure, true);
-  const exec = new SimulatedExecution(params, pm, pnl, log, true, transfers);
+  /** Capital paid into a venue account from outside (reported like any fill, so venue and kernel agree). */
+  const seed = (key: PositionKey, amount: number): number => exec.capitalFlow('DEPOSIT', key, amount, { amountToken: amount });
   const reader = new MarketReader(timeline, params.mode);
   const prev = new MarketState();
   // The engine's step: read the market, attribute the move of the unchanged book, then execute.
@@ -42,16 +36,16 @@ async function desk() {
     reader.read(i, m);
     exposure.compute(pm, m);
     if (i > 0) pnl.marketMove(pm, exposure, prev, m);
-    exec.at(m, i);
+    exec.at(m);
   };
   at(0);
-  return { params, pm, exposure, pnl, log, exec, at, m };
+  return { params, pm, exposure, pnl, log, exec, at, m, seed };
 }
 
 describe('transfer manager', () => {
   it('routes CEX → wallet → CEX leg by leg, buys deposit gas from the transiting USDT, and loses only what it books', async () => {
     const d = await desk();
-    d.pm.apply(d.pm.slotOf('binance:BaseToken:USDT'), 10_000);
+    d.seed('binance:BaseToken:USDT', 10_000);
     d.exposure.compute(d.pm, d.m);
     const equity0 = d.exposure.equity;
     d.exec.execute({ kind: 'transfer', token: 'USDT', from: 'binance', to: 'bybit', amount: 5_000, purpose: 'test' });
@@ -80,7 +74,7 @@ describe('transfer manager', () => {
 
   it('refuses a transfer that would leave its source venue below the margin floor while in flight', async () => {
     const d = await desk();
-    d.pm.apply(d.pm.slotOf('bybit:BaseToken:USDT'), 2_000);
+    d.seed('bybit:BaseToken:USDT', 2_000);
     d.exec.execute({ kind: 'perp_trade', venue: 'bybit', symbol: 'BTCUSDT', deltaBase: -0.05, reduceOnly: false });
     d.exposure.compute(d.pm, d.m);
     const before = d.pm.balances();
@@ -99,7 +93,7 @@ describe('transfer manager', () => {
 
   it('refuses routes through positions the mode does not subscribe and amounts below the withdrawal fee', async () => {
     const d = await desk();
-    d.pm.apply(d.pm.slotOf('binance:BaseToken:USDT'), 100);
+    d.seed('binance:BaseToken:USDT', 100);
     expect(() => d.exec.execute({ kind: 'transfer', token: 'ETH', from: 'binance', to: 'bybit', amount: 1, purpose: 'test' })).toThrow(/XFER-001|not subscribed/);
     expect(() => d.exec.execute({ kind: 'transfer', token: 'USDT', from: 'binance', to: 'bybit', amount: 0.5, purpose: 'test' })).toThrow(/withdrawal fee/);
     expect(d.pm.amount('binance:BaseToken:USDT')).toBe(100);
@@ -107,7 +101,7 @@ describe('transfer manager', () => {
 
   it('rolls back what it can when a later leg fails: the funds stay credited in the wallet', async () => {
     const d = await desk();
-    d.pm.apply(d.pm.slotOf('binance:BaseToken:BTC'), 0.1);
+    d.seed('binance:BaseToken:BTC', 0.1);
     d.exec.execute({ kind: 'transfer', token: 'BTC', from: 'binance', to: 'okx', amount: 0.1, purpose: 'test' });
     for (let i = 1; i <= 3; i++) {
       d.at(i);

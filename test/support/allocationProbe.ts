@@ -5,8 +5,7 @@
  * the JIT settle, then once more; a full GC at 50 % of that run empties the heap, and the heap used at 90 % (with no
  * GC in between, checked) is what the steps between allocated.
  *
- * `events`: the funding-settlement path of the event log alone: a pooled transaction staged by slot, one reused
- * details object, recorded 200,000 times to warm up, then the least heap growth of three windows of 100,000 (each after a full GC).
+ * `events`: the funding-settlement path of the event log alone: one reused deltas list, P&L and details object, recorded 200,000 times to warm up, then the least heap growth of three windows of 100,000 (each after a full GC).
  *
  * Usage: node --expose-gc --import tsx allocationProbe.ts <mode> <dataDir> | events
  */
@@ -17,41 +16,41 @@ import { openHistoricalData, resolveDataDir } from '../../src/data/index.js';
 import { EventDrivenStrategyEngine } from '../../src/engine/engine.js';
 import { rewardScheduleFor } from '../../src/engine/backtest.js';
 import { PACKAGE_ROOT } from '../../src/packageRoot.js';
-import { PositionMonitor } from '../../src/components/positionMonitor.js';
-import { PnlCalculator } from '../../src/components/pnlCalculator.js';
+import { Book } from '../../src/components/book.js';
 import type { PositionKey } from '../../src/domain/positionKey.js';
 import { EventLogger } from '../../src/events/logger.js';
-import { Tx } from '../../src/venues/simulated/desk.js';
 
 const [mode = 'usdt_market_neutral', dataArg, stepArg] = process.argv.slice(2);
 const gc = (globalThis as { gc?: (o?: { type: 'major' | 'minor' }) => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc');
 
 if (mode === 'events') {
-  const pm = new PositionMonitor(['wallet:BaseToken:USDT', 'binance:BaseToken:USDT', 'binance:Perp:ETHUSDT', 'bybit:BaseToken:USDT', 'bybit:Perp:ETHUSDT'] as PositionKey[]);
-  const usdt = pm.slotOf('binance:BaseToken:USDT');
-  pm.apply(usdt, 1e6);
-  pm.apply(pm.slotOf('binance:Perp:ETHUSDT'), -10);
-  pm.perpEntry[pm.slotOf('binance:Perp:ETHUSDT')] = 3000;
-  const calc = new PnlCalculator('USDT', pm.slots);
+  const book = new Book(['wallet:BaseToken:USDT', 'binance:BaseToken:USDT', 'binance:Perp:ETHUSDT', 'bybit:BaseToken:USDT', 'bybit:Perp:ETHUSDT'] as PositionKey[]);
+  const usdt = book.slotOf('binance:BaseToken:USDT');
+  book.apply(usdt, 1e6);
+  book.apply(book.slotOf('binance:Perp:ETHUSDT'), -10);
+  book.perpEntry[book.slotOf('binance:Perp:ETHUSDT')] = 3000;
   const clock = { nowMs: 0 };
-  const log = new EventLogger(pm, () => clock.nowMs);
-  const tx = new Tx(pm, calc);
+  const log = new EventLogger(book, () => clock.nowMs);
+  // The log copies what it is given, so a settlement path can reuse one deltas list, P&L and details object.
+  const delta: [string, number] = ['binance:BaseToken:USDT', 0];
+  const deltas = [delta];
+  const pnl = { funding: 0 };
   const details = { rate8h: 0, markUsdt: 0, sizeBase: 0, paymentUsdt: 0, fallback: false };
   // In a function of its own (not module top level) so the loop is optimized like the engine's.
   const settleMany = (from: number, to: number): void => {
     for (let k = from; k < to; k++) {
       clock.nowMs += 28_800_000;
-      tx.reset();
       const payment = 1 + (k % 7) * 0.25;
-      tx.moveSlot(usdt, payment);
-      tx.book('funding', payment);
+      book.apply(usdt, payment);
+      delta[1] = payment;
+      pnl.funding = payment;
       details.rate8h = 1e-4 * (k % 5);
       details.markUsdt = 3000 + k;
       details.sizeBase = -10;
       details.paymentUsdt = payment;
       details.fallback = k % 2 === 0;
-      log.recordStaged('FUNDING_SETTLED', 'completed', 'binance', 'ETHUSDT', undefined, tx, undefined, undefined, undefined, undefined, undefined, details);
+      log.record('FUNDING_SETTLED', 'completed', 'binance', 'ETHUSDT', undefined, deltas, pnl, undefined, undefined, undefined, undefined, undefined, details);
     }
   };
   const N = 100_000;

@@ -4,6 +4,7 @@ import type { BacktestRequest } from '../../engine/backtest.js';
 import type { RecordedRun } from '../../engine/runRecord.js';
 import type { RunSummary } from '../../report/types.js';
 import { BasisError } from '../../errors/base.js';
+import { MODE_NAMES } from '../../domain/params.js';
 import { checkTarget, type ProtectedDir } from '../../runs/guard.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -22,6 +23,8 @@ interface BacktestFlags {
   progress: boolean;
   fromRun?: string;
   force?: boolean;
+  flow: string[];
+  flows?: string;
 }
 
 /** Flags that would change what a --from-run run computes; refused so that the re-run is exactly the recorded one. */
@@ -33,6 +36,8 @@ const FROM_RUN_REFUSED: readonly [keyof BacktestFlags, string][] = [
   ['costs', '--no-costs'],
   ['set', '--set'],
   ['env', '--env'],
+  ['flow', '--flow'],
+  ['flows', '--flows'],
 ];
 
 function warn(message: string): void {
@@ -60,6 +65,8 @@ async function fromRunRequest(dir: string, opts: BacktestFlags, cmd: Command): P
     ...(rec.run.request.start !== null ? { start: rec.run.request.start } : {}),
     ...(rec.run.request.end !== null ? { end: rec.run.request.end } : {}),
     costs: rec.run.costs,
+    ...(rec.run.request.flows !== undefined ? { flows: rec.run.request.flows } : {}),
+    ...(rec.run.request.flowsFile !== undefined ? { flowsFile: rec.run.request.flowsFile } : {}),
     dataDir: opts.dataDir ?? rec.run.dataDir,
     config: rec.config,
     configEnv: rec.run.env,
@@ -84,12 +91,14 @@ export function registerBacktestCommand(program: Command): void {
   program
     .command('backtest')
     .description('Run a strategy mode over the historical data and write summary, timeseries, events and an HTML report.')
-    .option('--mode <mode>', 'pure_lending | btc_basis | eth_leveraged | usdt_market_neutral (required unless --from-run)')
+    .option('--mode <mode>', `${MODE_NAMES.join(' | ')} (required unless --from-run)`)
     .option('--start <iso>', "first step (UTC); default: the mode's full data window. Accepts 2024-06-01, 2024-06-01T00:00Z, 2024-06-01T00:00:00Z, +00:00")
     .option('--end <iso>', 'last step (UTC, inclusive: the run ends AT this instant); a bare date means 00:00Z of that day, so --end 2024-03-01 runs through 2024-03-01 00:00Z and no later')
     .option('--capital <amount>', 'initial capital in share-class units', Number)
     .option('--no-costs', 'turn fees, slippage and gas off (validation runs)')
     .option('--set <path=value>', 'override a config value (repeatable), e.g. --set modes.btc_basis.strategy.hedge.targetMarginRatio=1.5', collect, [])
+    .option('--flow <time=amount>', 'a deposit (+) or withdrawal (−) of the share-class token at a UTC time (repeatable), e.g. --flow 2024-09-01T00:00:00Z=+500000 --flow 2025-02-01=-300000; applied at the first step at or after that time', collect, [])
+    .option('--flows <file.csv>', 'capital flows from a CSV with columns timestamp,amount (one flow per row)')
     .option('--data-dir <dir>', 'data directory (default: BASIS_DATA_DIR, ./data, ../shared/data)')
     .option('--env <env>', 'config environment: dev | staging | prod (default BASIS_ENV or dev)')
     .option('--out <dir>', 'a new or empty directory for this run (default: a new <paths.resultsDir>/<mode>/<UTC stamp>-<id>/, linked from <mode>/latest)')
@@ -119,6 +128,8 @@ export function registerBacktestCommand(program: Command): void {
           ...(opts.capital !== undefined ? { capital: opts.capital } : {}),
           costs: opts.costs,
           set: opts.set,
+          ...(opts.flow.length > 0 ? { flows: opts.flow } : {}),
+          ...(opts.flows !== undefined ? { flowsFile: opts.flows } : {}),
           ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
           ...(opts.env !== undefined ? { env: opts.env } : {}),
           ...(configDir !== undefined ? { configDir } : {}),

@@ -1,4 +1,4 @@
-import { BasisError } from '../../errors/base.js';
+import { HealthFactorTooLowError } from '../../errors/families.js';
 import type { LstToken } from '../../domain/tokens.js';
 import { AAVE_IDX, LST_IDX } from '../../components/slots.js';
 import type { SimDesk } from './desk.js';
@@ -67,6 +67,6 @@ export function aaveBook(d: SimDesk, lst: LstToken): { collateralEth: number; de
 export function checkLtv(d: SimDesk, lst: LstToken, when: string): void {
   const { collateralEth, debtEth } = aaveBook(d, lst);
   if (debtEth > collateralEth * d.params.aave.emode.ltv * (1 + 1e-9)) {
-    throw new BasisError('EXEC-004', `LTV ${debtEth / collateralEth} above e-mode max ${d.params.aave.emode.ltv} ${when}`);
+    throw new HealthFactorTooLowError(`LTV ${debtEth / collateralEth} above e-mode max ${d.params.aave.emode.ltv} ${when}`);
   }
 }

@@ -1,6 +1,6 @@
 import type { Order } from '../../orders/order.js';
 import type { EventType } from '../../events/types.js';
-import { CEX_IDX, SYM_IDX } from '../../components/slots.js';
+import { CEX_IDX, SYM_IDX, perpIdx } from '../../components/slots.js';
 import { slippageBps } from '../costs.js';
 import type { SimDesk } from './desk.js';
 
@@ -32,7 +32,7 @@ export function spotTrade(d: SimDesk, o: Extract<Order, { kind: 'spot_trade' }>)
 export function perpTrade(d: SimDesk, o: Extract<Order, { kind: 'perp_trade' }>): void {
   const key = `${o.venue}:Perp:${o.symbol}`;
   const slot = d.pm.slotOf(key);
-  const p = CEX_IDX[o.venue] * 2 + SYM_IDX[o.symbol];
+  const p = perpIdx(CEX_IDX[o.venue], SYM_IDX[o.symbol]);
   const mark = d.m.perpMark[p] as number;
   const size0 = d.pm.amounts[slot] as number;
   let delta = o.deltaBase;
@@ -54,10 +54,10 @@ export function perpTrade(d: SimDesk, o: Extract<Order, { kind: 'perp_trade' }>)
   if (size0 !== 0 && Math.sign(delta) !== Math.sign(size0)) {
     const closing = Math.min(Math.abs(delta), Math.abs(size0));
     realized = closing * Math.sign(size0) * (fill - entry0);
-    if (size1 === 0) d.pm.perpEntry[slot] = NaN;
-    else if (Math.sign(size1) !== Math.sign(size0)) d.pm.perpEntry[slot] = fill;
+    if (size1 === 0) tx.setPerpEntry(slot, NaN);
+    else if (Math.sign(size1) !== Math.sign(size0)) tx.setPerpEntry(slot, fill);
   } else {
-    d.pm.perpEntry[slot] = size0 === 0 ? fill : (size0 * entry0 + delta * fill) / size1;
+    tx.setPerpEntry(slot, size0 === 0 ? fill : (size0 * entry0 + delta * fill) / size1);
   }
   tx.move(key, size1 - size0);
   if (realized !== 0) tx.move(usdtKey, realized);

@@ -1,78 +1,66 @@
-import { BasisError } from '../../errors/base.js';
+import { InsufficientFundsError } from '../../errors/families.js';
 import type { GasOperation, RunParams } from '../../domain/params.js';
-import { ATTRIBUTION_PARTS, type AttributionPart } from '../../domain/attribution.js';
-import type { EventLogger } from '../../events/logger.js';
+import type { AttributionPart } from '../../domain/attribution.js';
 import type { EventType } from '../../events/types.js';
-import type { StagedMoves } from '../../events/store.js';
 import type { MarketState } from '../../components/marketState.js';
-import type { PositionMonitor } from '../../components/positionMonitor.js';
-import type { PnlCalculator } from '../../components/pnlCalculator.js';
+import { wouldGoNegative, type Book, type InFlightTransfer } from '../../components/book.js';
+import type { Fill } from '../../components/positionMonitor.js';
+import type { VenueReports } from '../../kernel/executionClient.js';
 import { pxBtc, pxEth, pxUsdt } from '../../components/exposureMonitor.js';
 
 /**
- * Collects one event's deltas and P&L while applying them, in reusable typed arrays (by slot and attribution-part
- * index): a desk hands out pooled transactions and takes each back when its event is recorded, so a funding
- * settlement allocates nothing.
+ * One venue event in the making: its moves apply to the venue's book as they are made (later steps of the same
+ * operation read them), and are reported to the kernel once, when the event is emitted. An operation that is
+ * refused before its event is emitted undoes its moves, so the venue's book never holds a change the kernel was
+ * not told of.
  */
-export class Tx implements StagedMoves {
-  deltaCount = 0;
-  deltaSlots = new Int32Array(8);
-  deltaAmounts = new Float64Array(8);
-  pnlCount = 0;
-  readonly pnlParts = new Uint8Array(ATTRIBUTION_PARTS.length);
-  readonly pnlValues = new Float64Array(ATTRIBUTION_PARTS.length);
-  /** Position of each part in pnlParts, −1 while not booked. */
-  private readonly pnlAt = new Int8Array(ATTRIBUTION_PARTS.length).fill(-1);
+export class Tx implements Fill {
+  readonly deltas: Array<[string, number]> = [];
+  readonly pnl: Partial<Record<AttributionPart, number>> = {};
+  readonly perpEntries: Array<[number, number]> = [];
+  private readonly entriesBefore: number[] = [];
+  started: InFlightTransfer | undefined;
+  creditedId: string | undefined;
   gasUnits = 0;
   gasEth = 0;
-  /** In the desk's pool: a transaction recorded twice goes back once, so two callers never share it. */
-  pooled = false;
   constructor(
-    private readonly pm: PositionMonitor,
-    private readonly calc: PnlCalculator,
+    private readonly venueBook: Book,
+    /** In an order, a shortfall is a refusal (the venue or the chain would not execute it), not a negative balance. */
+    private readonly revertOnShortfall: boolean,
   ) {}
-  reset(): void {
-    this.deltaCount = 0;
-    for (let k = 0; k < this.pnlCount; k++) this.pnlAt[this.pnlParts[k] as number] = -1;
-    this.pnlCount = 0;
-    this.gasUnits = 0;
-    this.gasEth = 0;
-  }
   move(key: string, delta: number): void {
     if (delta === 0) return;
-    this.moveSlot(this.pm.slotOf(key), delta);
-  }
-  moveSlot(slot: number, delta: number): void {
-    if (delta === 0) return;
-    this.pm.apply(slot, delta);
-    if (this.deltaCount === this.deltaSlots.length) {
-      const slots = new Int32Array(this.deltaCount * 2);
-      slots.set(this.deltaSlots);
-      this.deltaSlots = slots;
-      const amounts = new Float64Array(this.deltaCount * 2);
-      amounts.set(this.deltaAmounts);
-      this.deltaAmounts = amounts;
+    const slot = this.venueBook.slotOf(key);
+    if (this.revertOnShortfall && wouldGoNegative(this.venueBook, slot, delta)) {
+      throw new InsufficientFundsError(`${key} holds ${this.venueBook.amounts[slot]}, the transaction needs ${-delta}`, {
+        problems: [{ code: 'EXEC-004', message: 'transaction reverted: balance too small', path: key, expected: `>= ${-delta}`, received: String(this.venueBook.amounts[slot]) }],
+      });
     }
-    this.deltaSlots[this.deltaCount] = slot;
-    this.deltaAmounts[this.deltaCount++] = delta;
+    this.venueBook.apply(slot, delta);
+    this.deltas.push([key, delta]);
+  }
+  setPerpEntry(slot: number, entryPx: number): void {
+    this.entriesBefore.push(this.venueBook.perpEntry[slot] as number);
+    this.perpEntries.push([slot, entryPx]);
+    this.venueBook.perpEntry[slot] = entryPx;
   }
   book(part: AttributionPart, valueShare: number): void {
     if (valueShare === 0) return;
-    this.calc.book(part, valueShare);
-    const p = PART_INDEX[part];
-    const at = this.pnlAt[p] as number;
-    if (at >= 0) this.pnlValues[at] = (this.pnlValues[at] as number) + valueShare;
-    else {
-      this.pnlAt[p] = this.pnlCount;
-      this.pnlParts[this.pnlCount] = p;
-      this.pnlValues[this.pnlCount++] = valueShare;
+    this.pnl[part] = (this.pnl[part] ?? 0) + valueShare;
+  }
+  /** Takes back every move and entry price of an event that was never emitted. */
+  undo(): void {
+    const b = this.venueBook;
+    for (let k = this.deltas.length - 1; k >= 0; k--) {
+      const [key, delta] = this.deltas[k] as [string, number];
+      const slot = b.slotOf(key);
+      b.amounts[slot] = (b.amounts[slot] as number) - delta;
     }
+    for (let k = this.perpEntries.length - 1; k >= 0; k--) b.perpEntry[(this.perpEntries[k] as [number, number])[0]] = this.entriesBefore[k] as number;
+    this.deltas.length = 0;
+    this.perpEntries.length = 0;
   }
 }
-
-const NO_EXTRA: EmitExtra = {};
-
-const PART_INDEX = Object.fromEntries(ATTRIBUTION_PARTS.map((p, i) => [p, i])) as Record<AttributionPart, number>;
 
 export interface EmitExtra {
   readonly venue?: string;
@@ -90,7 +78,6 @@ export interface EmitExtra {
  */
 export class SimDesk {
   m!: MarketState;
-  stepIndex = 0;
   /** The decision event (REBALANCE, EMERGENCY_STOP) the current order belongs to: its events point at it. */
   parent: number | undefined;
   emodeSet = false;
@@ -98,24 +85,40 @@ export class SimDesk {
   liquidations = 0;
   feesPaid = 0;
   gasPaid = 0;
+  /** Nesting depth of atomic transactions under way. */
+  atomicDepth = 0;
+  /** True while an order is executed: a venue refuses an order the account cannot pay for (a settlement is not refused). */
+  inOrder = false;
+  /** Events begun and not yet emitted: undone when the operation is refused. */
+  private readonly open: Tx[] = [];
 
   constructor(
     readonly params: RunParams,
-    readonly pm: PositionMonitor,
-    readonly calc: PnlCalculator,
-    readonly log: EventLogger,
+    /** The venue side of the accounts: what the simulated venues hold, kept in step with the kernel by reports. */
+    readonly pm: Book,
+    private readonly reports: VenueReports,
     readonly costsOn: boolean,
   ) {}
 
-  private readonly txPool: Tx[] = [];
-
-  /** A cleared transaction from the pool; {@link emit} returns it there once its event is recorded. */
   tx(): Tx {
-    const tx = this.txPool.pop();
-    if (tx === undefined) return new Tx(this.pm, this.calc);
-    tx.pooled = false;
-    tx.reset();
+    const tx = new Tx(this.pm, this.inOrder || this.atomicDepth > 0);
+    this.open.push(tx);
     return tx;
+  }
+
+  /** After a refused operation: takes back the moves of every event it began and did not emit. */
+  undoOpen(): void {
+    for (let k = this.open.length - 1; k >= 0; k--) (this.open[k] as Tx).undo();
+    this.open.length = 0;
+  }
+
+  /**
+   * After a completed operation: every event it began either moved nothing or was emitted. A move left unreported
+   * would put the venue's book and the kernel's positions out of step: a bug, so it stops the run.
+   */
+  closeOpen(): void {
+    for (const tx of this.open) if (tx.deltas.length > 0) throw new Error(`a simulated venue moved ${tx.deltas.map((d) => d[0]).join(', ')} without reporting it`);
+    this.open.length = 0;
   }
 
   pxU(): number {
@@ -128,42 +131,24 @@ export class SimDesk {
     return pxBtc(this.params.mode.shareClass, this.m);
   }
 
-  emit(type: EventType, tx: Tx, extra: EmitExtra = NO_EXTRA): number {
-    return this.emitFields(type, tx, extra.status ?? 'completed', extra.venue, extra.token, extra.parent ?? this.parent, extra.feeAmount, extra.feeToken, extra.details);
-  }
-
-  /** {@link emit} without the options object, for the per-step paths (funding) that must not allocate. */
-  emitFields(
-    type: EventType,
-    tx: Tx,
-    status: 'completed' | 'failed' | 'rolled_back',
-    venue: string | undefined,
-    token: string | undefined,
-    parent: number | undefined,
-    feeAmount: number | undefined,
-    feeToken: string | undefined,
-    details: Record<string, number | string | boolean | null> | undefined,
-  ): number {
+  emit(type: EventType, tx: Tx, extra: EmitExtra = {}): number {
     const gas = tx.gasUnits > 0;
-    const order = this.log.recordStaged(
+    const k = this.open.lastIndexOf(tx);
+    if (k >= 0) this.open.splice(k, 1);
+    return this.reports.report(
       type,
-      status,
-      venue,
-      token,
-      parent,
+      extra.status ?? 'completed',
+      extra.venue,
+      extra.token,
+      extra.parent ?? this.parent,
       tx,
       gas ? tx.gasUnits : undefined,
       gas ? this.m.gasGwei : undefined,
       gas ? tx.gasEth : undefined,
-      feeAmount,
-      feeAmount !== undefined ? feeToken : undefined,
-      details,
+      extra.feeAmount,
+      extra.feeAmount !== undefined ? extra.feeToken : undefined,
+      extra.details,
     );
-    if (!tx.pooled) {
-      tx.pooled = true;
-      this.txPool.push(tx);
-    }
-    return order;
   }
 
   /** Gas for one operation, in ETH, at this step's gas price. */
@@ -178,7 +163,7 @@ export class SimDesk {
     if (eth === 0) return;
     const have = this.pm.amount('wallet:BaseToken:ETH');
     if (have < eth) {
-      throw new BasisError('EXEC-004', `not enough ETH in the wallet for gas (${op}: need ${eth}, have ${have})`, {
+      throw new InsufficientFundsError(`not enough ETH in the wallet for gas (${op}: need ${eth}, have ${have})`, {
         problems: [{ code: 'EXEC-004', message: 'gas float too small', expected: `>= ${eth} ETH`, received: String(have) }],
       });
     }

@@ -1,4 +1,5 @@
 import { BasisError } from '../../errors/base.js';
+import { InsufficientFundsError, RejectedError, VenueRefusedError } from '../../errors/families.js';
 import type { LstToken } from '../../domain/tokens.js';
 import { AAVE_IDX, LST_IDX } from '../../components/slots.js';
 import { swapBps } from '../costs.js';
@@ -19,25 +20,23 @@ export interface AtomicResult {
 
 /** Runs `body` as one all-or-nothing transaction; on failure restores every balance and logs the rollback. */
 export function atomic(d: SimDesk, name: 'ATOMIC_LEVERAGE_ENTRY' | 'ATOMIC_DELEVERAGE', body: () => AtomicResult): void {
-  const saved = d.pm.save();
   const emodeBefore = d.emodeSet;
-  const cumBefore = d.calc.cumulative.slice();
   const gasBefore = d.gasPaid;
   const feesBefore = d.feesPaid;
+  d.atomicDepth++;
   try {
     const { tx, steps } = body();
     d.emit(name, tx, { venue: 'aave_v3', details: { atomic: true, ...steps } });
   } catch (err) {
-    // A transaction reverts on a failed check or a balance it cannot cover; a non-finite amount is a broken
-    // invariant of the run, not a revert, and stops it.
-    if (err instanceof BasisError && err.code === 'POS-004') throw err;
-    d.pm.restore(saved);
+    // A transaction reverts when a check fails or a balance cannot cover it (a refusal); anything else is a bug.
+    if (!(err instanceof RejectedError)) throw err;
+    d.undoOpen();
     d.emodeSet = emodeBefore;
-    d.calc.cumulative.set(cumBefore);
     d.gasPaid = gasBefore;
     d.feesPaid = feesBefore;
-    const reason = err instanceof Error ? err.message : String(err);
-    d.emit(name, d.tx(), { venue: 'aave_v3', status: 'rolled_back', details: { atomic: true, reason } });
+    d.emit(name, d.tx(), { venue: 'aave_v3', status: 'rolled_back', details: { atomic: true, reason: err.message } });
+  } finally {
+    d.atomicDepth--;
   }
 }
 
@@ -51,7 +50,7 @@ export function leverageInTx(d: SimDesk, lst: LstToken, inputEth: number, target
   d.payGas(tx, 'ATOMIC_ENTRY');
   const { collateralEth: c, debtEth: debt } = aaveBook(d, lst);
   const flash = (targetLtv * (c + inputEth) - debt) / (1 - targetLtv);
-  if (!(flash > 0)) throw new BasisError('EXEC-004', `leverage entry needs a positive flash loan (got ${flash})`);
+  if (!(flash > 0)) throw new VenueRefusedError(`leverage entry needs a positive flash loan (got ${flash})`);
   const premium = d.costsOn ? flash * d.params.aave.flashLoanFeeRate : 0;
   const rate = d.m.lstRate[LST_IDX[lst]] as number;
   const lstUnits = (inputEth + flash) / rate;
@@ -84,7 +83,7 @@ export function deleverageInTx(d: SimDesk, lst: LstToken, targetLtv: number, rel
   const bps = d.costsOn ? swapBps(curve, (b) => plan(exitQ(b)).sellEth * d.m.ethPx) : 0;
   const q = d.costsOn ? exitQ(bps) : 1;
   const { repay, sellEth } = plan(q);
-  if (sellEth > c * (1 + 1e-12)) throw new BasisError('EXEC-004', `deleverage needs ${sellEth} ETH of collateral, only ${c} supplied`);
+  if (sellEth > c * (1 + 1e-12)) throw new InsufficientFundsError(`deleverage needs ${sellEth} ETH of collateral, only ${c} supplied`);
   const a = AAVE_IDX[lst];
   const scaledSell = Math.min(d.pm.amount(`aave_v3:aToken:a${lst}`), sellEth / rate / (d.m.liquidityIndex[a] as number));
   const premium = d.costsOn ? repay * d.params.aave.flashLoanFeeRate : 0;

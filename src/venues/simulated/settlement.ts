@@ -2,75 +2,34 @@ import { BasisError } from '../../errors/base.js';
 import type { LstToken } from '../../domain/tokens.js';
 import type { CexVenue } from '../../domain/venues.js';
 import type { RewardPayout } from '../../domain/rewards.js';
-import { AAVE_IDX, LST_IDX } from '../../components/slots.js';
+import { AAVE_IDX, LST_IDX, LST_LIST } from '../../components/slots.js';
 import { slippageBps } from '../costs.js';
 import type { SimDesk } from './desk.js';
-import type { PositionMonitor } from '../../components/positionMonitor.js';
-import type { Slot } from '../../components/slots.js';
 import { aaveBook } from './aave.js';
 
 /** What the market does without an order of ours: funding, reward payouts, liquidations. */
-
-/**
- * Per perp slot of a book, what a settlement touches, found once: the slot, its market index, its venue's USDT
- * slot (−1 when the mode has none: settling then fails with POS-001 as a key lookup would), and one details
- * object reused for every settlement (the event log copies it).
- */
-interface FundingPlan {
-  readonly perp: Int32Array;
-  readonly market: Int32Array;
-  readonly usdt: Int32Array;
-  readonly details: { rate8h: number; markUsdt: number; sizeBase: number; paymentUsdt: number; fallback: boolean };
-}
-
-const fundingPlans = new WeakMap<PositionMonitor, FundingPlan>();
-
-function fundingPlan(pm: PositionMonitor): FundingPlan {
-  let plan = fundingPlans.get(pm);
-  if (plan === undefined) {
-    const perps = pm.slots.filter((s) => s.def.kind === 'perp');
-    plan = {
-      perp: Int32Array.from(perps, (s) => s.index),
-      market: Int32Array.from(perps, (s) => (s.def.kind === 'perp' ? s.def.cex * 2 + s.def.sym : -1)),
-      usdt: Int32Array.from(perps, (s) => (pm.has(`${s.venue}:BaseToken:USDT`) ? pm.slotOf(`${s.venue}:BaseToken:USDT`) : -1)),
-      details: { rate8h: 0, markUsdt: 0, sizeBase: 0, paymentUsdt: 0, fallback: false },
-    };
-    fundingPlans.set(pm, plan);
-  }
-  return plan;
-}
-
 /** Funding at a settlement step: payment = −size × mark × rate (shorts receive positive funding). */
 export function settleFunding(d: SimDesk): void {
   const pm = d.pm;
-  const plan = fundingPlan(pm);
-  for (let k = 0; k < plan.perp.length; k++) {
-    const slot = plan.perp[k] as number;
-    const s = pm.slots[slot] as Slot;
-    const size = pm.amounts[slot] as number;
-    const p = plan.market[k] as number;
+  for (const s of pm.slots) {
+    if (s.def.kind !== 'perp') continue;
+    const size = pm.amounts[s.index] as number;
+    const p = s.def.perp;
     const rate = d.m.fundingRate[p] as number;
     if (size === 0 || !(rate === rate)) continue;
     const mark = d.m.perpMark[p] as number;
     const payment = -size * mark * rate;
-    const usdtSlot = (plan.usdt[k] as number) < 0 ? pm.slotOf(`${s.venue}:BaseToken:USDT`) : (plan.usdt[k] as number);
-    const held = pm.amounts[usdtSlot] as number;
+    const usdtKey = `${s.venue}:BaseToken:USDT`;
+    const held = pm.amount(usdtKey);
     if (payment < 0 && held + payment < -1e-9 * Math.max(1, held, -payment)) {
-      const usdtKey = `${s.venue}:BaseToken:USDT`;
       throw new BasisError('POS-005', `funding of ${-payment} USDT is due from ${s.venue}, which holds ${held} USDT against its ${s.symbol} perp`, {
         problems: [{ code: 'POS-005', message: 'a perp position whose venue has no collateral to pay funding from', path: usdtKey, expected: `>= ${-payment} USDT`, received: `${held} USDT` }],
       });
     }
     const tx = d.tx();
-    tx.moveSlot(usdtSlot, payment);
+    tx.move(usdtKey, payment);
     tx.book('funding', payment * d.pxU());
-    const details = plan.details;
-    details.rate8h = rate;
-    details.markUsdt = mark;
-    details.sizeBase = size;
-    details.paymentUsdt = payment;
-    details.fallback = d.m.fundingFallback[p] === 1;
-    d.emitFields('FUNDING_SETTLED', tx, 'completed', s.venue, s.symbol, d.parent, undefined, undefined, details);
+    d.emit('FUNDING_SETTLED', tx, { venue: s.venue, token: s.symbol, details: { rate8h: rate, markUsdt: mark, sizeBase: size, paymentUsdt: payment, fallback: d.m.fundingFallback[p] === 1 } });
   }
 }
 
@@ -82,31 +41,29 @@ export function settleFunding(d: SimDesk): void {
  */
 export function creditReward(d: SimDesk, p: RewardPayout, avgEethBalance: number, priceEth: number): boolean {
   const tokens = p.perEeth * avgEethBalance;
+  const tx = d.tx();
+  const details = { token: p.token, perEeth: p.perEeth, avgEethBalance, rewardTokens: tokens, priceEth, periodStart: new Date(p.periodStartMs).toISOString(), periodEnd: new Date(p.periodEndMs).toISOString(), source: p.source };
   if (!(tokens > 0) || !(priceEth > 0)) {
-    d.emit('REWARD_CREDITED', d.tx(), { venue: 'etherfi', token: p.token, status: 'failed', details: { ...rewardDetails(p, avgEethBalance, tokens, priceEth), reason: priceEth > 0 ? 'no eETH held over the period' : 'no reward token price at payout' } });
+    d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, status: 'failed', details: { ...details, reason: priceEth > 0 ? 'no eETH held over the period' : 'no reward token price at payout' } });
     return true;
   }
   const grossEth = tokens * priceEth;
   const curve = p.token === 'EIGEN' ? d.params.costs.slippage.rewardEIGEN : d.params.costs.slippage.rewardETHFI;
   const cost = d.costsOn ? slippageBps(curve, grossEth * d.m.ethPx) / 1e4 : 0;
   if (d.pm.amount('wallet:BaseToken:ETH') + grossEth * (1 - cost) < d.gasEthFor('CLAIM_REWARDS') + d.gasEthFor('TOKEN_SWAP')) return false;
-  const tx = d.tx();
   tx.move('wallet:BaseToken:ETH', grossEth * (1 - cost));
   tx.book('rewards', grossEth * d.pxE());
   tx.book('slippage', -grossEth * cost * d.pxE());
   d.payGas(tx, 'CLAIM_REWARDS');
   d.payGas(tx, 'TOKEN_SWAP');
-  d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, details: { ...rewardDetails(p, avgEethBalance, tokens, priceEth), grossEth, costBps: cost * 1e4 } });
+  d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, details: { ...details, grossEth, costBps: cost * 1e4 } });
   return true;
 }
 
-/** A reward event's details, built only for the event: a claim waiting for gas is retried every step and must not allocate. */
-function rewardDetails(p: RewardPayout, avgEethBalance: number, tokens: number, priceEth: number): Record<string, number | string> {
-  return { token: p.token, perEeth: p.perEeth, avgEethBalance, rewardTokens: tokens, priceEth, periodStart: new Date(p.periodStartMs).toISOString(), periodEnd: new Date(p.periodEndMs).toISOString(), source: p.source };
-}
-
 /** What the market would do: AAVE liquidation (close factor, bonus) and CEX liquidation below maintenance. */
-export function liquidateAave(d: SimDesk, lst: LstToken, hf: number): void {
+export function liquidateAave(d: SimDesk, hf: number): void {
+  const lst = suppliedLst(d);
+  if (lst === null) return;
   const { collateralEth, debtEth } = aaveBook(d, lst);
   const cf = hf < d.params.aave.fullCloseFactorHf ? 1 : d.params.aave.closeFactor;
   const bonus = d.params.aave.emode.liquidationBonus;
@@ -122,6 +79,14 @@ export function liquidateAave(d: SimDesk, lst: LstToken, hf: number): void {
   d.emit('LIQUIDATION', tx, { venue: 'aave_v3', token: lst, details: { healthFactor: hf, repaidEth: repay, seizedEth, closeFactor: cf } });
 }
 
+/** The LST supplied as collateral on AAVE (the book holds one at a time), or null without one. */
+function suppliedLst(d: SimDesk): LstToken | null {
+  for (const s of d.pm.slots) {
+    if (s.def.kind === 'aToken' && s.def.lst >= 0 && (d.pm.amounts[s.index] as number) > 0) return LST_LIST[s.def.lst as 0 | 1];
+  }
+  return null;
+}
+
 export function liquidateCex(d: SimDesk, venue: CexVenue, marginRatio: number): void {
   const pm = d.pm;
   const usdtKey = `${venue}:BaseToken:USDT`;
@@ -131,10 +96,10 @@ export function liquidateCex(d: SimDesk, venue: CexVenue, marginRatio: number): 
     if (s.def.kind !== 'perp' || s.venue !== venue) continue;
     const size = pm.amounts[s.index] as number;
     if (size === 0) continue;
-    const mark = d.m.perpMark[s.def.cex * 2 + s.def.sym] as number;
+    const mark = d.m.perpMark[s.def.perp] as number;
     const realized = size * (mark - (pm.perpEntry[s.index] as number));
     tx.move(s.key, -size);
-    pm.perpEntry[s.index] = NaN;
+    tx.setPerpEntry(s.index, NaN);
     const coll = pm.amount(usdtKey);
     // A loss beyond the collateral is absorbed by the venue's insurance fund: the account ends at zero.
     const applied = Math.max(realized, -coll);

@@ -1,6 +1,6 @@
 import { BasisError } from '../../errors/base.js';
 import type { LstToken } from '../../domain/tokens.js';
-import type { LstParams } from '../../domain/params.js';
+import { strategyLst, type LstParams } from '../../domain/params.js';
 import type { Order } from '../../orders/order.js';
 import { LST_IDX } from '../../components/slots.js';
 import { slippageBps } from '../costs.js';
@@ -13,7 +13,7 @@ export function stake(d: SimDesk, lst: LstToken, amountEth: number): void {
   d.payGas(tx, 'STAKE_DEPOSIT');
   tx.move('wallet:BaseToken:ETH', -amountEth);
   tx.move(`wallet:BaseToken:${lst}`, amountEth / (d.m.lstRate[LST_IDX[lst]] as number));
-  d.emit('STAKE_DEPOSIT', tx, { venue: d.params.mode.strategy.kind === 'btc_basis' || d.params.mode.strategy.kind === 'pure_lending' ? 'etherfi' : d.params.mode.strategy.lst.stakingVenue, token: lst, details: { amountEth, rateEthPerLst: d.m.lstRate[LST_IDX[lst]] as number } });
+  d.emit('STAKE_DEPOSIT', tx, { venue: strategyLst(d.params.mode.strategy)?.stakingVenue ?? 'etherfi', token: lst, details: { amountEth, rateEthPerLst: d.m.lstRate[LST_IDX[lst]] as number } });
 }
 
 export function dexSwap(d: SimDesk, o: Extract<Order, { kind: 'dex_swap' }>): void {
@@ -40,7 +40,7 @@ export function dexSwap(d: SimDesk, o: Extract<Order, { kind: 'dex_swap' }>): vo
 }
 
 export function lstParams(d: SimDesk): LstParams {
-  const s = d.params.mode.strategy;
-  if (s.kind === 'eth_leveraged' || s.kind === 'usdt_market_neutral') return s.lst;
-  throw new BasisError('STRAT-004', `mode ${s.kind} has no LST`);
+  const lst = strategyLst(d.params.mode.strategy);
+  if (lst) return lst;
+  throw new BasisError('STRAT-004', `mode ${d.params.mode.strategy.kind} has no LST`);
 }

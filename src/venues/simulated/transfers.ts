@@ -7,13 +7,19 @@ import { dexSwap } from './staking.js';
 export function transferLedger(d: SimDesk): TransferLedger {
   return {
     leg: (plan, legIndex, stage, body, status = 'completed') => {
-      const saved = d.pm.save();
       const tx = d.tx();
       const req = plan.request;
       try {
         const leg = plan.legs[legIndex];
         if (stage === 'sent' && leg?.kind === 'wallet_deposit') d.payGas(tx, 'VENUE_TRANSFER');
-        const info = body((key, delta) => tx.move(key, delta));
+        if (stage === 'credited') tx.creditedId = plan.id;
+        const info = body(
+          (key, delta) => tx.move(key, delta),
+          (t) => {
+            d.pm.inFlight.push(t);
+            tx.started = t;
+          },
+        );
         const px = req.token === 'USDT' ? d.pxU() : req.token === 'ETH' ? d.pxE() : d.pxB();
         if (info.fee > 0) {
           tx.book('transferFees', -info.fee * px);
@@ -27,7 +33,8 @@ export function transferLedger(d: SimDesk): TransferLedger {
           details: { id: plan.id, stage, leg: legIndex + 1, legs: plan.legs.length, route: `${req.from}->${req.to}`, purpose: req.purpose, ...(info.details ?? {}) },
         });
       } catch (err) {
-        d.pm.restore(saved);
+        if (tx.started) d.pm.inFlight.splice(d.pm.inFlight.indexOf(tx.started), 1);
+        tx.undo();
         throw err;
       }
     },

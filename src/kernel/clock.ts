@@ -6,7 +6,12 @@ export interface Clock {
   readonly nowMs: number;
 }
 
-export class BacktestClock implements Clock {
+/** A clock the kernel moves forward to each snapshot's time (a backtest, or a live feed's own timestamps). */
+export interface SteppedClock extends Clock {
+  advanceTo(tMs: number): void;
+}
+
+export class BacktestClock implements SteppedClock {
   nowMs = 0;
   advanceTo(tMs: number): void {
     if (tMs < this.nowMs) throw new Error(`clock cannot go backwards: ${tMs} < ${this.nowMs}`);
@@ -14,10 +19,12 @@ export class BacktestClock implements Clock {
   }
 }
 
-export class LiveClock implements Clock {
+export class LiveClock implements SteppedClock {
   get nowMs(): number {
     return Date.now();
   }
+  /** Wall time moves by itself; a live snapshot is stamped with it, so there is nothing to move. */
+  advanceTo(): void {}
 }
 
 export const HOUR_MS = 3_600_000;

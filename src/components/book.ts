@@ -1,0 +1,123 @@
+import { BasisError } from '../errors/base.js';
+import type { PositionKey } from '../domain/positionKey.js';
+import { slotKindOf, type Slot } from './slots.js';
+
+export type Numeraire = 'usdt' | 'eth' | 'btc';
+
+export interface InFlightTransfer {
+  readonly id: string;
+  readonly numeraire: Numeraire;
+  readonly token: string;
+  readonly amount: number;
+  readonly to: PositionKey;
+  /** When the funds land (the first tick at or after this time credits them). */
+  readonly arriveMs: number;
+  /** Routes with a next leg re-send on arrival (CEX → wallet → CEX). */
+  readonly then?: PositionKey;
+}
+
+/** Balances below this (relative to the larger side) are float noise, not a negative balance. */
+const NEG_TOLERANCE = 1e-9;
+
+/**
+ * The one rule for adding a delta to a balance, shared with the audit replay so both compute bit-identical
+ * balances: float noise below zero snaps to zero; a real negative balance is an error (POS-003), a non-finite one
+ * too (POS-004).
+ */
+export function applyDelta(key: string, signed: boolean, before: number, delta: number): number {
+  const after = before + delta;
+  // x − x is 0 for every finite x and NaN for NaN and ±Infinity: one subtraction guards every balance change.
+  if (after - after !== 0) {
+    throw new BasisError('POS-004', `${key} would become ${after} (${before} + ${delta})`, {
+      problems: [{ code: 'POS-004', message: 'non-finite balance', path: key, expected: 'a finite amount', received: `${before} + ${delta}` }],
+    });
+  }
+  if (signed || after >= 0) return after;
+  if (-after <= NEG_TOLERANCE * Math.max(1, Math.abs(before), Math.abs(delta))) return 0;
+  throw new BasisError('POS-003', `${key} would go negative (${before} + ${delta})`, {
+    problems: [{ code: 'POS-003', message: 'negative balance', path: key, expected: '>= 0', received: String(after) }],
+  });
+}
+
+/** Would this delta take a non-perp balance below zero by more than float noise? (A venue refuses such a move.) */
+export function wouldGoNegative(book: Book, slot: number, delta: number): boolean {
+  const s = book.slots[slot] as Slot;
+  const before = book.amounts[slot] as number;
+  const after = before + delta;
+  return s.def.kind !== 'perp' && after < 0 && -after > NEG_TOLERANCE * Math.max(1, Math.abs(before), Math.abs(delta));
+}
+
+/**
+ * A set of position amounts (token units; scaled units for AAVE; signed base units for perps), perp entry prices
+ * and transfers in flight. The kernel's PositionMonitor keeps its book private and changes it only from fills; a
+ * simulated venue keeps its own book, the venue side of the same accounts.
+ */
+export class Book {
+  readonly slots: readonly Slot[];
+  readonly amounts: Float64Array;
+  readonly perpEntry: Float64Array;
+  readonly inFlight: InFlightTransfer[] = [];
+  private readonly byKey = new Map<string, number>();
+
+  constructor(keys: readonly PositionKey[]) {
+    this.slots = keys.map((key, index) => {
+      const [venue = '', , symbol = ''] = key.split(':');
+      return { key, venue, symbol, index, def: slotKindOf(key) };
+    });
+    this.slots.forEach((s) => this.byKey.set(s.key, s.index));
+    this.amounts = new Float64Array(keys.length);
+    this.perpEntry = new Float64Array(keys.length).fill(NaN);
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  slotOf(key: string): number {
+    const i = this.byKey.get(key);
+    if (i === undefined) {
+      throw new BasisError('POS-001', `position ${key} is not subscribed by this mode`, {
+        problems: [{ code: 'POS-001', message: 'every key a run touches must be listed in the mode positions', received: key }],
+      });
+    }
+    return i;
+  }
+
+  amount(key: string): number {
+    return this.amounts[this.slotOf(key)] as number;
+  }
+
+  /** Applies a delta; a non-perp balance may not go negative beyond float noise. */
+  apply(slot: number, delta: number): void {
+    const s = this.slots[slot] as Slot;
+    this.amounts[slot] = applyDelta(s.key, s.def.kind === 'perp', this.amounts[slot] as number, delta);
+  }
+
+  /** Every non-zero balance (a key that is absent is zero). */
+  balances(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const s of this.slots) {
+      const a = this.amounts[s.index] as number;
+      if (a !== 0) out[s.key] = a;
+    }
+    return out;
+  }
+
+  inFlightView(): Record<string, { token: string; amount: number; to: string }> {
+    const out: Record<string, { token: string; amount: number; to: string }> = {};
+    for (const t of this.inFlight) out[t.id] = { token: t.token, amount: t.amount, to: t.to };
+    return out;
+  }
+
+  /** A copy for a venue's atomic groups: all deltas apply or none. */
+  save(): { amounts: Float64Array; perpEntry: Float64Array; inFlight: InFlightTransfer[] } {
+    return { amounts: this.amounts.slice(), perpEntry: this.perpEntry.slice(), inFlight: this.inFlight.slice() };
+  }
+
+  restore(s: { amounts: Float64Array; perpEntry: Float64Array; inFlight: InFlightTransfer[] }): void {
+    this.amounts.set(s.amounts);
+    this.perpEntry.set(s.perpEntry);
+    this.inFlight.length = 0;
+    this.inFlight.push(...s.inFlight);
+  }
+}

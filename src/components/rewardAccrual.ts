@@ -1,0 +1,92 @@
+import type { RewardPayout, RewardPrograms } from '../domain/rewards.js';
+import type { MarketState } from './marketState.js';
+import type { PositionsView } from './positionMonitor.js';
+import { AAVE_IDX, LST_IDX } from './slots.js';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The eETH-hours held since the run started (wallet weETH plus supplied weETH, at the exchange rate), recorded per
+ * tick against time, and the published payouts due by now, each paid on the balance over its own period: only
+ * past holdings count, never later ones.
+ */
+export class RewardAccrual {
+  private times = new Float64Array(4096);
+  private integral = new Float64Array(4096);
+  private n = 0;
+  private cursor = 0;
+  /** Slots of wallet weETH and supplied weETH (−1 when the mode has none). */
+  private readonly wallet: number;
+  private readonly supplied: number;
+
+  constructor(
+    readonly programs: RewardPrograms,
+    positions: PositionsView,
+  ) {
+    this.wallet = positions.has('wallet:BaseToken:weETH') ? positions.slotOf('wallet:BaseToken:weETH') : -1;
+    this.supplied = positions.has('aave_v3:aToken:aweETH') ? positions.slotOf('aave_v3:aToken:aweETH') : -1;
+  }
+
+  /** Adds the holdings after the previous tick (valued at its market `prev`) over the time since then. */
+  accrue(nowMs: number, prev: MarketState, positions: PositionsView): void {
+    const n = this.n;
+    if (n === this.times.length) this.grow();
+    let value = 0;
+    if (n > 0) {
+      const a = positions.amounts;
+      const wallet = this.wallet >= 0 ? (a[this.wallet] as number) : 0;
+      const supplied = this.supplied >= 0 ? (a[this.supplied] as number) * (prev.liquidityIndex[AAVE_IDX.weETH] as number) : 0;
+      const hours = (nowMs - (this.times[n - 1] as number)) / HOUR_MS;
+      value = (this.integral[n - 1] as number) + (wallet + supplied) * (prev.lstRate[LST_IDX.weETH] as number) * hours;
+    }
+    this.times[n] = nowMs;
+    this.integral[n] = value;
+    this.n = n + 1;
+  }
+
+  /** The next payout due by now whose period overlaps the run, or null (payouts wholly before the run are skipped). */
+  nextDue(nowMs: number): RewardPayout | null {
+    const payouts = this.programs.payouts;
+    const runStart = this.times[0] as number;
+    while (this.cursor < payouts.length) {
+      const p = payouts[this.cursor] as RewardPayout;
+      if (p.payoutMs > nowMs) return null;
+      if (p.periodEndMs > runStart) return p;
+      this.cursor++;
+    }
+    return null;
+  }
+
+  /** Marks the payout nextDue returned as credited. */
+  credited(): void {
+    this.cursor++;
+  }
+
+  /** Average eETH held over a payout's period (holdings before the run count as none). */
+  averageEeth(p: RewardPayout): number {
+    return (this.at(p.periodEndMs) - this.at(p.periodStartMs)) / ((p.periodEndMs - p.periodStartMs) / HOUR_MS);
+  }
+
+  /** The integral at the last tick at or before t (0 up to the run's start). */
+  private at(tMs: number): number {
+    const times = this.times;
+    if (tMs <= (times[0] as number)) return 0;
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((times[mid] as number) <= tMs) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.integral[lo] as number;
+  }
+
+  private grow(): void {
+    const times = new Float64Array(this.times.length * 2);
+    times.set(this.times);
+    const integral = new Float64Array(this.integral.length * 2);
+    integral.set(this.integral);
+    this.times = times;
+    this.integral = integral;
+  }
+}
