@@ -1,10 +1,10 @@
 // One measured run in a fresh process (compiled code, as the CLI runs it), so peak RSS and the whole-run
-// time are this run's alone. Usage: node bench/child.js <mode> <whole|memory> <dataDir> <outDir>
+// time are this run's alone. Usage: node bench/child.js <mode> <whole|memory> <dataDir> <outDir> [path=value…]
 import { runBacktest, writeBacktestResults } from '../dist/engine/backtest.js';
 
-const [mode = 'pure_lending', kind = 'whole', dataDir, outDir] = process.argv.slice(2);
+const [mode = 'pure_lending', kind = 'whole', dataDir, outDir, ...set] = process.argv.slice(2);
 const t0 = performance.now();
-const out = await runBacktest({ mode, dataDir, progress: false });
+const out = await runBacktest({ mode, dataDir, progress: false, set });
 const wholeRunMs = performance.now() - t0;
 if (kind === 'memory' && outDir) await writeBacktestResults(outDir, out);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;

@@ -1,13 +1,15 @@
 /**
- * npm run bench: engine speed per mode (median of warm runs, events to memory, with and without the
- * per-step timeseries), peak memory of a full run with all outputs written, a whole usdt_market_neutral run
- * from the warm cache in a fresh process, and the data load (cold parse vs warm cache).
- * Writes bench/results.json and bench/RESULTS.md.
+ * npm run bench: engine speed per mode (median and spread of warm runs, events to memory, with and without the
+ * per-step timeseries, and the share of engine time spent in garbage collection), peak memory of a full run with
+ * all outputs written (at the configured step and at engine.stepMinutes=4), a whole usdt_market_neutral run from the
+ * warm cache in a fresh process, and the data load (cold parse vs warm cache).
+ * Writes bench/results.json and bench/RESULTS.md (keeping RESULTS.md's hand-written history below its marker).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, resolveRunParams } from '../src/config/index.js';
 import { openHistoricalData, resolveDataDir } from '../src/data/index.js';
@@ -24,6 +26,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const WARMUP = 5;
 const RUNS = 15;
+/** engine.stepMinutes of the long-history memory run (15× the default hourly steps). */
+const LONG_STEP_MINUTES = 4;
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
@@ -31,43 +35,105 @@ const median = (xs: number[]): number => {
 
 const dataDir = resolveDataDir(process.env['BASIS_DATA_DIR'] ?? null);
 const { config } = loadConfig({ dataDir });
-const engine: Record<string, { steps: number; stepsPerSec: number; stepsPerSecWithTimeseries: number; peakRssMb: number; wholeRunMs: number }> = {};
 
-const child = (mode: string, kind: 'whole' | 'memory'): { wholeRunMs: number; peakRssMb: number; loadMs: number } => {
+interface EngineFigures {
+  steps: number;
+  stepsPerSec: number;
+  /** Fastest / slowest of the measured runs. */
+  spread: number;
+  /** Garbage-collection pauses as a share of the measured runs' engine time. */
+  gcShare: number;
+  stepsPerSecWithTimeseries: number;
+  spreadWithTimeseries: number;
+  gcShareWithTimeseries: number;
+  peakRssMb: number;
+  wholeRunMs: number;
+}
+const engine: Record<string, EngineFigures> = {};
+const skipped: Record<string, string> = {};
+
+const child = (mode: string, kind: 'whole' | 'memory', set: readonly string[] = []): { wholeRunMs: number; peakRssMb: number; loadMs: number; steps: number } => {
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'basis-bench-'));
-  const line = execFileSync(process.execPath, [path.join(here, 'child.js'), mode, kind, dataDir, path.join(outDir, 'run')], { cwd: root, encoding: 'utf8' });
-  return JSON.parse(line.trim().split('\n').pop() as string) as { wholeRunMs: number; peakRssMb: number; loadMs: number };
+  const line = execFileSync(process.execPath, [path.join(here, 'child.js'), mode, kind, dataDir, path.join(outDir, 'run'), ...set], { cwd: root, encoding: 'utf8' });
+  return JSON.parse(line.trim().split('\n').pop() as string) as { wholeRunMs: number; peakRssMb: number; loadMs: number; steps: number };
 };
 
-for (const mode of MODE_NAMES) {
-  const params = resolveRunParams(config, mode);
-  const cacheDir = config.paths.cacheDir === null ? null : path.resolve(root, config.paths.cacheDir);
-  const timeline = await openHistoricalData({
-    dataDir,
-    requirements: params.mode.dataRequirements,
-    policy: config.data,
-    stepMinutes: params.engine.stepMinutes,
-    fundingHoursUtc: params.engine.fundingHoursUtc,
-    cacheDir,
-  });
-  const rewards = rewardScheduleFor(params, dataDir, config.data, cacheDir);
-  const speed = (recordTimeseries: boolean): number => {
+// GC pauses of the whole process; each run's share is the pauses that start inside its own time window.
+const gcPauses: PerformanceEntry[] = [];
+const gcObserver = new PerformanceObserver((list) => void gcPauses.push(...list.getEntries()));
+gcObserver.observe({ entryTypes: ['gc'] });
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
+
+// Every mode the configuration knows (new modes appear here without touching the bench).
+const modes = MODE_NAMES.filter((m) => Object.hasOwn(config.modes, m));
+for (const mode of modes) {
+  let params: ReturnType<typeof resolveRunParams>;
+  let timeline: Awaited<ReturnType<typeof openHistoricalData>>;
+  let rewards: ReturnType<typeof rewardScheduleFor>;
+  try {
+    params = resolveRunParams(config, mode);
+    const cacheDir = config.paths.cacheDir === null ? null : path.resolve(root, config.paths.cacheDir);
+    timeline = await openHistoricalData({
+      dataDir,
+      requirements: params.mode.dataRequirements,
+      policy: config.data,
+      stepMinutes: params.engine.stepMinutes,
+      fundingHoursUtc: params.engine.fundingHoursUtc,
+      cacheDir,
+    });
+    rewards = rewardScheduleFor(params, dataDir, config.data, cacheDir);
+  } catch (err) {
+    skipped[mode] = err instanceof Error ? err.message.split('\n')[0] ?? String(err) : String(err);
+    process.stderr.write(`${mode}: skipped (${skipped[mode]})\n`);
+    continue;
+  }
+  const speed = async (recordTimeseries: boolean): Promise<{ stepsPerSec: number; spread: number; gcShare: number }> => {
     const rates: number[] = [];
+    const windows: Array<[number, number]> = [];
     for (let k = 0; k < WARMUP + RUNS; k++) {
       const e = new EventDrivenStrategyEngine(params, timeline, { costs: true, recordTimeseries, ...(rewards ? { rewards } : {}) });
+      const t0 = performance.now();
       const r = e.runBacktest(0, timeline.length - 1);
-      if (k >= WARMUP) rates.push(r.steps / (r.runMs / 1000));
+      if (k >= WARMUP) {
+        windows.push([t0, performance.now()]);
+        rates.push(r.steps / (r.runMs / 1000));
+      }
     }
-    return median(rates);
+    await settle();
+    let gcMs = 0;
+    let runMs = 0;
+    for (const [a, b] of windows) {
+      runMs += b - a;
+      for (const g of gcPauses) if (g.startTime >= a && g.startTime < b) gcMs += g.duration;
+    }
+    return { stepsPerSec: median(rates), spread: Math.max(...rates) / Math.min(...rates), gcShare: gcMs / runMs };
   };
-  const stepsPerSec = speed(false);
-  const stepsPerSecWithTimeseries = speed(true);
+  const plain = await speed(false);
+  const withTs = await speed(true);
   child(mode, 'whole'); // warms the cache for this mode's requirement set
   const whole = median([0, 1, 2].map(() => child(mode, 'whole').wholeRunMs));
   const mem = child(mode, 'memory');
-  engine[mode] = { steps: timeline.length, stepsPerSec: Math.round(stepsPerSec), stepsPerSecWithTimeseries: Math.round(stepsPerSecWithTimeseries), peakRssMb: Math.round(mem.peakRssMb * 10) / 10, wholeRunMs: Math.round(whole * 10) / 10 };
+  const r2 = (x: number): number => Math.round(x * 100) / 100;
+  engine[mode] = {
+    steps: timeline.length,
+    stepsPerSec: Math.round(plain.stepsPerSec),
+    spread: r2(plain.spread),
+    gcShare: Math.round(plain.gcShare * 1000) / 1000,
+    stepsPerSecWithTimeseries: Math.round(withTs.stepsPerSec),
+    spreadWithTimeseries: r2(withTs.spread),
+    gcShareWithTimeseries: Math.round(withTs.gcShare * 1000) / 1000,
+    peakRssMb: Math.round(mem.peakRssMb * 10) / 10,
+    wholeRunMs: Math.round(whole * 10) / 10,
+  };
   process.stderr.write(`${mode}: ${JSON.stringify(engine[mode])}\n`);
 }
+gcObserver.disconnect();
+
+// Memory flat in history length: the same run at 15× the steps, every output written.
+const longMode = 'usdt_market_neutral';
+const long = child(longMode, 'memory', [`engine.stepMinutes=${LONG_STEP_MINUTES}`]);
+const longRun = { mode: longMode, stepMinutes: LONG_STEP_MINUTES, steps: long.steps, peakRssMb: Math.round(long.peakRssMb * 10) / 10 };
+process.stderr.write(`long run: ${JSON.stringify(longRun)}\n`);
 
 const load = await benchDataLoad(dataDir);
 
@@ -99,11 +165,23 @@ const results = {
   machine: { cpu, cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
   date: new Date().toISOString(),
   engine,
+  ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
+  longRun,
   load: { ...load, mode: 'usdt_market_neutral' },
   outputs: { ...outputs, mode: 'usdt_market_neutral' },
   synth: { oneYearMs: synthYearMs },
   cli,
-  targets: { pure_lending: { stepsPerSec: 2_500_000 }, usdt_market_neutral: { stepsPerSec: 600_000, wholeRunMs: 300 }, peakRssMb: 200, load: { coldMs: 1000, warmMs: 150 }, cli: { helpMs: 400, backtestWallMs: 1000 } },
+  targets: {
+    pure_lending: { stepsPerSec: 5_000_000 },
+    btc_basis: { stepsPerSec: 2_500_000 },
+    usdt_market_neutral: { stepsPerSec: 1_500_000, wholeRunMs: 300 },
+    gcShare: 0.1,
+    spread: 1.5,
+    peakRssMb: 200,
+    longRunPeakRssMb: 300,
+    load: { coldMs: 1000, warmMs: 150 },
+    cli: { helpMs: 400, backtestWallMs: 1000 },
+  },
 };
 const write = (file: string, text: string): void => {
   const tmp = `${file}.tmp-${process.pid}`;
@@ -112,10 +190,11 @@ const write = (file: string, text: string): void => {
 };
 write(path.join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 
-const rows = MODE_NAMES.map((m) => {
-  const e = engine[m]!;
-  return `| ${m} | ${e.steps.toLocaleString('en-US')} | ${e.stepsPerSec.toLocaleString('en-US')} | ${e.stepsPerSecWithTimeseries.toLocaleString('en-US')} | ${e.peakRssMb} | ${e.wholeRunMs} |`;
+const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+const rows = Object.entries(engine).map(([m, e]) => {
+  return `| ${m} | ${e.steps.toLocaleString('en-US')} | ${e.stepsPerSec.toLocaleString('en-US')} | ${e.spread.toFixed(2)}× | ${pct(e.gcShare)} | ${e.stepsPerSecWithTimeseries.toLocaleString('en-US')} | ${e.spreadWithTimeseries.toFixed(2)}× | ${pct(e.gcShareWithTimeseries)} | ${e.peakRssMb} | ${e.wholeRunMs} |`;
 });
+const skippedNote = Object.keys(skipped).length > 0 ? `\nNot measured (could not load): ${Object.entries(skipped).map(([m, why]) => `${m} (${why})`).join('; ')}.\n` : '';
 const ms = (s: { median: number; min: number; max: number }): string => `${s.median} (${s.min}–${s.max})`;
 const md = `# Benchmarks
 
@@ -134,16 +213,22 @@ Parts of that backtest (medians, from its own \`time:\` line): ${Object.entries(
 
 ## Engine, full history per mode
 
-Steps/s is the median of ${RUNS} warm runs (after ${WARMUP} warm-ups) of the engine loop with events to memory; the
-second column also records the per-step timeseries. Peak RSS is a fresh process running one full backtest and writing
-all four result files. Whole run is a fresh process: config load, data from the warm cache, engine, summary (median of 3).
+Steps/s is the median of ${RUNS} warm runs (after ${WARMUP} warm-ups) of the engine loop with events to memory;
+spread is the fastest of those runs over the slowest; GC is the garbage-collection pauses (PerformanceObserver \`gc\`
+entries) that start inside the measured runs, as a share of their time. The second group also records the per-step
+timeseries. This machine is shared (2 cores, other sessions run tests at the same time): read medians and spreads,
+not single runs. Peak RSS is a fresh process running one full backtest and writing all five result files. Whole run is
+a fresh process: config load, data from the warm cache, engine, summary (median of 3).
 
-| mode | steps | steps/s | steps/s with timeseries | peak RSS (MB) | whole run (ms) |
-|---|---|---|---|---|---|
+| mode | steps | steps/s | spread | GC | steps/s with timeseries | spread | GC | peak RSS (MB) | whole run (ms) |
+|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
+${skippedNote}
+Targets: ≥ 5,000,000 steps/s for pure_lending, ≥ 2,500,000 for btc_basis, ≥ 1,500,000 for usdt_market_neutral,
+GC < 10 % of engine time, spread < 1.5×, peak memory < 200 MB, whole usdt_market_neutral run from the warm cache < 300 ms.
 
-Targets: ≥ 2,500,000 steps/s for pure_lending, ≥ 600,000 for usdt_market_neutral, peak memory < 200 MB,
-whole usdt_market_neutral run from the warm cache < 300 ms.
+Long history: ${longRun.mode} at \`engine.stepMinutes=${longRun.stepMinutes}\` (${longRun.steps.toLocaleString('en-US')} steps), every output
+written, peak RSS ${longRun.peakRssMb} MB (target < 300 MB).
 
 ## Data load (usdt_market_neutral's series)
 
@@ -163,5 +248,10 @@ ${load.files} files, ${load.rows.toLocaleString('en-US')} rows, ${load.steps.toL
 | report.html | ${outputs.reportHtmlMs} |
 | \`basis data synth\`: one year of every file | ${synthYearMs} |
 `;
-write(path.join(here, 'RESULTS.md'), md);
+// The hand-written history (figures before and after a change, with their conditions) is kept below its marker.
+const HISTORY = '<!-- history: kept by npm run bench -->';
+const resultsMd = path.join(here, 'RESULTS.md');
+const previous = existsSync(resultsMd) ? readFileSync(resultsMd, 'utf8') : '';
+const history = previous.includes(HISTORY) ? previous.slice(previous.indexOf(HISTORY)) : '';
+write(resultsMd, history === '' ? md : `${md}\n${history}`);
 process.stdout.write(md);

@@ -262,7 +262,19 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
     synthetic: timeline.synthetic,
     data: dataFingerprint(timeline, [...(rewards?.inputs ?? []), ...(benchmarkData ? [benchmarkData.input] : [])]),
   };
-  return { summary, frame, events: engine.events.events, engine, params, resultsDir: path.resolve(PACKAGE_ROOT, config.paths.resultsDir), run, config: redactSecrets(config) };
+  return {
+    summary,
+    frame,
+    // Built on first read: the writers read the columnar log itself, so a CLI run never builds every event object.
+    get events(): readonly BasisEvent[] {
+      return engine.events.events;
+    },
+    engine,
+    params,
+    resultsDir: path.resolve(PACKAGE_ROOT, config.paths.resultsDir),
+    run,
+    config: redactSecrets(config),
+  };
 }
 
 export interface BacktestWriteOptions extends WriteResultsOptions {
@@ -290,13 +302,13 @@ function resultFiles(out: BacktestOutput, opts: BacktestWriteOptions): ResultFil
   let head: ChainHead | undefined;
   function* events(): Generator<string> {
     const h: ChainHead = { hash: GENESIS_HASH, lines: 0 };
-    yield* eventsJsonlChunks(out.events, undefined, h);
+    yield* eventsJsonlChunks(out.engine.events, undefined, h);
     head = h;
   }
   const summaryJson = (): string => {
     // The hashes come from the writes; should a writer ever produce summary.json first, they are taken in a pass of their own.
     timeseriesSha256 ??= digestChunks(timeseriesCsvChunks(out.frame));
-    head ??= chainHeadOf(out.events);
+    head ??= chainHeadOf(out.engine.events);
     const integrity: SummaryIntegrity = { eventsFinalHash: head.hash, events: head.lines, timeseriesSha256, configSha256: sha256Hex(configJson) };
     const summary = { ...out.summary, integrity };
     return JSON.stringify(key ? { ...summary, signature: signSummary(summary, key) } : summary, null, 2) + '\n';
@@ -305,7 +317,7 @@ function resultFiles(out: BacktestOutput, opts: BacktestWriteOptions): ResultFil
     { name: 'config.json', content: configJson },
     { name: 'timeseries.csv', content: timeseries },
     { name: 'events.jsonl', content: events },
-    { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.events, { runInfo: runInfoRows(out.run) }) },
+    { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.engine.events, { runInfo: runInfoRows(out.run) }) },
     { name: 'summary.json', content: summaryJson },
   ];
 }

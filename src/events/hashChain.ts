@@ -1,5 +1,5 @@
 import { hash as oneShotHash } from 'node:crypto';
-import type { BasisEvent } from './types.js';
+import type { EventSource } from './store.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -13,7 +13,7 @@ export function chainHash(prev: string, eventJson: string): string {
   return oneShotHash('sha256', prev + eventJson, 'hex');
 }
 
-export function formatEventsJsonl(events: readonly BasisEvent[]): string {
+export function formatEventsJsonl(events: EventSource): string {
   return [...eventsJsonlChunks(events)].join('');
 }
 
@@ -24,11 +24,11 @@ export interface ChainHead {
 }
 
 /** The same lines in chunks of about `chunkChars` characters, so a writer never holds the whole log as one string. */
-export function* eventsJsonlChunks(events: readonly BasisEvent[], chunkChars = 1 << 20, head: ChainHead = { hash: GENESIS_HASH, lines: 0 }): Generator<string> {
+export function* eventsJsonlChunks(events: EventSource, chunkChars = 1 << 16, head: ChainHead = { hash: GENESIS_HASH, lines: 0 }): Generator<string> {
   let chunk = '';
   let prev = GENESIS_HASH;
   for (let i = 0; i < events.length; i++) {
-    const json = JSON.stringify(events[i]);
+    const json = JSON.stringify(events.at(i));
     const hash = chainHash(prev, json);
     chunk += `${json.slice(0, -1)},"hash":"${hash}"}\n`;
     prev = hash;
@@ -42,8 +42,8 @@ export function* eventsJsonlChunks(events: readonly BasisEvent[], chunkChars = 1
 }
 
 /** The head of the chain over `events` without formatting the lines (what eventsJsonlChunks ends on). */
-export function chainHeadOf(events: readonly BasisEvent[]): ChainHead {
+export function chainHeadOf(events: EventSource): ChainHead {
   let prev = GENESIS_HASH;
-  for (const e of events) prev = chainHash(prev, JSON.stringify(e));
+  for (let i = 0; i < events.length; i++) prev = chainHash(prev, JSON.stringify(events.at(i)));
   return { hash: prev, lines: events.length };
 }

@@ -1,30 +1,51 @@
 import type { PositionsView } from '../components/positionMonitor.js';
+import { EventStore, type EventSource } from './store.js';
 import type { BasisEvent } from './types.js';
 
 export type EventInput = Omit<BasisEvent, 'order' | 'timestampMs' | 'balances' | 'perpEntries' | 'inFlight'>;
 
 /**
  * Assigns the global, strictly increasing order number and stamps every event with the clock time and
- * the balances after it. Memory sink in the loop; files and stores are written from it at the end.
+ * the balances after it. Memory sink in the loop: the events live as columns in an {@link EventStore}; files and
+ * stores are written from it at the end, building each event object as it is written.
  */
-export class EventLogger {
-  readonly events: BasisEvent[] = [];
-  private nextOrder = 1;
+export class EventLogger implements EventSource {
+  readonly store: EventStore;
+  /** Event objects already built for {@link events}, so reading it repeatedly builds each event once. */
+  private built: BasisEvent[] = [];
 
   constructor(
-    private readonly pm: PositionsView,
+    pm: PositionsView,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.store = new EventStore(pm);
+  }
+
+  /** Events recorded so far. */
+  get length(): number {
+    return this.store.length;
+  }
+
+  /** Event i (0-based) as an object. */
+  at(i: number): BasisEvent | undefined {
+    return this.store.at(i);
+  }
 
   /**
-   * Every event has the same shape (absent fields are undefined, which JSON leaves out): one hidden class for
-   * all events keeps the emit path cheap when a run writes tens of thousands of funding settlements.
+   * Every event as objects, built on first read (for tests and callers that filter events); writers read
+   * {@link at} or the store instead, so a run never holds both forms.
    */
+  get events(): readonly BasisEvent[] {
+    const s = this.store;
+    for (let i = this.built.length; i < s.length; i++) this.built.push(s.at(i) as BasisEvent);
+    return this.built;
+  }
+
   emit(e: EventInput): number {
     return this.record(e.type, e.status, e.venue, e.token, e.parent, e.deltas, e.pnl, e.gasUnits, e.gasPriceGwei, e.gasEth, e.feeAmount, e.feeToken, e.details);
   }
 
-  /** The same as emit, field by field: the execution path builds each event without an intermediate object. */
+  /** The same as emit, field by field. The arrays and objects passed are copied, so a caller may reuse them. */
   record(
     type: BasisEvent['type'],
     status: BasisEvent['status'],
@@ -40,50 +61,25 @@ export class EventLogger {
     feeToken: string | undefined,
     details: BasisEvent['details'],
   ): number {
-    const order = this.nextOrder++;
-    const pm = this.pm;
-    let entries: Record<string, number> | undefined;
-    for (const s of pm.slots) {
-      if (s.def.kind === 'perp' && pm.amounts[s.index] !== 0) (entries ??= {})[s.key] = pm.perpEntry[s.index] as number;
+    const s = this.store;
+    const i = s.begin(type, status, venue, token, parent, gasUnits, gasPriceGwei, gasEth, feeAmount, feeToken, this.now());
+    for (let k = 0; k < deltas.length; k++) {
+      const d = deltas[k] as readonly [string, number];
+      s.addDelta(d[0], d[1]);
     }
-    const event: BasisEvent = {
-      type,
-      status,
-      venue,
-      token,
-      parent,
-      deltas,
-      pnl: pnl && hasKeys(pnl) ? pnl : undefined,
-      gasUnits,
-      gasPriceGwei,
-      gasEth,
-      feeAmount,
-      feeToken,
-      details,
-      order,
-      timestampMs: this.now(),
-      balances: pm.balances(),
-      perpEntries: entries,
-      inFlight: pm.inFlight.length > 0 ? pm.inFlightView() : undefined,
-    };
-    this.events.push(event);
-    return order;
+    if (pnl) {
+      for (const part in pnl) if (Object.hasOwn(pnl, part)) s.addPnl(part, pnl[part as keyof typeof pnl]);
+    }
+    if (details) s.setDetails(details);
+    return i + 1;
   }
 
   /** Order number the next event will get (children of an atomic group point at their parent). */
   peekOrder(): number {
-    return this.nextOrder;
+    return this.store.length + 1;
   }
 
   count(type: BasisEvent['type']): number {
-    let n = 0;
-    for (const e of this.events) if (e.type === type && e.status === 'completed') n++;
-    return n;
+    return this.store.count(type);
   }
-}
-
-/** Without allocating the key array Object.keys would build. */
-function hasKeys(o: object): boolean {
-  for (const k in o) if (Object.hasOwn(o, k)) return true;
-  return false;
 }

@@ -199,7 +199,7 @@ export class StrategyKernel implements VenueReports {
   }
 
   private publishLast(): void {
-    const e = this.events.events[this.events.events.length - 1] as BasisEvent;
+    const e = this.events.at(this.events.length - 1) as BasisEvent;
     for (const s of this.sinks) s.accept(e);
   }
 
@@ -283,15 +283,15 @@ export class StrategyKernel implements VenueReports {
     this.ctx.nowMs = now;
     let touched = false;
     if (pm.inFlight.length > 0) {
-      const before = this.events.events.length;
+      const before = this.events.length;
       this.settlement.settleArrivals();
-      touched = this.events.events.length !== before;
+      touched = this.events.length !== before;
     }
     if (isSettlement(now, this.params.engine.fundingHoursUtc)) {
       this.feed.readFunding(this.cur);
-      const before = this.events.events.length;
+      const before = this.events.length;
       this.settlement.settleFunding();
-      touched = touched || this.events.events.length !== before;
+      touched = touched || this.events.length !== before;
     }
     if (this.rewards) touched = this.creditRewards(now) || touched;
     const fallbacks = this.feed.fallbackStarts;

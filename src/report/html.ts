@@ -63,7 +63,7 @@ function loadUplot(): { js: string; css: string } {
 export function renderReportHtml(
   summary: RunSummary,
   frame: TimeseriesFrame,
-  events: readonly RenderedEvent[],
+  events: { readonly length: number; at(index: number): RenderedEvent | undefined },
   opts: HtmlReportOptions = {},
 ): string {
   const maxPoints = Math.max(10, Math.floor(opts.maxPointsPerSeries ?? 5000));
@@ -407,7 +407,7 @@ interface EventsPayload {
  * object will do (BasisEvent as recorded, no copy with an index signature needed). */
 type RenderedEvent = Pick<ReportEvent, 'order' | 'timestampMs' | 'type' | 'venue' | 'token' | 'status'>;
 
-function buildEvents(events: readonly RenderedEvent[], maxDetail: number): EventsPayload {
+function buildEvents(events: { readonly length: number; at(index: number): RenderedEvent | undefined }, maxDetail: number): EventsPayload {
   const dicts = { type: new Map<string, number>(), venue: new Map<string, number>(), token: new Map<string, number>(), status: new Map<string, number>() };
   const idx = (d: Map<string, number>, v: unknown): number => {
     if (v === undefined || v === null) return -1;
@@ -423,7 +423,7 @@ function buildEvents(events: readonly RenderedEvent[], maxDetail: number): Event
   for (let i = 0; i < events.length; i++) {
     // Rest destructuring copies the remaining own fields in their order (what Object.entries would give) about twice
     // as fast as a loop over the entries.
-    const { order, timestampMs, type, venue, token, status, ...rest } = events[i]!;
+    const { order, timestampMs, type, venue, token, status, ...rest } = events.at(i)!;
     let details = '';
     if (Object.keys(rest).length > 0) {
       details = detailsJson(rest);

@@ -10,7 +10,7 @@ export function formatTimeseriesCsv(frame: TimeseriesFrame): string {
 }
 
 /** The same CSV in chunks of about `chunkChars` characters, so a writer never holds the whole file in memory. */
-export function* timeseriesCsvChunks(frame: TimeseriesFrame, chunkChars = 1 << 20): Generator<string> {
+export function* timeseriesCsvChunks(frame: TimeseriesFrame, chunkChars = 1 << 16): Generator<string> {
   const { timestampsMs, columns } = frame;
   const n = timestampsMs.length;
   for (const c of columns) {

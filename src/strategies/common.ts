@@ -6,6 +6,10 @@ import { CEX_LIST, SYM_IDX, perpIdx } from '../components/slots.js';
 import type { StrategyContext } from './strategy.js';
 import { swapBps } from '../venues/costs.js';
 
+/** What the per-step checks answer when there is nothing to do (shared: answering allocates nothing). */
+const NO_ORDERS: readonly Order[] = Object.freeze([]);
+const NO_REDEPLOY = Object.freeze({ usdt: 0, transfers: NO_ORDERS });
+
 /** Base units a spot buy of `usdt` can pay for, fees and slippage included. */
 export function affordableBase(ctx: StrategyContext, venue: CexVenue, pair: 'BTCUSDT' | 'ETHUSDT', usdt: number): number {
   if (!(usdt > 0)) return 0;
@@ -71,7 +75,17 @@ export function withdrawable(ctx: StrategyContext, venue: CexVenue, c: number): 
 }
 
 /** Moves USDT from venues with more than `target` margin ratio to those below it, via withdraw → deposit. */
-export function collateralMoves(ctx: StrategyContext, targetRatio: number, minMoveUsdt: number, purpose: string): Order[] {
+export function collateralMoves(ctx: StrategyContext, targetRatio: number, minMoveUsdt: number, purpose: string): readonly Order[] {
+  // The usual step has no venue both short and long of margin by a minimum move: answer it without building lists.
+  let short = false;
+  let long = false;
+  for (let c = 0; c < 3; c++) {
+    const eq = (ctx.exposure.cexCollateral[c] as number) + (ctx.exposure.perpUpnl[c] as number);
+    const want = (ctx.exposure.perpNotional[c] as number) * targetRatio;
+    if (Math.min(eq - want, withdrawable(ctx, CEX_LIST[c] as CexVenue, c)) > minMoveUsdt) long = true;
+    else if (want - eq > minMoveUsdt) short = true;
+  }
+  if (!short || !long) return NO_ORDERS;
   const surplus: Array<[CexVenue, number]> = [];
   const deficit: Array<[CexVenue, number]> = [];
   CEX_LIST.forEach((v, c) => {
@@ -136,7 +150,7 @@ export function worstMarginRatio(ctx: StrategyContext): number {
  * of USDT into spot + hedge leaves every venue at r: venue v keeps r·(notional_v + Y·a_v) and sends the rest to
  * the spot venue, where the USDT is spent.
  */
-export function redeployPlan(ctx: StrategyContext, hedge: { readonly hedgeAllocation: Readonly<Record<CexVenue, number>>; readonly targetMarginRatio: number }, spotVenue: CexVenue, minMoveUsdt: number): { usdt: number; transfers: Order[] } {
+export function redeployPlan(ctx: StrategyContext, hedge: { readonly hedgeAllocation: Readonly<Record<CexVenue, number>>; readonly targetMarginRatio: number }, spotVenue: CexVenue, minMoveUsdt: number): { readonly usdt: number; readonly transfers: readonly Order[] } {
   const r = hedge.targetMarginRatio;
   let equity = 0;
   let notional = 0;
@@ -145,8 +159,8 @@ export function redeployPlan(ctx: StrategyContext, hedge: { readonly hedgeAlloca
     notional += ctx.exposure.perpNotional[c] as number;
   }
   const usdt = (equity - r * notional) / (1 + r);
+  if (!(usdt > minMoveUsdt)) return NO_REDEPLOY;
   const transfers: Order[] = [];
-  if (!(usdt > minMoveUsdt)) return { usdt: 0, transfers };
   CEX_LIST.forEach((v, c) => {
     if (v === spotVenue) return;
     const eq = (ctx.exposure.cexCollateral[c] as number) + (ctx.exposure.perpUpnl[c] as number);

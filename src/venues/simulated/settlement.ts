@@ -8,9 +8,33 @@ import type { SimDesk } from './desk.js';
 import { aaveBook } from './aave.js';
 
 /** What the market does without an order of ours: funding, reward payouts, liquidations. */
+
+/**
+ * What every funding settlement of a book reuses: each slot's venue USDT key, built once instead of per payment,
+ * and one details object and one emit options object (the event log copies both when it records the event).
+ */
+interface FundingScratch {
+  readonly usdtKeys: readonly string[];
+  readonly details: { rate8h: number; markUsdt: number; sizeBase: number; paymentUsdt: number; fallback: boolean };
+  readonly extra: { venue: string; token: string; details: FundingScratch['details'] };
+}
+
+const fundingScratch = new WeakMap<SimDesk['pm'], FundingScratch>();
+
+function scratchFor(pm: SimDesk['pm']): FundingScratch {
+  let s = fundingScratch.get(pm);
+  if (s === undefined) {
+    const details = { rate8h: 0, markUsdt: 0, sizeBase: 0, paymentUsdt: 0, fallback: false };
+    s = { usdtKeys: pm.slots.map((slot) => `${slot.venue}:BaseToken:USDT`), details, extra: { venue: '', token: '', details } };
+    fundingScratch.set(pm, s);
+  }
+  return s;
+}
+
 /** Funding at a settlement step: payment = −size × mark × rate (shorts receive positive funding). */
 export function settleFunding(d: SimDesk): void {
   const pm = d.pm;
+  const scratch = scratchFor(pm);
   for (const s of pm.slots) {
     if (s.def.kind !== 'perp') continue;
     const size = pm.amounts[s.index] as number;
@@ -19,7 +43,7 @@ export function settleFunding(d: SimDesk): void {
     if (size === 0 || !(rate === rate)) continue;
     const mark = d.m.perpMark[p] as number;
     const payment = -size * mark * rate;
-    const usdtKey = `${s.venue}:BaseToken:USDT`;
+    const usdtKey = scratch.usdtKeys[s.index] as string;
     const held = pm.amount(usdtKey);
     if (payment < 0 && held + payment < -1e-9 * Math.max(1, held, -payment)) {
       throw new BasisError('POS-005', `funding of ${-payment} USDT is due from ${s.venue}, which holds ${held} USDT against its ${s.symbol} perp`, {
@@ -29,7 +53,15 @@ export function settleFunding(d: SimDesk): void {
     const tx = d.tx();
     tx.move(usdtKey, payment);
     tx.book('funding', payment * d.pxU());
-    d.emit('FUNDING_SETTLED', tx, { venue: s.venue, token: s.symbol, details: { rate8h: rate, markUsdt: mark, sizeBase: size, paymentUsdt: payment, fallback: d.m.fundingFallback[p] === 1 } });
+    const details = scratch.details;
+    details.rate8h = rate;
+    details.markUsdt = mark;
+    details.sizeBase = size;
+    details.paymentUsdt = payment;
+    details.fallback = d.m.fundingFallback[p] === 1;
+    scratch.extra.venue = s.venue;
+    scratch.extra.token = s.symbol;
+    d.emit('FUNDING_SETTLED', tx, scratch.extra);
   }
 }
 

@@ -1,0 +1,373 @@
+import { EVENT_TYPES, type BasisEvent, type EventStatus, type EventType } from './types.js';
+
+/** What writers, the report and the audit read events from: an array of events, or the columnar store. */
+export interface EventSource {
+  readonly length: number;
+  at(index: number): BasisEvent | undefined;
+}
+
+export type EventDetails = NonNullable<BasisEvent['details']>;
+export type InFlightView = NonNullable<BasisEvent['inFlight']>;
+
+/** The position book an event snapshots: slot keys, amounts, perp entry prices and transfers in flight. */
+export interface BookView {
+  readonly slots: ReadonlyArray<{ readonly key: string; readonly def: { readonly kind: string } }>;
+  readonly amounts: ArrayLike<number>;
+  readonly perpEntry: ArrayLike<number>;
+  readonly inFlight: { readonly length: number };
+  inFlightView(): InFlightView;
+}
+
+const STATUSES: readonly EventStatus[] = ['completed', 'failed', 'rolled_back', 'pending'];
+const TYPE_INDEX = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, i]));
+const STATUS_INDEX = new Map<string, number>(STATUSES.map((s, i) => [s, i]));
+
+const F_PNL = 1;
+const F_DETAILS = 2;
+const F_GAS_UNITS = 4;
+const F_GAS_PRICE = 8;
+const F_GAS_ETH = 16;
+const F_FEE_AMOUNT = 32;
+const F_PERP = 64;
+
+const TAG_NUMBER = 0;
+const TAG_STRING = 1;
+const TAG_TRUE = 2;
+const TAG_FALSE = 3;
+const TAG_NULL = 4;
+const TAG_OTHER = 5;
+
+function grownF64(a: Float64Array<ArrayBuffer>, need: number): Float64Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Float64Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+function grownI32(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+function grownU8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Uint8Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/** Key/value pairs of every event in one growable column set: deltas, P&L parts or details. */
+class PairColumns {
+  keys = new Int32Array(256);
+  tags = new Uint8Array(256);
+  nums = new Float64Array(256);
+  length = 0;
+
+  reserve(extra: number): void {
+    const need = this.length + extra;
+    if (need <= this.keys.length) return;
+    this.keys = grownI32(this.keys, need);
+    this.tags = grownU8(this.tags, need);
+    this.nums = grownF64(this.nums, need);
+  }
+
+  push(key: number, tag: number, num: number): void {
+    this.reserve(1);
+    const k = this.length++;
+    this.keys[k] = key;
+    this.tags[k] = tag;
+    this.nums[k] = num;
+  }
+}
+
+/**
+ * The run's events as columns: numbers in growable typed arrays, strings interned once, the balances after each
+ * event as one row of a Float64Array block (perp entry prices likewise), deltas, P&L and details in pair columns.
+ * Recording an event copies numbers and allocates nothing once the columns have grown to the run's size; an event
+ * object is built only when something reads it ({@link at}), field for field the object the engine used to keep,
+ * so events.jsonl, its hash chain and the report are unchanged byte for byte.
+ */
+export class EventStore implements EventSource {
+  private readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+  /** Interned id of each slot key, by slot index. */
+  private readonly slotKeyIds: Int32Array;
+  private readonly perpSlots: Int32Array;
+  private readonly nSlots: number;
+
+  private n = 0;
+  private cap = 1024;
+  private type = new Uint8Array(this.cap);
+  private status = new Uint8Array(this.cap);
+  private flags = new Uint8Array(this.cap);
+  private venue = new Int32Array(this.cap);
+  private token = new Int32Array(this.cap);
+  private feeToken = new Int32Array(this.cap);
+  private parent = new Float64Array(this.cap);
+  private timestampMs = new Float64Array(this.cap);
+  private gasUnits = new Float64Array(this.cap);
+  private gasPriceGwei = new Float64Array(this.cap);
+  private gasEth = new Float64Array(this.cap);
+  private feeAmount = new Float64Array(this.cap);
+  private deltaStart = new Int32Array(this.cap);
+  private pnlStart = new Int32Array(this.cap);
+  private detailStart = new Int32Array(this.cap);
+  private balances: Float64Array<ArrayBuffer>;
+  private perpEntries: Float64Array<ArrayBuffer>;
+  private readonly deltas = new PairColumns();
+  private readonly pnl = new PairColumns();
+  private readonly details = new PairColumns();
+  /** Values of a type the columns do not hold (never written by the engine; kept rather than dropped). */
+  private readonly otherValues: unknown[] = [];
+  /** Transfers in flight after an event, for the events recorded while some are. */
+  private readonly inFlight = new Map<number, InFlightView>();
+
+  constructor(private readonly book: BookView) {
+    this.nSlots = book.slots.length;
+    this.slotKeyIds = Int32Array.from(book.slots, (s) => this.intern(s.key));
+    const perps: number[] = [];
+    book.slots.forEach((s, i) => {
+      if (s.def.kind === 'perp') perps.push(i);
+    });
+    this.perpSlots = Int32Array.from(perps);
+    this.balances = new Float64Array(this.cap * this.nSlots);
+    this.perpEntries = new Float64Array(this.cap * this.perpSlots.length);
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  /** The id of a string, adding it on first sight. A Map lookup of an existing string allocates nothing. */
+  intern(s: string): number {
+    let id = this.stringIds.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.stringIds.set(s, id);
+    }
+    return id;
+  }
+
+  private optId(s: string | undefined): number {
+    return s === undefined ? -1 : this.intern(s);
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    this.type = grownU8(this.type, cap);
+    this.status = grownU8(this.status, cap);
+    this.flags = grownU8(this.flags, cap);
+    this.venue = grownI32(this.venue, cap);
+    this.token = grownI32(this.token, cap);
+    this.feeToken = grownI32(this.feeToken, cap);
+    this.parent = grownF64(this.parent, cap);
+    this.timestampMs = grownF64(this.timestampMs, cap);
+    this.gasUnits = grownF64(this.gasUnits, cap);
+    this.gasPriceGwei = grownF64(this.gasPriceGwei, cap);
+    this.gasEth = grownF64(this.gasEth, cap);
+    this.feeAmount = grownF64(this.feeAmount, cap);
+    this.deltaStart = grownI32(this.deltaStart, cap);
+    this.pnlStart = grownI32(this.pnlStart, cap);
+    this.detailStart = grownI32(this.detailStart, cap);
+    this.balances = grownF64(this.balances, cap * this.nSlots);
+    this.perpEntries = grownF64(this.perpEntries, cap * this.perpSlots.length);
+    this.cap = cap;
+  }
+
+  /**
+   * Starts event number `length + 1` with its header fields and the book after it; the caller then adds its
+   * deltas, P&L and details. Returns the event's index.
+   */
+  begin(
+    type: EventType,
+    status: EventStatus,
+    venue: string | undefined,
+    token: string | undefined,
+    parent: number | undefined,
+    gasUnits: number | undefined,
+    gasPriceGwei: number | undefined,
+    gasEth: number | undefined,
+    feeAmount: number | undefined,
+    feeToken: string | undefined,
+    timestampMs: number,
+  ): number {
+    if (this.n === this.cap) this.grow();
+    const i = this.n++;
+    this.type[i] = TYPE_INDEX.get(type) as number;
+    this.status[i] = STATUS_INDEX.get(status) as number;
+    this.venue[i] = this.optId(venue);
+    this.token[i] = this.optId(token);
+    this.feeToken[i] = this.optId(feeToken);
+    this.parent[i] = parent === undefined ? NaN : parent;
+    this.timestampMs[i] = timestampMs;
+    let f = 0;
+    if (gasUnits !== undefined) {
+      f |= F_GAS_UNITS;
+      this.gasUnits[i] = gasUnits;
+    }
+    if (gasPriceGwei !== undefined) {
+      f |= F_GAS_PRICE;
+      this.gasPriceGwei[i] = gasPriceGwei;
+    }
+    if (gasEth !== undefined) {
+      f |= F_GAS_ETH;
+      this.gasEth[i] = gasEth;
+    }
+    if (feeAmount !== undefined) {
+      f |= F_FEE_AMOUNT;
+      this.feeAmount[i] = feeAmount;
+    }
+    this.deltaStart[i] = this.deltas.length;
+    this.pnlStart[i] = this.pnl.length;
+    this.detailStart[i] = this.details.length;
+    const b = this.book;
+    this.balances.set(b.amounts, i * this.nSlots);
+    const np = this.perpSlots.length;
+    for (let k = 0; k < np; k++) {
+      const s = this.perpSlots[k] as number;
+      this.perpEntries[i * np + k] = b.perpEntry[s] as number;
+      if (b.amounts[s] !== 0) f |= F_PERP;
+    }
+    this.flags[i] = f;
+    if (b.inFlight.length > 0) this.inFlight.set(i, b.inFlightView());
+    return i;
+  }
+
+  addDelta(key: string, amount: number): void {
+    this.deltas.push(this.intern(key), TAG_NUMBER, amount);
+  }
+
+  /** P&L part by name; an event gets a `pnl` object once anything is added (even a value JSON leaves out). */
+  addPnl(part: string, value: number | undefined): void {
+    this.flags[this.n - 1] = (this.flags[this.n - 1] as number) | F_PNL;
+    if (value !== undefined) this.pnl.push(this.intern(part), TAG_NUMBER, value);
+  }
+
+  /** Copies a details object field by field (callers may reuse one object for every event of a kind). */
+  setDetails(details: EventDetails): void {
+    this.flags[this.n - 1] = (this.flags[this.n - 1] as number) | F_DETAILS;
+    const d = this.details;
+    for (const k in details) {
+      if (!Object.hasOwn(details, k)) continue;
+      const v: unknown = details[k];
+      const key = this.intern(k);
+      if (typeof v === 'number') d.push(key, TAG_NUMBER, v);
+      else if (typeof v === 'string') d.push(key, TAG_STRING, this.intern(v));
+      else if (v === true) d.push(key, TAG_TRUE, 0);
+      else if (v === false) d.push(key, TAG_FALSE, 0);
+      else if (v === null) d.push(key, TAG_NULL, 0);
+      else if (v !== undefined) {
+        d.push(key, TAG_OTHER, this.otherValues.length);
+        this.otherValues.push(v);
+      }
+    }
+  }
+
+  /** Events of `type` with status completed. */
+  count(type: EventType): number {
+    const t = TYPE_INDEX.get(type) as number;
+    let c = 0;
+    for (let i = 0; i < this.n; i++) if (this.type[i] === t && this.status[i] === 0) c++;
+    return c;
+  }
+
+  typeAt(i: number): EventType {
+    return EVENT_TYPES[this.type[i] as number] as EventType;
+  }
+
+  /** Event i (0-based; its order is i + 1) as an object, built now. */
+  at(i: number): BasisEvent | undefined {
+    if (i < 0) i += this.n;
+    if (!(i >= 0 && i < this.n)) return undefined;
+    const str = this.strings;
+    const f = this.flags[i] as number;
+    const venue = this.venue[i] as number;
+    const token = this.token[i] as number;
+    const feeToken = this.feeToken[i] as number;
+    const parent = this.parent[i] as number;
+    return {
+      type: EVENT_TYPES[this.type[i] as number] as EventType,
+      status: STATUSES[this.status[i] as number] as EventStatus,
+      venue: venue < 0 ? undefined : str[venue],
+      token: token < 0 ? undefined : str[token],
+      parent: parent === parent ? parent : undefined,
+      deltas: this.deltasOf(i),
+      pnl: f & F_PNL ? this.pairsOf(this.pnl, this.pnlStart, i) : undefined,
+      gasUnits: f & F_GAS_UNITS ? this.gasUnits[i] : undefined,
+      gasPriceGwei: f & F_GAS_PRICE ? this.gasPriceGwei[i] : undefined,
+      gasEth: f & F_GAS_ETH ? this.gasEth[i] : undefined,
+      feeAmount: f & F_FEE_AMOUNT ? this.feeAmount[i] : undefined,
+      feeToken: feeToken < 0 ? undefined : str[feeToken],
+      details: f & F_DETAILS ? this.pairsOf(this.details, this.detailStart, i) : undefined,
+      order: i + 1,
+      timestampMs: this.timestampMs[i] as number,
+      balances: this.balancesOf(i),
+      perpEntries: f & F_PERP ? this.perpEntriesOf(i) : undefined,
+      inFlight: this.inFlight.get(i),
+    } as BasisEvent;
+  }
+
+  *[Symbol.iterator](): Generator<BasisEvent> {
+    for (let i = 0; i < this.n; i++) yield this.at(i) as BasisEvent;
+  }
+
+  private end(starts: Int32Array, cols: PairColumns, i: number): number {
+    return i + 1 < this.n ? (starts[i + 1] as number) : cols.length;
+  }
+
+  private deltasOf(i: number): Array<[string, number]> {
+    const d = this.deltas;
+    const out: Array<[string, number]> = [];
+    for (let k = this.deltaStart[i] as number, e = this.end(this.deltaStart, d, i); k < e; k++) out.push([this.strings[d.keys[k] as number] as string, d.nums[k] as number]);
+    return out;
+  }
+
+  private pairsOf(cols: PairColumns, starts: Int32Array, i: number): Record<string, number | string | boolean | null> {
+    const out: Record<string, number | string | boolean | null> = {};
+    for (let k = starts[i] as number, e = this.end(starts, cols, i); k < e; k++) {
+      const key = this.strings[cols.keys[k] as number] as string;
+      const num = cols.nums[k] as number;
+      switch (cols.tags[k]) {
+        case TAG_NUMBER:
+          out[key] = num;
+          break;
+        case TAG_STRING:
+          out[key] = this.strings[num] as string;
+          break;
+        case TAG_TRUE:
+          out[key] = true;
+          break;
+        case TAG_FALSE:
+          out[key] = false;
+          break;
+        case TAG_NULL:
+          out[key] = null;
+          break;
+        default:
+          out[key] = this.otherValues[num] as number;
+      }
+    }
+    return out;
+  }
+
+  private balancesOf(i: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    const base = i * this.nSlots;
+    for (let s = 0; s < this.nSlots; s++) {
+      const a = this.balances[base + s] as number;
+      if (a !== 0) out[this.strings[this.slotKeyIds[s] as number] as string] = a;
+    }
+    return out;
+  }
+
+  private perpEntriesOf(i: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    const np = this.perpSlots.length;
+    for (let k = 0; k < np; k++) {
+      const s = this.perpSlots[k] as number;
+      if (this.balances[i * this.nSlots + s] !== 0) out[this.strings[this.slotKeyIds[s] as number] as string] = this.perpEntries[i * np + k] as number;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Allocation in a fresh process started with --expose-gc, printed as one JSON line.
+ *
+ * `<mode> <dataDir>`: a steady-state window of that mode's run. The engine runs the full history eight times to let
+ * the JIT settle, then once more; a full GC at 50 % of that run empties the heap, and the heap used at 90 % (with no
+ * GC in between, checked) is what the steps between allocated.
+ *
+ * `events`: the funding-settlement path of the event log alone: one reused deltas list, P&L and details object, recorded 200,000 times to warm up, then the least heap growth of three windows of 100,000 (each after a full GC).
+ *
+ * Usage: node --expose-gc --import tsx allocationProbe.ts <mode> <dataDir> | events
+ */
+import path from 'node:path';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { loadConfig, resolveRunParams } from '../../src/config/index.js';
+import { openHistoricalData, resolveDataDir } from '../../src/data/index.js';
+import { EventDrivenStrategyEngine } from '../../src/engine/engine.js';
+import { rewardScheduleFor } from '../../src/engine/backtest.js';
+import { PACKAGE_ROOT } from '../../src/packageRoot.js';
+import { Book } from '../../src/components/book.js';
+import type { PositionKey } from '../../src/domain/positionKey.js';
+import { EventLogger } from '../../src/events/logger.js';
+
+const [mode = 'usdt_market_neutral', dataArg, stepArg] = process.argv.slice(2);
+const gc = (globalThis as { gc?: (o?: { type: 'major' | 'minor' }) => void }).gc;
+if (gc === undefined) throw new Error('run with --expose-gc');
+
+if (mode === 'events') {
+  const book = new Book(['wallet:BaseToken:USDT', 'binance:BaseToken:USDT', 'binance:Perp:ETHUSDT', 'bybit:BaseToken:USDT', 'bybit:Perp:ETHUSDT'] as PositionKey[]);
+  const usdt = book.slotOf('binance:BaseToken:USDT');
+  book.apply(usdt, 1e6);
+  book.apply(book.slotOf('binance:Perp:ETHUSDT'), -10);
+  book.perpEntry[book.slotOf('binance:Perp:ETHUSDT')] = 3000;
+  const clock = { nowMs: 0 };
+  const log = new EventLogger(book, () => clock.nowMs);
+  // The log copies what it is given, so a settlement path can reuse one deltas list, P&L and details object.
+  const delta: [string, number] = ['binance:BaseToken:USDT', 0];
+  const deltas = [delta];
+  const pnl = { funding: 0 };
+  const details = { rate8h: 0, markUsdt: 0, sizeBase: 0, paymentUsdt: 0, fallback: false };
+  // In a function of its own (not module top level) so the loop is optimized like the engine's.
+  const settleMany = (from: number, to: number): void => {
+    for (let k = from; k < to; k++) {
+      clock.nowMs += 28_800_000;
+      const payment = 1 + (k % 7) * 0.25;
+      book.apply(usdt, payment);
+      delta[1] = payment;
+      pnl.funding = payment;
+      details.rate8h = 1e-4 * (k % 5);
+      details.markUsdt = 3000 + k;
+      details.sizeBase = -10;
+      details.paymentUsdt = payment;
+      details.fallback = k % 2 === 0;
+      log.record('FUNDING_SETTLED', 'completed', 'binance', 'ETHUSDT', undefined, deltas, pnl, undefined, undefined, undefined, undefined, undefined, details);
+    }
+  };
+  const N = 100_000;
+  settleMany(0, 2 * N);
+  // The least of three windows: a compilation finishing on the main thread inside one window allocates too.
+  let least = Infinity;
+  for (let w = 1; w <= 3; w++) {
+    gc();
+    const heap0 = process.memoryUsage().heapUsed;
+    settleMany(2 * N * w, 2 * N * w + N);
+    least = Math.min(least, process.memoryUsage().heapUsed - heap0);
+  }
+  process.stdout.write(JSON.stringify({ mode, events: N, allocatedBytes: least, bytesPerEvent: least / N, recorded: log.length }) + '\n');
+  process.exit(0);
+}
+const dataDir = resolveDataDir(dataArg ?? null);
+const { config } = loadConfig({ dataDir, ...(stepArg ? { overrides: [`engine.stepMinutes=${stepArg}`] } : {}) });
+const params = resolveRunParams(config, mode as Parameters<typeof resolveRunParams>[1]);
+const cacheDir = config.paths.cacheDir === null ? null : path.resolve(PACKAGE_ROOT, config.paths.cacheDir);
+const timeline = await openHistoricalData({ dataDir, requirements: params.mode.dataRequirements, policy: config.data, stepMinutes: params.engine.stepMinutes, fundingHoursUtc: params.engine.fundingHoursUtc, cacheDir });
+const rewards = rewardScheduleFor(params, dataDir, config.data, cacheDir);
+const engine = (): EventDrivenStrategyEngine => new EventDrivenStrategyEngine(params, timeline, { costs: true, recordTimeseries: process.env['PROBE_TS'] !== '0', ...(rewards ? { rewards } : {}) });
+for (let k = 0; k < 8; k++) engine().runBacktest(0, timeline.length - 1);
+
+const gcs: PerformanceEntry[] = [];
+const observer = new PerformanceObserver((list) => void gcs.push(...list.getEntries()));
+observer.observe({ entryTypes: ['gc'] });
+let from = { step: 0, heap: 0, t: 0 };
+let to = { step: 0, heap: 0, t: 0 };
+engine().runBacktest(0, timeline.length - 1, (done) => {
+  const pct = Math.round((100 * done) / timeline.length);
+  if (pct === 50 && from.step === 0) {
+    gc();
+    from = { step: done, heap: process.memoryUsage().heapUsed, t: performance.now() };
+  } else if (pct === 90 && to.step === 0) {
+    to = { step: done, heap: process.memoryUsage().heapUsed, t: performance.now() };
+  }
+});
+// GC entries arrive asynchronously: wait a turn so the window's are in.
+await new Promise((resolve) => setTimeout(resolve, 50));
+observer.disconnect();
+const gcInWindow = gcs.filter((e) => e.startTime > from.t + 1 && e.startTime < to.t).length;
+const steps = to.step - from.step;
+process.stdout.write(JSON.stringify({ mode, steps, allocatedBytes: to.heap - from.heap, bytesPerStep: (to.heap - from.heap) / steps, gcInWindow }) + '\n');
