@@ -89,3 +89,8 @@ export function hedgePreflight(h: PerpHedgeParams, hedgedUsdt: number, ctx: Pref
 export function lstSeries(lst: LstParams): SeriesKey {
   return `oracle:${lst.token}:ETH`;
 }
+
+/** The perp and funding series of every venue the hedge uses. */
+export function perpSeries(h: PerpHedgeParams, sym: 'BTCUSDT' | 'ETHUSDT'): SeriesKey[] {
+  return CEX_LIST.filter((v) => h.hedgeAllocation[v] > 0).flatMap((v): SeriesKey[] => [`perp:${v}:${sym}`, `funding:${v}:${sym}`]);
+}

@@ -18,6 +18,8 @@ export interface StakingBook {
   readonly verb: string;
   /** Wallet ETH above max(gas float, this share of the long ETH) goes into the book. */
   readonly idleEthFraction: number;
+  /** The book's net ETH (LST value less debt), which a withdrawal releases a fraction of. */
+  netEth(ctx: StrategyContext): number;
   /** Wallet ETH the book can take now: all but `floatEth` and the entry's own gas. */
   deployable(ctx: StrategyContext, floatEth: number): number;
   enter(ctx: StrategyContext, inputEth: number): Order;
@@ -39,6 +41,10 @@ export function leveragedBook(lst: LstToken, lev: LeverageParams): StakingBook {
     verb: 'lever',
     idleEthFraction: lev.idleEthFraction,
     describeEntry: (ctx) => `lever the ETH to LTV ${ltv(ctx).toFixed(4)}`,
+    netEth: (ctx) => {
+      const aave = ctx.costs.aaveBook(lst);
+      return aave.collateralEth - aave.debtEth + walletLstEth(ctx, lst);
+    },
     deployable: (ctx, floatEth) => leverableEth(ctx, floatEth),
     enter: (ctx, inputEth) => entryOrder(lst, lev, inputEth, ltv(ctx)),
     release: (ctx, releaseEth) => ({ kind: 'atomic_deleverage', lst, targetLtv: ltv(ctx), releaseEth }),
@@ -59,6 +65,7 @@ export function walletBook(lst: LstToken, idleEthFraction: number): StakingBook 
     verb: 'stake',
     idleEthFraction,
     describeEntry: () => `stake the ETH into ${lst}`,
+    netEth: (ctx) => walletLstEth(ctx, lst),
     deployable: (ctx, floatEth) => ctx.positions.amount('wallet:BaseToken:ETH') - floatEth - ctx.costs.gasEthFor('STAKE_DEPOSIT'),
     enter: (_ctx, inputEth) => ({ kind: 'stake', lst, amountEth: inputEth }),
     release: (ctx, releaseEth) => ({ kind: 'dex_swap', from: lst, to: 'ETH', amountIn: Math.min(ctx.positions.amount(key), releaseEth / (ctx.m.lstRate[LST_IDX[lst]] as number)) }),
@@ -66,4 +73,10 @@ export function walletBook(lst: LstToken, idleEthFraction: number): StakingBook 
     maintain: () => null,
     unwind: () => [],
   };
+}
+
+/** ETH value of the LST held in the wallet, at the oracle exchange rate. */
+function walletLstEth(ctx: StrategyContext, lst: LstToken): number {
+  const key = `wallet:BaseToken:${lst}`;
+  return ctx.positions.has(key) ? ctx.positions.amount(key) * (ctx.m.lstRate[LST_IDX[lst]] as number) : 0;
 }

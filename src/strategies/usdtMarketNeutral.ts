@@ -1,6 +1,6 @@
 import type { GasFloatParams, LeverageParams, LstParams, PerpHedgeParams } from '../domain/params.js';
 import type { CexVenue } from '../domain/venues.js';
-import { CEX_IDX, CEX_LIST, LST_IDX } from '../components/slots.js';
+import { CEX_IDX, CEX_LIST } from '../components/slots.js';
 import type { Decision, FlowAnswer, OrderStep, Strategy, StrategyContext } from './strategy.js';
 import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, shrinkTransfers, venueEquities, withdrawable, worstMarginRatio } from './common.js';
 import type { StakingBook } from './stakingBook.js';
@@ -339,7 +339,6 @@ export class UsdtMarketNeutralStrategy implements Strategy {
    */
   release(ctx: StrategyContext, amountShare: number): FlowAnswer {
     const p = this.p;
-    const lst = p.lst.token;
     const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
     const need = amountShare * (1 + RELEASE_MARGIN);
     if (this.halted) {
@@ -349,9 +348,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
     const fraction = Math.min(1, need / ctx.exposure.equity);
     const before = venueEquities(ctx);
-    const aave = ctx.costs.aaveBook(lst);
-    const walletLst = `wallet:BaseToken:${lst}`;
-    const netEth = aave.collateralEth - aave.debtEth + (ctx.positions.has(walletLst) ? ctx.positions.amount(walletLst) * (ctx.m.lstRate[LST_IDX[lst]] as number) : 0);
+    const netEth = this.book.netEth(ctx);
     const full = fraction >= 1;
     const orders: OrderStep[] = [];
     if (netEth > 0) {

@@ -1,17 +1,10 @@
-import { cpSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BacktestOutput } from '../../src/engine/backtest.js';
 import type { BasisEvent } from '../../src/events/types.js';
-import { SHARED_DATA, column, perturbAfter, run, tmpDir } from './helpers.js';
+import { CEX_VENUES as VENUES, balancesAfterStep, column, ethHedgeStats, expectUnwound, onlyEmergencyAt, perpSizes, run, runThroughPriceJump, sum } from './helpers.js';
 
 const MODE = 'usdt_market_neutral_no_leverage';
-const VENUES = ['binance', 'bybit', 'okx'] as const;
-const perps = (b: Readonly<Record<string, number>>): number[] => VENUES.map((v) => b[`${v}:Perp:ETHUSDT`] ?? 0);
-const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
-
-function balancesAfterStep(out: BacktestOutput, e: BasisEvent): Readonly<Record<string, number>> {
-  return out.events.filter((x) => x.timestampMs === e.timestampMs).at(-1)?.balances ?? {};
-}
+const perps = (b: Readonly<Record<string, number>>): number[] => perpSizes(b, 'ETHUSDT');
 
 function params(out: BacktestOutput): Extract<BacktestOutput['params']['mode']['strategy'], { kind: typeof MODE }> {
   const s = out.params.mode.strategy;
@@ -49,17 +42,8 @@ describe('usdt_market_neutral_no_leverage', () => {
   it('stays hedged in ETH units over its full history and earns staking, rewards and funding', async () => {
     const out = await run({ mode: MODE });
     const s = params(out);
-    const short = VENUES.map((v) => column(out, `pos:${v}:Perp:ETHUSDT`) as Float64Array);
-    const net = column(out, 'netDelta:ETH') as Float64Array;
-    let hedged = 0;
-    let worst = 0;
-    for (let i = 0; i < net.length; i++) {
-      const gross = -sum(short.map((p) => p[i] as number));
-      if (!(gross > 0)) continue;
-      hedged++;
-      worst = Math.max(worst, Math.abs(net[i] as number) / gross);
-    }
-    expect(hedged).toBeGreaterThan(0.99 * net.length);
+    const { hedged, worst, steps } = ethHedgeStats(out);
+    expect(hedged).toBeGreaterThan(0.99 * steps);
     expect(worst).toBeLessThan(out.params.mode.risk.deltaBreach);
     // The staking yield is the LST rate's growth (no AAVE: no supply interest, no borrow cost).
     const a = out.summary.attribution;
@@ -101,25 +85,11 @@ describe('usdt_market_neutral_no_leverage', () => {
   });
 
   it('an ETH jump that takes margin below the emergency band unwinds the book: LST and ETH sold first, the shorts closed last', async () => {
-    const dir = tmpDir('no-leverage-jump');
-    cpSync(SHARED_DATA, dir, { recursive: true });
-    const T = Date.parse('2024-09-01T00:00:00Z');
-    perturbAfter(dir, T, 1.5);
-    const m = `modes.${MODE}`;
-    const set = ['data.maxJumpFraction=0.6', `${m}.risk.marginRatioEmergency=0.5`, `${m}.risk.marginRatioWarn=0.55`, `${m}.risk.marginRatioRebalance=0.6`];
-    const out = await run({ mode: MODE, dataDir: dir, start: '2024-08-20', end: '2024-09-10', set });
-    const stops = out.events.filter((e) => e.type === 'EMERGENCY_STOP');
-    expect(stops).toHaveLength(1);
-    const stop = stops[0] as BasisEvent;
-    expect(stop.timestampMs).toBe(T);
+    const { out, T } = await runThroughPriceJump(MODE);
+    const stop = onlyEmergencyAt(out, T);
     expect(String(stop.details?.['detail'])).toMatch(/margin ratio 0\.4\d+ below 0\.5/);
     const children = out.events.filter((e) => e.parent === stop.order).map((e) => `${e.type}:${e.token ?? ''}`);
     expect(children).toEqual(['DEX_SWAP:weETH->ETH', 'DEX_SWAP:ETH->USDT', 'PERP_CLOSE:ETHUSDT', 'PERP_CLOSE:ETHUSDT', 'PERP_CLOSE:ETHUSDT']);
-    const last = out.events.at(-1)?.balances ?? {};
-    expect(perps(last)).toEqual([0, 0, 0]);
-    expect(last['wallet:BaseToken:weETH'] ?? 0).toBe(0);
-    expect(out.summary.emergencyStops).toBe(1);
-    expect(out.summary.liquidations).toBe(0);
-    expect(Math.abs(out.summary.reconciliation.residual)).toBeLessThan(1e-6 * out.summary.initialCapital);
+    expectUnwound(out, ['wallet:BaseToken:weETH']);
   });
 });
