@@ -2,6 +2,7 @@ import type { RewardPayout, RewardPrograms } from '../domain/rewards.js';
 import type { MarketState } from './marketState.js';
 import type { PositionsView } from './positionMonitor.js';
 import { AAVE_IDX, LST_IDX } from './slots.js';
+import { grownF64 } from '../growable.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -30,7 +31,8 @@ export class RewardAccrual {
   /** Adds the holdings after the previous tick (valued at its market `prev`) over the time since then. */
   accrue(nowMs: number, prev: MarketState, positions: PositionsView): void {
     const n = this.n;
-    if (n === this.times.length) this.grow();
+    this.times = grownF64(this.times, n + 1);
+    this.integral = grownF64(this.integral, n + 1);
     let value = 0;
     if (n > 0) {
       const a = positions.amounts;
@@ -79,14 +81,5 @@ export class RewardAccrual {
       else hi = mid - 1;
     }
     return this.integral[lo] as number;
-  }
-
-  private grow(): void {
-    const times = new Float64Array(this.times.length * 2);
-    times.set(this.times);
-    const integral = new Float64Array(this.integral.length * 2);
-    integral.set(this.integral);
-    this.times = times;
-    this.integral = integral;
   }
 }

@@ -1,3 +1,4 @@
+import { grownF64, grownI32, grownU8 } from '../growable.js';
 import { EVENT_TYPES, type BasisEvent, type EventStatus, type EventType } from './types.js';
 
 /** What writers, the report and the audit read events from: an array of events, or the columnar store. */
@@ -36,25 +37,6 @@ const TAG_TRUE = 2;
 const TAG_FALSE = 3;
 const TAG_NULL = 4;
 const TAG_OTHER = 5;
-
-function grownF64(a: Float64Array<ArrayBuffer>, need: number): Float64Array<ArrayBuffer> {
-  if (need <= a.length) return a;
-  const b = new Float64Array(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
-}
-function grownI32(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
-  if (need <= a.length) return a;
-  const b = new Int32Array(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
-}
-function grownU8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> {
-  if (need <= a.length) return a;
-  const b = new Uint8Array(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
-}
 
 /** Key/value pairs of every event in one growable column set: deltas, P&L parts or details. */
 class PairColumns {
