@@ -1,7 +1,6 @@
 import type { RunParams } from '../domain/params.js';
 import type { RewardPrograms } from '../domain/rewards.js';
 import type { Timeline } from '../data/series.js';
-import { isSettlement } from '../domain/fundingSchedule.js';
 import { StrategyKernel, type KernelResult } from '../kernel/kernel.js';
 import { BacktestClock } from '../kernel/clock.js';
 import type { EventSink } from '../kernel/eventSink.js';
@@ -117,7 +116,7 @@ export class EventDrivenStrategyEngine {
     const i = this.feed.index;
     this.stepEquity[i] = k.exposure.equity;
     if (this.options.recordTimeseries) {
-      this.recorder.record(i, k.market, k.exposure, k.risk, k.pnl, isSettlement(k.clock.nowMs, this.params.engine.fundingHoursUtc));
+      this.recorder.record(i, k.market, k.exposure, k.risk, k.pnl, k.fundingTick);
     }
     if (this.progress && (i - this.startIndex) % this.progressEvery === 0) this.progress(i - this.startIndex + 1);
   }

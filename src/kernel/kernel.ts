@@ -93,6 +93,7 @@ export class StrategyKernel implements VenueReports {
   emergencyStops = 0;
   private ran = false;
   private ticks = 0;
+  private settlesFunding = false;
 
   constructor(parts: KernelParts) {
     const params = parts.params;
@@ -136,6 +137,11 @@ export class StrategyKernel implements VenueReports {
           refresh: () => this.afterOrder(),
         })
       : null;
+  }
+
+  /** Whether the current tick is a funding settlement time of the venues. */
+  get fundingTick(): boolean {
+    return this.settlesFunding;
   }
 
   /** The market snapshot of the current tick. */
@@ -287,7 +293,8 @@ export class StrategyKernel implements VenueReports {
       this.settlement.settleArrivals();
       touched = this.events.length !== before;
     }
-    if (isSettlement(now, this.params.engine.fundingHoursUtc)) {
+    this.settlesFunding = isSettlement(now, this.params.engine.fundingHoursUtc);
+    if (this.settlesFunding) {
       this.feed.readFunding(this.cur);
       const before = this.events.length;
       this.settlement.settleFunding();
