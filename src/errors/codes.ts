@@ -89,6 +89,23 @@ export const ERROR_CODES = {
   'RUN-001': spec('output directory not empty', 409, 73),
   'RUN-002': spec('output path not allowed', 400, 73),
   'RUN-003': spec('run directory holds files Basis did not write', 409, 73),
+  // Results store (exit 74 = EX_IOERR)
+  'STORE-001': spec('results store unavailable', 503, 74),
+  'STORE-002': spec('results store migration failed', 500, 74),
+  'STORE-003': spec('run not found', 404, 66),
+  'STORE-004': spec('run is still queued or running', 409, 75),
+  'STORE-005': spec('store location invalid', 400, 78),
+  // HTTP API
+  'API-001': spec('request invalid', 400, 64),
+  'API-002': spec('authentication required', 401, 77),
+  'API-003': spec('token refused', 403, 77),
+  'API-004': spec('rate limit exceeded', 429, 75),
+  'API-005': spec('refusing to listen beyond loopback without BASIS_API_TOKEN', 400, 78),
+  'API-006': spec('backtest queue full', 429, 75),
+  'API-007': spec('route or resource not found', 404, 66),
+  'API-008': spec('run has no such result yet', 409, 75),
+  'API-009': spec('internal server error', 500, 70),
+  'API-010': spec('backtest worker failed', 500, 70),
   // Generic
   'CLI-001': spec('command-line usage error', 400, 64),
 } as const satisfies Record<string, ErrorCodeSpec>;
