@@ -55,6 +55,8 @@ export interface BacktestRequest {
   /** Environment name recorded with a given `config`. */
   readonly configEnv?: string;
   readonly progress?: boolean;
+  /** Called about a hundred times per run with the steps done and the steps in the run (the API streams it). */
+  readonly onProgress?: (done: number, total: number) => void;
   readonly recordTimeseries?: boolean;
   /** Injected timeline (benchmarks reuse one load). */
   readonly timeline?: Timeline;
@@ -187,7 +189,12 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   const benchmarkData = params.mode.shareClass === 'USDT' ? loadBenchmark(timeline.dataDir, config.data) : null;
   const engine = new EventDrivenStrategyEngine(params, timeline, { costs: req.costs !== false, recordTimeseries: req.recordTimeseries !== false, ...(rewards ? { rewards } : {}), ...(flows.length > 0 ? { flows } : {}) });
   const progress = createProgress(endIndex - startIndex + 1, { enabled: req.progress === true, label: `backtest ${mode}` });
-  const result = engine.runBacktest(startIndex, endIndex, (done) => progress.update(done));
+  const total = endIndex - startIndex + 1;
+  const onProgress = req.onProgress;
+  const result = engine.runBacktest(startIndex, endIndex, (done) => {
+    progress.update(done);
+    onProgress?.(done, total);
+  });
   progress.stop();
 
   const equity = engine.stepEquity.subarray(startIndex, endIndex + 1);
