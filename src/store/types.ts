@@ -56,7 +56,7 @@ export interface StoredRun {
   readonly finishedAt: string | null;
   /** 0..1 while running; 1 when completed. */
   readonly progress: number;
-  /** The full merged config the run used (secrets redacted) and its SHA-256; null until the run has started. */
+  /** The full merged config the run used (secrets redacted) and its SHA-256; null until the run has completed. */
   readonly config: Readonly<Record<string, unknown>> | null;
   readonly configHash: string | null;
   /** File hashes and window of the data the run read. */
@@ -98,19 +98,14 @@ export interface EventPage {
 
 /** What a finished run writes in one transaction with its `completed` status. */
 export interface RunResult {
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly configHash: string;
+  readonly data: NonNullable<StoredRun['data']>;
   readonly summary: RunSummary;
   readonly frame: TimeseriesFrame;
   readonly events: Iterable<BasisEvent>;
   readonly auditHash: string;
   readonly runDir: string | null;
-}
-
-/** What is written when the run starts (config and data are known once they are loaded). */
-export interface RunStart {
-  readonly config: Readonly<Record<string, unknown>>;
-  readonly configHash: string;
-  readonly data: NonNullable<StoredRun['data']>;
-  readonly owner: string;
 }
 
 /**
@@ -122,7 +117,8 @@ export interface RunStore {
   /** Where it is: the SQLite file, or the PostgreSQL URL with its password redacted. */
   readonly location: string;
   createRun(run: NewRun): Promise<StoredRun>;
-  startRun(id: string, start: RunStart): Promise<void>;
+  /** queued → running, owned by `owner` (host:pid). */
+  startRun(id: string, owner: string): Promise<void>;
   setProgress(id: string, fraction: number): Promise<void>;
   completeRun(id: string, result: RunResult): Promise<void>;
   failRun(id: string, error: RunError): Promise<void>;
