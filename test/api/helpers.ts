@@ -10,6 +10,9 @@ export const DATA_DIR = path.resolve(import.meta.dirname, '../../../shared/data'
 /** Two months of btc_basis: a real run of about a second. */
 export const SHORT_BODY = { mode: 'btc_basis', start: '2024-06-01T00:00:00Z', end: '2024-08-01T00:00:00Z', capital: 100000 } as const;
 
+/** usdt_market_neutral over its whole window on one-minute steps: several seconds of engine, to cancel or kill mid-run. */
+export const LONG_BODY = { mode: 'usdt_market_neutral', set: ['engine.stepMinutes=1'] } as const;
+
 export interface TestServer {
   readonly url: string;
   readonly server: BasisServer;
