@@ -297,3 +297,47 @@ describe('a backtest over HTTP', () => {
     expect(m.text).toMatch(/^basis_http_requests_total\{method="POST",route="\/api\/v1\/backtests",status="202"\} 2$/m);
   });
 });
+
+describe('every mode definition', () => {
+  it('has a title and a plain-language explanation of its yield sources and risks', async () => {
+    const { modeDefinition } = await import('../../src/modes/registry.js');
+    for (const m of MODE_NAMES) {
+      const d = modeDefinition(m);
+      expect(d.title.length).toBeGreaterThan(5);
+      expect(d.explanation.summary.length).toBeGreaterThan(20);
+      expect(d.explanation.yieldSources.length).toBeGreaterThan(0);
+      expect(d.explanation.risks.length).toBeGreaterThan(1);
+    }
+  });
+});
+
+describe('the web app and failures', () => {
+  it('serves a built web app from its directory, index.html at /', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const web = mkdtempSync(path.join(tmpdir(), 'basis-web-'));
+    writeFileSync(path.join(web, 'index.html'), '<!doctype html><html><body>basis web app</body></html>');
+    writeFileSync(path.join(web, 'app.js'), 'console.log(1)');
+    const s = await startServer({ webDir: web });
+    try {
+      expect((await call(`${s.url}/`)).text).toContain('basis web app');
+      expect((await fetch(`${s.url}/app.js`)).headers.get('content-type')).toContain('javascript');
+      expect((await call(`${s.url}/api/v1/modes`)).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('answers an unexpected failure (its store gone) with API-009 and nothing of the error in the body', async () => {
+    const s = await startServer();
+    await s.store.close();
+    const r = await call<ErrorBody>(`${s.url}/api/v1/backtests`);
+    expect(r.status).toBe(500);
+    expect(r.json.error).toMatchObject({ code: 'API-009', problems: [], requestId: r.headers.get('x-request-id') });
+    expect(r.text).not.toMatch(/destroyed|kysely|sqlite|\.ts:\d+/i);
+    await s.server.close();
+    const { rmSync } = await import('node:fs');
+    rmSync(s.dir, { recursive: true, force: true });
+  });
+});

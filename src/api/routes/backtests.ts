@@ -23,6 +23,8 @@ const FILE_TYPES: Record<(typeof FILES)[number], string> = {
   'events.jsonl': 'application/x-ndjson; charset=utf-8',
   'report.html': 'text/html; charset=utf-8',
 };
+/** Mutating routes take `authorization: Bearer <BASIS_API_TOKEN>` when the server has a token. */
+const BEARER = [{ bearer: [] }];
 const FINAL: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled']);
 
 const csv = z
@@ -86,7 +88,7 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
   return async (app) => {
     app.post(
       '/backtests/validate',
-      { schema: { tags: ['backtests'], summary: 'Check a backtest body exactly as POST /backtests would; nothing is queued', body: backtestBodySchema }, preHandler: mutating.preHandler, config: { rateLimit: mutating.rateLimit } },
+      { schema: { tags: ['backtests'], summary: 'Check a backtest body exactly as POST /backtests would; nothing is queued', body: backtestBodySchema, security: BEARER }, preHandler: mutating.preHandler, config: { rateLimit: mutating.rateLimit } },
       async (req) => {
         const v = validateBacktestBody(req.body, opts);
         return { ok: true, mode: v.mode, shareClass: v.shareClass, capital: v.capital, window: v.window, config: v.config, diff: v.diff };
@@ -95,7 +97,7 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
 
     app.post(
       '/backtests',
-      { schema: { tags: ['backtests'], summary: 'Validate and queue a backtest; answers 202 with its id', body: backtestBodySchema }, preHandler: mutating.preHandler, config: { rateLimit: mutating.rateLimit } },
+      { schema: { tags: ['backtests'], summary: 'Validate and queue a backtest; answers 202 with its id', body: backtestBodySchema, security: BEARER }, preHandler: mutating.preHandler, config: { rateLimit: mutating.rateLimit } },
       async (req, reply) => {
         const v = validateBacktestBody(req.body, opts);
         ctx.pool.assertRoom();
@@ -242,7 +244,7 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
         .send(createReadStream(file));
     });
 
-    app.delete('/backtests/:id', { schema: { tags: ['backtests'], summary: 'Cancel a queued or running run (200), or delete a finished one (204)', params: idParams }, preHandler: mutating.preHandler, config: { rateLimit: mutating.rateLimit } }, async (req, reply) => {
+    app.delete('/backtests/:id', { schema: { tags: ['backtests'], summary: 'Cancel a queued or running run (200), or delete a finished one (204)', params: idParams, security: BEARER }, preHandler: mutating.preHandler, config: { rateLimit: mutating.rateLimit } }, async (req, reply) => {
       const run = await findRun(ctx.store, req.params.id);
       if (!FINAL.has(run.status) && (await ctx.pool.cancel(run.id))) return { id: run.id, status: 'cancelled' };
       await ctx.store.deleteRun(run.id);
