@@ -25,6 +25,7 @@ const FILE_TYPES: Record<(typeof FILES)[number], string> = {
 };
 /** Mutating routes take `authorization: Bearer <BASIS_API_TOKEN>` when the server has a token. */
 const BEARER = [{ bearer: [] }];
+const VALIDATE_RATE_FACTOR = 10;
 const FINAL: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled']);
 
 const csv = z
@@ -83,12 +84,13 @@ function runFile(run: StoredRun, name: (typeof FILES)[number]): string {
   return file;
 }
 
-export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: import('fastify').FastifyRequest) => Promise<void>; rateLimit: Record<string, unknown> }): FastifyPluginAsyncZod {
+export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: import('fastify').FastifyRequest) => Promise<void>; rateLimit: { max: number; timeWindow: number } }): FastifyPluginAsyncZod {
   const opts = { dataDir: ctx.dataDir, ...(ctx.configDir !== undefined ? { configDir: ctx.configDir } : {}) };
   return async (app) => {
     app.post(
       '/backtests/validate',
-      { schema: { tags: ['backtests'], summary: 'Check a backtest body exactly as POST /backtests would; nothing is queued', body: backtestBodySchema, security: BEARER }, preHandler: mutating.preHandler, config: { rateLimit: mutating.rateLimit } },
+      // The wizard validates as the user types: ten times the mutating routes' limit, still bounded.
+      { schema: { tags: ['backtests'], summary: 'Check a backtest body exactly as POST /backtests would; nothing is queued', body: backtestBodySchema, security: BEARER }, preHandler: mutating.preHandler, config: { rateLimit: { ...mutating.rateLimit, max: mutating.rateLimit.max * VALIDATE_RATE_FACTOR } } },
       async (req) => {
         const v = validateBacktestBody(req.body, opts);
         return { ok: true, mode: v.mode, shareClass: v.shareClass, capital: v.capital, window: v.window, config: v.config, diff: v.diff };
