@@ -85,6 +85,7 @@ export async function runStoredBacktest(store: RunStore, req: BacktestRequest, o
     const runId = id as string;
     const written = opts.outDir !== undefined ? await writeBacktestResults(opts.outDir, out, { ...opts.write, runId }) : await writeBacktestRun(out, { ...opts.write, runId });
     await store.completeRun(runId, {
+      flows: (out.run.flows ?? []).map((f) => ({ at: f.at, amount: f.amount })),
       // The config.json document itself, so an export from the store writes the same bytes and `audit verify` passes.
       config: runConfigDocument(out) as unknown as Record<string, unknown>,
       configHash: written.integrity.configSha256,

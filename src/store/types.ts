@@ -105,6 +105,8 @@ export interface EventPage {
 
 /** What a finished run writes in one transaction with its `completed` status. */
 export interface RunResult {
+  /** The flows the run applied, wherever they were given (flags, a CSV, the mode's config). */
+  readonly flows: readonly RunFlow[];
   readonly config: Readonly<Record<string, unknown>>;
   readonly configHash: string;
   readonly data: NonNullable<StoredRun['data']>;

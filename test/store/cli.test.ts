@@ -20,7 +20,7 @@ describe('basis runs: the results store from the command line', () => {
     expect(await cli.basis('--db', db, 'backtest', '--mode', 'btc_basis', ...WINDOW, '--capital', '100000', '--no-progress', '--out', path.join(dir, 'a'), '--label', 'base case')).toBe(0);
     const first = /stored: run ([0-9a-f]{12})/.exec(cli.out())?.[1] as string;
     expect(first).toBeDefined();
-    expect(await cli.basis('--db', db, 'backtest', '--mode', 'btc_basis', ...WINDOW, '--capital', '250000', '--set', 'modes.btc_basis.strategy.hedge.targetMarginRatio=1.5', '--no-progress', '--out', path.join(dir, 'b'))).toBe(0);
+    expect(await cli.basis('--db', db, 'backtest', '--mode', 'btc_basis', ...WINDOW, '--capital', '250000', '--set', 'modes.btc_basis.strategy.hedge.targetMarginRatio=1.5', '--flow', '2024-06-15=+50000', '--no-progress', '--out', path.join(dir, 'b'))).toBe(0);
     const second = /stored: run ([0-9a-f]{12})/.exec(cli.out().split(first)[2] ?? '')?.[1] as string;
     expect(second).toMatch(/^[0-9a-f]{12}$/);
     const unstored = cli.out().length;
@@ -44,11 +44,15 @@ describe('basis runs: the results store from the command line', () => {
     expect(cli.out().slice(shown)).toContain(`run ${first} "base case": completed`);
     expect(cli.out().slice(shown)).toContain(summary.finalEquity.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 
+    const shownSecond = cli.out().length;
+    expect(await cli.basis('--db', db, 'runs', 'show', second)).toBe(0);
+    expect(cli.out().slice(shownSecond)).toContain('flows 2024-06-15T00:00:00.000Z=+50000');
+
     const compared = cli.out().length;
     expect(await cli.basis('--db', db, 'runs', 'compare', first, second, '--json')).toBe(0);
     const cmp = JSON.parse(cli.out().slice(compared)) as { metrics: Array<{ name: string; values: number[] }>; configDiff: Array<{ path: string; values: unknown[] }> };
     expect(cmp.metrics.find((m) => m.name === 'finalEquity')?.values[0]).toBe(summary.finalEquity);
-    expect(cmp.configDiff.map((d) => d.path).sort()).toEqual(['config.modes.btc_basis.initialCapital', 'config.modes.btc_basis.strategy.hedge.targetMarginRatio']);
+    expect(cmp.configDiff.map((d) => d.path).sort()).toEqual(['config.modes.btc_basis.initialCapital', 'config.modes.btc_basis.strategy.hedge.targetMarginRatio', 'flows', 'flows.0.amount', 'flows.0.at']);
     expect(cmp.configDiff.find((d) => d.path.endsWith('initialCapital'))?.values).toEqual([100000, 250000]);
 
     const exp = path.join(dir, 'export');
