@@ -239,6 +239,7 @@ describe('a backtest over HTTP', () => {
     const cfg = await call<{ config: { modes: Record<string, unknown> }; run: { request: unknown } }>(`${api}/backtests/${id}/config`);
     expect(cfg.status).toBe(200);
     expect(cfg.json.config.modes.btc_basis).toBeDefined();
+    expect(cfg.json.run.request).toMatchObject({ start: SHORT_BODY.start, end: SHORT_BODY.end });
     const sum = await fetch(`${api}/backtests/${id}/files/summary.json`);
     expect(sum.status).toBe(200);
     expect(sum.headers.get('content-disposition')).toContain(`${id}-summary.json`);
@@ -268,7 +269,7 @@ describe('a backtest over HTTP', () => {
     expect(c.status).toBe(200);
     expect(c.json.runs.map((r) => r.id)).toEqual([id, second]);
     expect(c.json.metrics.find((m) => m.name === 'finalEquity')?.values).toHaveLength(2);
-    expect(c.json.configDiff).toEqual([{ path: 'modes.btc_basis.strategy.hedge.targetMarginRatio', values: [1, 1.5] }]);
+    expect(c.json.configDiff).toEqual([{ path: 'config.modes.btc_basis.strategy.hedge.targetMarginRatio', values: [1, 1.5] }]);
     expect(c.json.equity.series).toHaveLength(2);
     expect(c.json.equity.series[0]).toHaveLength(c.json.equity.timestampsMs.length);
     const one = await call<ErrorBody>(`${api}/compare?ids=${id}`);

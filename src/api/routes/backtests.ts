@@ -230,10 +230,9 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
 
     app.get('/backtests/:id/config', { schema: { tags: ['backtests'], summary: "The run's config.json: {config, params, run}", params: idParams } }, async (req, reply) => {
       const run = await findRun(ctx.store, req.params.id);
-      const file = run.runDir === null ? null : path.join(run.runDir, 'config.json');
-      if (file !== null && existsSync(file)) return reply.type('application/json; charset=utf-8').send(readFileSync(file, 'utf8'));
+      // The store keeps the config.json document itself; the run directory may have been removed.
       if (run.config === null) throw notYet(run, 'config');
-      return { config: run.config, params: null, run: { request: run.request, version: run.version, commit: run.commit, configHash: run.configHash, data: run.data } };
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(run.config));
     });
 
     app.get('/backtests/:id/files/:name', { schema: { tags: ['backtests'], summary: 'Download one of the run files', params: z.strictObject({ id: z.string().min(1).max(100), name: z.enum(FILES) }) } }, async (req, reply) => {

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { BasisError } from '../../errors/base.js';
+import type { StoreOptions } from '../../store/open.js';
+import { storeOptionsOf } from './storeOptions.js';
 
 interface ServeFlags {
   host: string;
@@ -27,7 +29,7 @@ export function registerServeCommand(program: Command): void {
     .description('Serve the HTTP API (/api/v1, docs at /docs, /health, /metrics) and the web app; backtests run on worker threads.')
     .option('--host <host>', 'interface to bind; any non-loopback host needs BASIS_API_TOKEN', '127.0.0.1')
     .option('--port <port>', 'TCP port (0: any free port)', positiveInt('--port', 0), 8080)
-    .option('--store <file>', 'SQLite results store (default: DATABASE_URL for PostgreSQL, else BASIS_STORE, else var/basis.sqlite)')
+    .option('--store <file>', 'SQLite results store (default: the global --db, else DATABASE_URL for PostgreSQL, else BASIS_STORE, else var/basis.sqlite)')
     .option('--workers <n>', 'worker threads for backtests (default: the cores)', positiveInt('--workers', 1))
     .option('--queue <n>', 'backtests that may wait for a worker; one more is refused with 429 (default 16)', positiveInt('--queue', 0))
     .option('--data-dir <dir>', 'data directory (default: BASIS_DATA_DIR, ./data, ../shared/data)')
@@ -42,9 +44,8 @@ export function registerServeCommand(program: Command): void {
       // Refused before anything is opened: a wrong bind must not touch the store.
       assertSafeBind(flags.host, token);
       const dataDir = resolveDataDir(flags.dataDir ?? null);
-      const url = process.env.DATABASE_URL ? process.env.DATABASE_URL : undefined;
-      const file = flags.store !== undefined ? path.resolve(flags.store) : undefined;
-      const access = url !== undefined && file === undefined ? { url } : file !== undefined ? { file } : {};
+      // --store FILE, else the global --db FILE|URL, else DATABASE_URL / BASIS_STORE / var/basis.sqlite (openStore's defaults).
+      const access: StoreOptions = flags.store !== undefined ? { file: path.resolve(flags.store) } : storeOptionsOf(cmd);
       const store = await openStore(access);
       const configDir = (cmd.optsWithGlobals() as { configDir?: string }).configDir;
       const server = await buildServer({
