@@ -72,6 +72,8 @@ describe('modes', () => {
     expect(Object.keys(mn?.parameters.properties ?? {})).toEqual(expect.arrayContaining(['kind', 'lst', 'leverage', 'hedge']));
     const btc = r.json.modes.find((m) => m.name === 'btc_basis');
     expect(btc?.window).toEqual({ start: '2024-01-01T00:00:00.000Z', end: expect.stringMatching(/^2025-09-/) });
+    expect(JSON.stringify(btc?.parameters)).not.toContain('readOnly');
+    expect(btc?.parameters).toMatchObject({ type: 'object', additionalProperties: false, properties: { spotVenue: { enum: ['binance', 'bybit', 'okx'] }, hedge: { properties: { targetMarginRatio: { type: 'number', exclusiveMinimum: 0 } } } } });
     expect(btc?.parameterDefaults).toMatchObject({ kind: 'btc_basis', hedge: { targetMarginRatio: expect.any(Number) } });
   });
 

@@ -19,9 +19,19 @@ export function knownMode(mode: string): ModeName {
   return mode;
 }
 
-/** JSON Schema of a mode's `strategy` section: what the wizard's form renders and validates against. */
+/**
+ * JSON Schema of a mode's `strategy` section: what the wizard's form renders and validates against. zod marks its
+ * `.readonly()` objects `readOnly` (they are immutable once parsed); in JSON Schema that means "not editable", which
+ * is the opposite of what a form must show, so it is left out.
+ */
 function parametersSchema(mode: ModeName): Record<string, unknown> {
-  return z.toJSONSchema(modeDefinition(mode).strategySchema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+  return z.toJSONSchema(modeDefinition(mode).strategySchema, {
+    unrepresentable: 'any',
+    io: 'input',
+    override: (ctx) => {
+      delete ctx.jsonSchema.readOnly;
+    },
+  }) as Record<string, unknown>;
 }
 
 async function modeInfo(ctx: ApiContext, config: BasisConfig, mode: ModeName, listing: Map<string, string[]>): Promise<Record<string, unknown>> {
