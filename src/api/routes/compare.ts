@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { compareRuns } from '../../store/compare.js';
 import { downsampleMinMax } from '../../report/downsample.js';
 import type { ApiContext } from '../context.js';
+import { documentedResponses } from '../schemas.js';
 import { findRun, runListItem } from '../runView.js';
 
 const compareQuery = z.strictObject({
@@ -16,7 +17,7 @@ const compareQuery = z.strictObject({
 
 export function compareRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/compare', { schema: { tags: ['backtests'], summary: 'Metrics, config differences and overlaid equity of 2 to 8 runs', querystring: compareQuery } }, async (req) => {
+    app.get('/compare', { schema: { tags: ['backtests'], summary: 'Metrics, config differences and overlaid equity of 2 to 8 runs', querystring: compareQuery, response: documentedResponses } }, async (req) => {
       const runs = await Promise.all(req.query.ids.map((id) => findRun(ctx.store, id)));
       // Each curve keeps its minima and maxima; the x axis is the union of the kept timestamps.
       const curves = await Promise.all(
