@@ -63,6 +63,32 @@ describe('the job queue', () => {
   });
 });
 
+describe('a run carried out by another server on the same store', () => {
+  it('is followed through the store: its stream shows it running, then cancelled', async () => {
+    const other = await startServer({ workers: 1, storeAccess: { file: `${t.dir}/store.sqlite` } });
+    try {
+      const posted = await call<{ id: string }>(`${api}/backtests`, { body: LONG_BODY });
+      const id = posted.json.id;
+      let seen: Promise<SseEvent[]> | undefined;
+      let cancel: Promise<unknown> | undefined;
+      const local = readSse(`${api}/backtests/${id}/progress`, (e) => {
+        if (e.event !== 'progress' || (e.data.fraction as number) <= 0 || seen !== undefined) return;
+        // Running here; the other server knows it only from the store, and cancels nothing itself.
+        seen = readSse(`${other.url}/api/v1/backtests/${id}/progress`, (o) => {
+          if (o.event === 'status' && o.data.status === 'running' && cancel === undefined) cancel = call(`${api}/backtests/${id}`, { method: 'DELETE' });
+        });
+      });
+      await local;
+      const remote = await (seen as Promise<SseEvent[]>);
+      expect(await cancel).toMatchObject({ status: 200 });
+      expect(remote[0]).toEqual({ event: 'status', data: { status: 'running' } });
+      expect(remote[remote.length - 1]).toEqual({ event: 'status', data: { status: 'cancelled' } });
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('stopping the server', () => {
   it('ends open progress streams and records the run it was running as failed', async () => {
     const s = await startServer({ workers: 1 });
