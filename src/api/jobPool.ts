@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { BasisError } from '../errors/base.js';
 import type { BacktestRequest } from '../engine/backtest.js';
@@ -39,7 +40,10 @@ interface Job {
  */
 function workerModule(): { filename: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts') ? { filename: here.replace(/jobPool\.ts$/, 'worker.ts'), execArgv: ['--import', 'tsx'] } : { filename: here.replace(/jobPool\.js$/, 'worker.js'), execArgv: [] };
+  if (!here.endsWith('.ts')) return { filename: here.replace(/jobPool\.js$/, 'worker.js'), execArgv: [] };
+  // tsx resolved from this package, not from the working directory the server was started in.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { filename: here.replace(/jobPool\.ts$/, 'worker.ts'), execArgv: ['--import', tsx] };
 }
 
 /**
