@@ -125,6 +125,7 @@ describe('POST /backtests/validate', () => {
     ['a date that is no date', { ...SHORT_BODY, start: '2024-02-30' }, 'BT-001', 'start'],
     ['an empty window', { ...SHORT_BODY, start: '2024-08-01T00:00:00Z', end: '2024-06-01T00:00:00Z' }, 'BT-001', 'start'],
     ['a flow outside the window', { ...SHORT_BODY, flows: [{ at: '2025-01-01T00:00:00Z', amount: 1000 }] }, 'FLOW-003', 'flows[0]'],
+    ['a capital that cannot build the book (the preflight)', { mode: 'usdt_market_neutral', start: '2024-06-01T00:00:00Z', end: '2024-08-01T00:00:00Z', capital: 50 }, 'STRAT-004', 'modes.usdt_market_neutral.initialCapital'],
     ['a withdrawal larger than the book', { ...SHORT_BODY, flows: [{ at: '2024-07-01T00:00:00Z', amount: -500000 }] }, 'FLOW-005', 'flows[0]'],
   ])('refuses %s with a coded 4xx naming the field', async (_what, body, code, path) => {
     const r = await call<ErrorBody>(`${api}/backtests/validate`, { body });

@@ -99,7 +99,7 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
       // The wizard validates as the user types: ten times the mutating routes' limit, still bounded.
       { schema: { tags: ['backtests'], summary: 'Check a backtest body exactly as POST /backtests would; nothing is queued', body: backtestBodySchema, security: BEARER, response: { 200: validatedSchema, ...errorResponses } }, preHandler: mutating.preHandler, config: { rateLimit: { ...mutating.rateLimit, max: mutating.rateLimit.max * VALIDATE_RATE_FACTOR } } },
       async (req) => {
-        const v = validateBacktestBody(req.body, opts);
+        const v = await validateBacktestBody(req.body, opts);
         return { ok: true as const, mode: v.mode, shareClass: v.shareClass, capital: v.capital, window: { ...v.window }, config: { ...v.config }, diff: [...v.diff] };
       },
     );
@@ -108,7 +108,7 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
       '/backtests',
       { schema: { tags: ['backtests'], summary: 'Validate and queue a backtest; answers 202 with its id', body: backtestBodySchema, security: BEARER, response: { 202: backtestAcceptedSchema, ...errorResponses } }, preHandler: mutating.preHandler, config: { rateLimit: mutating.rateLimit } },
       async (req, reply) => {
-        const v = validateBacktestBody(req.body, opts);
+        const v = await validateBacktestBody(req.body, opts);
         ctx.pool.assertRoom();
         const run = await ctx.store.createRun(newRunFor(v.request, v.params, 'api', v.label));
         ctx.pool.submit(run.id, v.mode, v.request).catch((err: unknown) => req.log.error({ err, runId: run.id }, 'job bookkeeping failed'));
