@@ -111,7 +111,16 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
         const v = await validateBacktestBody(req.body, opts);
         ctx.pool.assertRoom();
         const run = await ctx.store.createRun(newRunFor(v.request, v.params, 'api', v.label));
-        ctx.pool.submit(run.id, v.mode, v.request).catch((err: unknown) => req.log.error({ err, runId: run.id }, 'job bookkeeping failed'));
+        let done: Promise<void>;
+        try {
+          done = ctx.pool.submit(run.id, v.mode, v.request);
+        } catch (err) {
+          // The queue filled while the run was being stored: the refused request leaves nothing behind.
+          await ctx.store.cancelRun(run.id);
+          await ctx.store.deleteRun(run.id);
+          throw err;
+        }
+        done.catch((err: unknown) => req.log.error({ err, runId: run.id }, 'job bookkeeping failed'));
         const self = `/api/v1/backtests/${run.id}`;
         return reply.code(202).send({ id: run.id, status: 'queued' as const, links: { self, progress: `${self}/progress`, summary: `${self}/summary` } });
       },
