@@ -152,7 +152,8 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
         res.end();
       };
       streams.add(end);
-      req.raw.on('close', end);
+      // The response's close: the client went away (or the stream was ended here).
+      res.on('close', end);
       const onEvent = (e: HubEvent): void => {
         if (closed) return;
         if (e.kind === 'progress') send('progress', { done: e.done, total: e.total, fraction: e.fraction });
