@@ -89,6 +89,14 @@ describe('modes', () => {
     expect(check.json.files.some((f) => f.path.includes('BTCUSDT') && (f.rows ?? 0) > 1000)).toBe(true);
   });
 
+  it("gives each mode the window its aligned data really covers (the data check's timeline)", async () => {
+    const { json } = await call<{ modes: Array<{ name: string; window: { start: string; end: string } | null }> }>(`${api}/modes`);
+    for (const mode of ['btc_basis', 'eth_basis', 'usdt_market_neutral']) {
+      const check = await call<{ window: { start: string; end: string } }>(`${api}/modes/${mode}/data-check`);
+      expect(json.modes.find((m) => m.name === mode)?.window).toEqual({ start: check.json.window.start, end: check.json.window.end });
+    }
+  });
+
   it('refuses an unknown mode with CFG-006 naming params.mode', async () => {
     for (const p of ['', '/config', '/data-check']) {
       const r = await call<ErrorBody>(`${api}/modes/nope${p}`);
