@@ -344,7 +344,7 @@ function resultFiles(out: BacktestOutput, opts: BacktestWriteOptions): ResultFil
     { name: 'config.json', content: configJson },
     { name: 'timeseries.csv', content: timeseries },
     { name: 'events.jsonl', content: events },
-    { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.engine.events, { runInfo: runInfoRows(out.run) }) },
+    { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.engine.events, { runInfo: runInfoRows(out.run), params: out.params }) },
     { name: 'summary.json', content: summaryJson },
   ];
 }
