@@ -12,7 +12,7 @@ export const DASHBOARD_CSS = String.raw`
 .bd-metrics { display: grid; grid-template-columns: repeat(auto-fill, minmax(176px, 1fr)); gap: 10px; margin: 0 0 14px; }
 .bd-metric { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; min-height: 74px; }
 .bd-metric-label { color: var(--muted); font-size: 12px; }
-.bd-metric-value { font-size: 18px; font-weight: 650; font-variant-numeric: tabular-nums; margin-top: 2px; white-space: nowrap; }
+.bd-metric-value { font-size: 18px; font-weight: 650; font-variant-numeric: tabular-nums; margin-top: 2px; line-height: 1.25; }
 .bd-metric-sub { color: var(--muted); font-size: 11.5px; }
 .bd-metric.tone-pos .bd-metric-value { color: var(--pos); }
 .bd-metric.tone-neg .bd-metric-value { color: var(--neg); }
