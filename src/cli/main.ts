@@ -5,6 +5,7 @@ import { registerDataCommands } from './commands/data.js';
 import { registerBacktestCommand } from './commands/backtest.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerRunsCommands } from './commands/runs.js';
+import { registerServeCommand } from './commands/serve.js';
 import { packageVersion } from '../packageInfo.js';
 import { redactUrlsIn } from '../config/redact.js';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .description('Basis: research and run crypto basis and yield strategies (AAVE v3, LST loops, perp funding).')
     .version(packageVersion())
     .option('--config-dir <dir>', 'config directory to use instead of the package configs/ (default: BASIS_CONFIG_DIR)')
+    .option('--db <file|url>', 'results store: a SQLite file, or a postgres:// URL (default: DATABASE_URL, else BASIS_STORE, else var/basis.sqlite)')
     // Usage errors are printed by main() in the one coded format; commander's own copy is suppressed.
     .configureOutput({ outputError: () => undefined })
     .exitOverride();
@@ -21,6 +23,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerAuditCommands(program);
   registerRunsCommands(program);
+  registerServeCommand(program);
   return program;
 }
 

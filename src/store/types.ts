@@ -1,5 +1,9 @@
 import type { BasisEvent } from '../events/types.js';
+import type { SummaryIntegrity } from '../events/integrity.js';
 import type { RunSummary, TimeseriesFrame } from '../report/types.js';
+
+/** A run's summary as its summary.json records it: the metrics and, once its files are written, their integrity block. */
+export type StoredSummary = RunSummary & { readonly integrity?: SummaryIntegrity };
 
 /** The life of a stored run. Only `queued` and `running` can change; the other three are final. */
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -56,12 +60,15 @@ export interface StoredRun {
   readonly finishedAt: string | null;
   /** 0..1 while running; 1 when completed. */
   readonly progress: number;
-  /** The full merged config the run used (secrets redacted) and its SHA-256; null until the run has completed. */
+  /**
+   * The run's config.json document (mode, window, run record, resolved params and `config`, the full merged config
+   * with secrets redacted) and the SHA-256 of that file; null until the run has completed.
+   */
   readonly config: Readonly<Record<string, unknown>> | null;
   readonly configHash: string | null;
   /** File hashes and window of the data the run read. */
   readonly data: { readonly fingerprint: string; readonly files: ReadonlyArray<{ readonly path: string; readonly sha256: string }>; readonly window: { readonly start: string; readonly end: string } } | null;
-  readonly summary: RunSummary | null;
+  readonly summary: StoredSummary | null;
   readonly error: RunError | null;
   /** Hash chain head of the event log (summary.integrity.eventsFinalHash). */
   readonly auditHash: string | null;
@@ -98,10 +105,12 @@ export interface EventPage {
 
 /** What a finished run writes in one transaction with its `completed` status. */
 export interface RunResult {
+  /** The flows the run applied, wherever they were given (flags, a CSV, the mode's config). */
+  readonly flows: readonly RunFlow[];
   readonly config: Readonly<Record<string, unknown>>;
   readonly configHash: string;
   readonly data: NonNullable<StoredRun['data']>;
-  readonly summary: RunSummary;
+  readonly summary: StoredSummary;
   readonly frame: TimeseriesFrame;
   readonly events: Iterable<BasisEvent>;
   readonly auditHash: string;
