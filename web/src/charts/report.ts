@@ -1,6 +1,6 @@
 import type { RunSummary } from '../api/types';
 import { renderDashboard } from './dashboard';
-import { flattenParams, thresholdsFromParams, type DashboardData, type Marker, type MarkerKind } from './model';
+import { flattenParams, thresholdsFromParams, type DashboardData, type Marker, type MarkerKind, type SeriesFrame } from './model';
 
 /**
  * Entry of the static report's bundle (web/vite.report.config.ts → web/dist/report-client.js, inlined by
@@ -10,7 +10,8 @@ import { flattenParams, thresholdsFromParams, type DashboardData, type Marker, t
  */
 interface ReportPayload {
   readonly summary: RunSummary;
-  readonly series: DashboardData['series'];
+  /** Every column on one axis (first, min, max and last of each bucket: as many points whatever the columns). */
+  readonly series: SeriesFrame;
   /** [time ms, kind, text] per marker event. */
   readonly markers: readonly (readonly [number, MarkerKind, string])[];
   /** The run's parameters as recorded (mode.strategy, mode.risk, aave.emode, cex.<venue>). */
@@ -39,7 +40,7 @@ try {
   const mode = field(p.params, 'mode');
   const data: DashboardData = {
     summary: p.summary,
-    series: p.series,
+    series: [p.series],
     markers: p.markers.map(([tMs, kind, text]): Marker => ({ tMs, kind, text })),
     thresholds: thresholdsFromParams(p.params),
     params: [...flattenParams(field(mode, 'strategy'), 'strategy'), ...flattenParams(field(mode, 'risk'), 'risk')],
