@@ -38,7 +38,7 @@ export async function exportStoredRun(store: RunStore, run: StoredRun, outDir: s
     { name: 'config.json', content: JSON.stringify(config, null, 2) + '\n' },
     { name: 'timeseries.csv', content: () => timeseriesCsvChunks(frame) },
     { name: 'events.jsonl', content: () => eventsJsonlChunks(events) },
-    { name: 'report.html', content: () => renderReportHtml(summary, frame, events, { runInfo: runInfoRows(config['run'] as RunRecord) }) },
+    { name: 'report.html', content: () => renderReportHtml(summary, frame, events, { runInfo: runInfoRows(config['run'] as RunRecord), params: config['params'] }) },
     { name: 'summary.json', content: JSON.stringify(summary, null, 2) + '\n' },
   ];
   const written = await writeResultsAtomically(outDir, files, { runId: run.id });
