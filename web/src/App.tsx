@@ -1,5 +1,9 @@
 import { href, useRoute } from './router';
 import { useTheme } from './theme';
+import { Compare } from './pages/Compare';
+import { RunPage } from './pages/RunPage';
+import { Runs } from './pages/Runs';
+import { Wizard } from './pages/Wizard';
 
 /** The shell: header with navigation and the theme switch; each page owns its own data loading. */
 export function App(): React.JSX.Element {
@@ -7,15 +11,16 @@ export function App(): React.JSX.Element {
   const [theme, toggleTheme] = useTheme();
   return (
     <div className="app">
+      <a className="skip-link" href="#main">Skip to content</a>
       <header className="app-header">
         <a className="brand" href={href({ page: 'runs' })}>
           Basis
         </a>
         <nav aria-label="main">
-          <a href={href({ page: 'runs' })} aria-current={route.page === 'runs' ? 'page' : undefined}>
+          <a href={href({ page: 'runs' })} aria-current={route.page === 'runs' ? 'page' : undefined} data-testid="nav-runs">
             Runs
           </a>
-          <a href={href({ page: 'new' })} aria-current={route.page === 'new' ? 'page' : undefined}>
+          <a href={href({ page: 'new' })} aria-current={route.page === 'new' ? 'page' : undefined} data-testid="nav-new">
             New backtest
           </a>
         </nav>
@@ -23,8 +28,11 @@ export function App(): React.JSX.Element {
           {theme === 'dark' ? 'Light' : 'Dark'}
         </button>
       </header>
-      <main className="app-main">
-        <p>{route.page}</p>
+      <main className="app-main" id="main">
+        {route.page === 'runs' && <Runs />}
+        {route.page === 'new' && <Wizard />}
+        {route.page === 'run' && <RunPage key={route.id} id={route.id} tab={route.tab} />}
+        {route.page === 'compare' && <Compare key={route.ids.join(',')} ids={route.ids} />}
       </main>
     </div>
   );
