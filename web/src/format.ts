@@ -1,6 +1,6 @@
 /** Every number the app shows goes through here, so units, signs and decimals read the same on every page. */
 
-const DASH = '—';
+const DASH = '–';
 
 function grouped(value: number, decimals: number): string {
   return Math.abs(value).toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
@@ -16,7 +16,7 @@ function signOf(value: number, decimals: number): string {
 export function pct(fraction: number | null | undefined, decimals = 2): string {
   if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return DASH;
   const p = fraction * 100;
-  return `${signOf(p, decimals)}${grouped(p, decimals)} %`;
+  return `${signOf(p, decimals)}${grouped(p, decimals)}%`;
 }
 
 /** An amount in a token, unsigned (a balance, a capital): 100000 → "100,000.00 USDT". */

@@ -17,7 +17,7 @@ export function ProgressBar({ fraction, label }: { fraction: number; label: stri
     <div className="progress" data-testid="progress">
       <div className="progress-label">
         <span>{label}</span>
-        <span className="num">{pct.toFixed(1)} %</span>
+        <span className="num">{pct.toFixed(1)}%</span>
       </div>
       <div className="progress-track" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)}>
         <div className="progress-fill" style={{ width: `${pct}%` }} />

@@ -120,7 +120,7 @@ export function Runs(): React.JSX.Element {
                     <td>
                       <a href={href({ page: 'run', id: r.id, tab: 'dashboard' })} className="mono">{r.label ?? r.id.slice(0, 8)}</a>
                     </td>
-                    <td><StatusBadge status={r.status} />{r.status === 'running' && <span className="muted num"> {(r.progress * 100).toFixed(0)} %</span>}</td>
+                    <td><StatusBadge status={r.status} />{r.status === 'running' && <span className="muted num"> {(r.progress * 100).toFixed(0)}%</span>}</td>
                     <td>{r.mode}</td>
                     <td>{r.shareClass}</td>
                     <td className="nowrap">{span(r.start, r.end)}</td>

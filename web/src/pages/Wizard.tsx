@@ -54,10 +54,20 @@ function localProblems(mode: ModeInfo | undefined, capital: string, start: strin
   return out;
 }
 
+/** A problem's path in the wizard's terms: the route names body fields ("body.capital"), config validation names the mode section ("modes.btc_basis.initialCapital"). */
+function fieldPath(path: string | undefined): string {
+  const p = (path ?? '').replace(/\[(\d+)\]/g, '.$1').replace(/^body\./, '').replace(/^modes\.[^.]+\./, '');
+  return p === 'initialCapital' ? 'capital' : p;
+}
+
+function isStrategy(p: Problem): boolean {
+  return fieldPath(p.path).startsWith('strategy');
+}
+
 function byPath(problems: readonly Problem[], root: string | null): Map<string, Problem[]> {
   const m = new Map<string, Problem[]>();
   for (const p of problems) {
-    const key = root === null ? (p.path ?? '') : relativePath(p.path ?? '', root);
+    const key = root === null ? fieldPath(p.path) : relativePath(fieldPath(p.path), root);
     m.set(key, [...(m.get(key) ?? []), p]);
   }
   return m;
@@ -111,8 +121,8 @@ export function Wizard(): React.JSX.Element {
     if (m.name === modeName) return;
     setModeName(m.name);
     setCapital(String(m.defaults.capital));
-    setStart(day(m.defaults.start ?? m.window?.start ?? null).replace('—', ''));
-    setEnd(day(m.defaults.end ?? m.window?.end ?? null).replace('—', ''));
+    setStart((m.defaults.start ?? m.window?.start ?? '').slice(0, 10));
+    setEnd((m.defaults.end ?? m.window?.end ?? '').slice(0, 10));
     setStrategy(structuredClone(m.parameterDefaults));
     setFormKey((k) => k + 1);
   };
@@ -156,12 +166,12 @@ export function Wizard(): React.JSX.Element {
   }, [runId, progress.status]);
 
   const serverProblems: readonly Problem[] = validation.state === 'error' ? (validation.error instanceof ApiError ? validation.error.body.problems : []) : [];
-  const basicProblems = byPath([...local, ...serverProblems.filter((p) => !(p.path ?? '').includes('strategy'))], null);
-  const strategyProblems: ProblemsByPath = byPath(serverProblems.filter((p) => (p.path ?? '').includes('strategy')), 'strategy');
+  const basicProblems = byPath([...local, ...serverProblems.filter((p) => !isStrategy(p))], null);
+  const strategyProblems: ProblemsByPath = byPath(serverProblems.filter(isStrategy), 'strategy');
   const current = validation.state === 'ok' && validation.key === bodyKey;
   const hasStrategyProblems = strategyProblems.size > 0;
 
-  const canNext = [shareClass !== null, mode !== undefined, local.length === 0 && !(validation.state === 'error' && serverProblems.some((p) => !(p.path ?? '').includes('strategy'))), !hasStrategyProblems, false][step] ?? false;
+  const canNext = [shareClass !== null, mode !== undefined, local.length === 0 && !(validation.state === 'error' && serverProblems.some((p) => !isStrategy(p))), !hasStrategyProblems, false][step] ?? false;
 
   const submit = async (): Promise<void> => {
     if (body === null) return;
@@ -280,7 +290,7 @@ export function Wizard(): React.JSX.Element {
                 + Add flow
               </button>
             </fieldset>
-            <OtherProblems problems={serverProblems.filter((p) => !(p.path ?? '').includes('strategy') && !['capital', 'start', 'end'].includes(p.path ?? '') && !(p.path ?? '').startsWith('flows'))} />
+            <OtherProblems problems={serverProblems.filter((p) => !isStrategy(p) && !['capital', 'start', 'end'].includes(fieldPath(p.path)) && !fieldPath(p.path).startsWith('flows.'))} />
           </div>
         )}
 
@@ -290,6 +300,7 @@ export function Wizard(): React.JSX.Element {
               Parameters of <b>{mode.name}</b>, from its YAML. Each change is checked by the server with the same schema the CLI uses.{' '}
               <span aria-live="polite" data-testid="validation-state">{validation.state === 'checking' || (!current && validation.state !== 'error' && local.length === 0) ? 'Checking…' : hasStrategyProblems ? 'Fix the fields marked below.' : current ? 'Valid.' : ''}</span>
             </p>
+            <OtherProblems problems={serverProblems.filter((p) => !isStrategy(p) || relativePath(fieldPath(p.path), 'strategy') === '')} />
             <SchemaForm key={formKey} schema={mode.parameters} value={strategy} defaults={mode.parameterDefaults} problems={strategyProblems} onChange={setStrategy} />
             <button type="button" className="link" onClick={() => { setStrategy(structuredClone(mode.parameterDefaults)); setFormKey((k) => k + 1); }}>
               Reset to defaults
