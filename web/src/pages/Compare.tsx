@@ -86,7 +86,7 @@ export function Compare({ ids }: { ids: readonly string[] }): React.JSX.Element 
                 <tr>
                   <th scope="col">Metric</th>
                   {data.runs.map((r, i) => (
-                    <th scope="col" key={r.id} className="num" data-testid="compare-run">
+                    <th scope="col" key={r.id} className="num run-col" data-testid="compare-run">
                       <span className="swatch" style={{ background: COLORS[i % COLORS.length] }} aria-hidden="true" />
                       <a href={href({ page: 'run', id: r.id, tab: 'dashboard' })}>{runLabel(r)}</a>
                     </th>

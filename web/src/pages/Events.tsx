@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { BasisEvent, EventPage, StoredEvent } from '../api/types';
 import { ErrorNote, Skeleton } from '../components/ui';
-import { dateTime, num, positionToken, qty, signClass, signedAmount } from '../format';
+import { dateTime, positionToken, qty, signClass, signedAmount } from '../format';
 import { useDebounced } from '../hooks';
 import { humanize } from './SchemaForm';
 
@@ -279,7 +279,7 @@ function FieldValue({ name, value }: { name: string; value: number | string | bo
   return (
     <>
       <dt>{name.includes(' ') ? name : humanize(name)}</dt>
-      <dd className={typeof value === 'number' ? 'num-left' : ''}>{typeof value === 'number' ? (Number.isInteger(value) && Math.abs(value) > 1e11 ? dateTime(value) : num(value, Math.abs(value) < 10 ? 6 : 2)) : value === null ? '—' : String(value)}</dd>
+      <dd className={typeof value === 'number' ? 'num-left' : ''}>{typeof value === 'number' ? (name.endsWith('Ms') && Number.isInteger(value) && value > 1e11 ? dateTime(value) : value.toLocaleString('en-US', { maximumFractionDigits: Math.abs(value) < 10 ? 6 : 2 })) : value === null ? '–' : String(value)}</dd>
     </>
   );
 }
