@@ -55,6 +55,11 @@ export interface BacktestRequest {
   /** Environment name recorded with a given `config`. */
   readonly configEnv?: string;
   readonly progress?: boolean;
+  /**
+   * Awaited once the config is merged and the run's parameters resolved, before any data is read: the results
+   * store records the run here, so a run killed while loading or running is still on record.
+   */
+  readonly onResolved?: (resolved: { readonly params: RunParams; readonly config: BasisConfig; readonly env: string }) => void | Promise<void>;
   /** Called about a hundred times per run with the steps done and the steps in the run (the API streams it). */
   readonly onProgress?: (done: number, total: number) => void;
   readonly recordTimeseries?: boolean;
@@ -157,6 +162,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   const configMs = performance.now() - t0;
   const params = resolveRunParams(config, mode);
   const requestedFlows = readFlows(req, config, mode);
+  await req.onResolved?.({ params, config: redactSecrets(config), env: loaded.env });
   const window = modeWindow(config, mode);
   const startIso = req.start ?? window.start ?? undefined;
   const endIso = req.end ?? window.end ?? undefined;
@@ -295,7 +301,7 @@ export interface BacktestWriteOptions extends WriteResultsOptions {
  * and the SHA-256 of timeseries.csv and config.json, taken from the chunks as they are written, and is signed when
  * an audit key is configured (`basis audit verify` checks all of it).
  */
-function resultFiles(out: BacktestOutput, opts: BacktestWriteOptions): ResultFile[] {
+function resultFiles(out: BacktestOutput, opts: BacktestWriteOptions, written: { integrity?: SummaryIntegrity }): ResultFile[] {
   // The key is read before anything is written, so a bad key fails the run without leaving half a directory.
   const key = opts.auditKey === undefined ? loadAuditKey({ deployDir: path.join(PACKAGE_ROOT, 'deploy'), env: out.run.env }) : (opts.auditKey ?? undefined);
   const used = { mode: out.summary.mode, start: out.summary.start, end: out.summary.end, dataDir: out.engine.timeline.dataDir, synthetic: out.summary.synthetic, run: out.run, params: out.params, config: out.config };
@@ -317,6 +323,7 @@ function resultFiles(out: BacktestOutput, opts: BacktestWriteOptions): ResultFil
     timeseriesSha256 ??= digestChunks(timeseriesCsvChunks(out.frame));
     head ??= chainHeadOf(out.engine.events);
     const integrity: SummaryIntegrity = { eventsFinalHash: head.hash, events: head.lines, timeseriesSha256, configSha256: sha256Hex(configJson) };
+    written.integrity = integrity;
     const summary = { ...out.summary, integrity };
     return JSON.stringify(key ? { ...summary, signature: signSummary(summary, key) } : summary, null, 2) + '\n';
   };
@@ -338,11 +345,25 @@ export function dataDirGuard(dataDir: string): ProtectedDir {
  * Writes the run's files into outDir, all or nothing. outDir must be new or empty, or (with `force`) an earlier
  * Basis run, which is kept until the new one is complete.
  */
-export async function writeBacktestResults(outDir: string, out: BacktestOutput, options: BacktestWriteOptions = {}): Promise<WrittenRun> {
-  return writeResultsAtomically(outDir, resultFiles(out, options), { ...options, protectedDirs: [dataDirGuard(out.engine.timeline.dataDir), ...(options.protectedDirs ?? [])] });
+export async function writeBacktestResults(outDir: string, out: BacktestOutput, options: BacktestWriteOptions = {}): Promise<WrittenBacktest> {
+  const w: { integrity?: SummaryIntegrity } = {};
+  const written = await writeResultsAtomically(outDir, resultFiles(out, options, w), { ...options, protectedDirs: [dataDirGuard(out.engine.timeline.dataDir), ...(options.protectedDirs ?? [])] });
+  return { ...written, integrity: writtenIntegrity(w) };
 }
 
-/** Writes the run into its own new directory under `<resultsDir>/<mode>/` and points `latest` at it. */
-export async function writeBacktestRun(out: BacktestOutput, options: Omit<BacktestWriteOptions, 'force' | 'runId'> = {}): Promise<WrittenRun & { latest: string | null }> {
-  return writeRunToResults(out.resultsDir, out.summary.mode, resultFiles(out, options), { ...options, protectedDirs: [dataDirGuard(out.engine.timeline.dataDir), ...(options.protectedDirs ?? [])] });
+/** A written run and the integrity block its summary.json records (the store keeps the event chain head). */
+export interface WrittenBacktest extends WrittenRun {
+  readonly integrity: SummaryIntegrity;
+}
+
+function writtenIntegrity(w: { integrity?: SummaryIntegrity }): SummaryIntegrity {
+  if (w.integrity === undefined) throw new Error('summary.json was not written: the run files are incomplete');
+  return w.integrity;
+}
+
+/** Writes the run into its own new directory `<resultsDir>/<mode>/<stamp>-<runId>/` and points `latest` at it. */
+export async function writeBacktestRun(out: BacktestOutput, options: Omit<BacktestWriteOptions, 'force'> = {}): Promise<WrittenBacktest & { latest: string | null }> {
+  const w: { integrity?: SummaryIntegrity } = {};
+  const written = await writeRunToResults(out.resultsDir, out.summary.mode, resultFiles(out, options, w), { ...options, protectedDirs: [dataDirGuard(out.engine.timeline.dataDir), ...(options.protectedDirs ?? [])] });
+  return { ...written, integrity: writtenIntegrity(w) };
 }

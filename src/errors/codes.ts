@@ -95,6 +95,9 @@ export const ERROR_CODES = {
   'STORE-003': spec('run not found', 404, 66),
   'STORE-004': spec('run is still queued or running', 409, 75),
   'STORE-005': spec('store location invalid', 400, 78),
+  'STORE-006': spec('run already finished', 409, 75),
+  'STORE-007': spec('run abandoned: the process running it stopped', 500, 70),
+  'STORE-008': spec('store made by a newer Basis', 500, 74),
   // HTTP API
   'API-001': spec('request invalid', 400, 64),
   'API-002': spec('authentication required', 401, 77),

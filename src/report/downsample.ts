@@ -139,3 +139,33 @@ export function sparsePoints(ts: Float64Array, series: ReadonlyArray<Float64Arra
     maxPoints,
   );
 }
+
+/**
+ * The rows to keep when several columns share one x axis and no extreme may be lost: the steps are cut into
+ * ⌊maxPoints/4⌋ buckets and each keeps its first and last row and, for every column, the rows of its minimum and
+ * maximum (NaN ignored), in time order. One column gives at most maxPoints rows; each further column can add two
+ * per bucket. All rows when they already fit.
+ */
+export function extremeRows(n: number, columns: ReadonlyArray<ArrayLike<number>>, maxPoints: number): number[] {
+  if (n <= maxPoints) return Array.from({ length: n }, (_, i) => i);
+  const buckets = Math.max(1, Math.floor(maxPoints / 4));
+  const size = Math.ceil(n / buckets);
+  const out: number[] = [];
+  for (let start = 0; start < n; start += size) {
+    const end = Math.min(n, start + size);
+    const keep = new Set<number>([start, end - 1]);
+    for (const v of columns) {
+      let iMin = -1;
+      let iMax = -1;
+      for (let i = start; i < end; i++) {
+        const x = v[i]!;
+        if (x !== x) continue;
+        if (iMin < 0 || x < v[iMin]!) iMin = i;
+        if (iMax < 0 || x > v[iMax]!) iMax = i;
+      }
+      if (iMin >= 0) keep.add(iMin).add(iMax);
+    }
+    out.push(...[...keep].sort((a, b) => a - b));
+  }
+  return out;
+}

@@ -73,9 +73,10 @@ export const LATEST_LINK = 'latest';
  * at it: a link under a temp name renamed over the old one, so `latest` always names a complete run. A `latest`
  * that is not a symbolic link is the user's and is left alone (with a note).
  */
-export async function writeRunToResults(resultsDir: string, mode: string, files: ReadonlyArray<ResultFile>, options: Omit<WriteResultsOptions, 'force' | 'runId'> = {}): Promise<WrittenRun & { latest: string | null }> {
+export async function writeRunToResults(resultsDir: string, mode: string, files: ReadonlyArray<ResultFile>, options: Omit<WriteResultsOptions, 'force'> = {}): Promise<WrittenRun & { latest: string | null }> {
   const notice = options.notice ?? ((line: string): void => void process.stderr.write(`${line}\n`));
-  const id = newRunId();
+  const id = options.runId ?? newRunId();
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new Error(`run id ${JSON.stringify(id)} cannot name a directory`);
   const modeDir = path.resolve(resultsDir, mode);
   const written = await writeResultsAtomically(path.join(modeDir, `${utcStamp(Date.now())}-${id}`), files, { ...options, runId: id, notice });
   faultPoint('before-latest-link');

@@ -1,5 +1,9 @@
 import type { BasisEvent } from '../events/types.js';
+import type { SummaryIntegrity } from '../events/integrity.js';
 import type { RunSummary, TimeseriesFrame } from '../report/types.js';
+
+/** A run's summary as its summary.json records it: the metrics and, once its files are written, their integrity block. */
+export type StoredSummary = RunSummary & { readonly integrity?: SummaryIntegrity };
 
 /** The life of a stored run. Only `queued` and `running` can change; the other three are final. */
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -61,7 +65,7 @@ export interface StoredRun {
   readonly configHash: string | null;
   /** File hashes and window of the data the run read. */
   readonly data: { readonly fingerprint: string; readonly files: ReadonlyArray<{ readonly path: string; readonly sha256: string }>; readonly window: { readonly start: string; readonly end: string } } | null;
-  readonly summary: RunSummary | null;
+  readonly summary: StoredSummary | null;
   readonly error: RunError | null;
   /** Hash chain head of the event log (summary.integrity.eventsFinalHash). */
   readonly auditHash: string | null;
@@ -101,7 +105,7 @@ export interface RunResult {
   readonly config: Readonly<Record<string, unknown>>;
   readonly configHash: string;
   readonly data: NonNullable<StoredRun['data']>;
-  readonly summary: RunSummary;
+  readonly summary: StoredSummary;
   readonly frame: TimeseriesFrame;
   readonly events: Iterable<BasisEvent>;
   readonly auditHash: string;

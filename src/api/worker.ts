@@ -1,0 +1,51 @@
+import type { MessagePort } from 'node:worker_threads';
+import { BasisError } from '../errors/base.js';
+import type { BacktestRequest } from '../engine/backtest.js';
+import type { RunStore } from '../store/types.js';
+import { openStore } from '../store/open.js';
+import { runStoredBacktest } from '../jobs/backtestJob.js';
+
+/** One backtest for a worker thread of the pool (plain data: it is structured-cloned to the thread). */
+export interface JobTask {
+  readonly id: string;
+  readonly request: BacktestRequest;
+  /** How to open the store the server uses: its PostgreSQL URL or SQLite file. */
+  readonly store: { readonly url?: string; readonly file?: string };
+  /** host:pid of the server: the run is owned by the process, which outlives its threads. */
+  readonly owner: string;
+  /** Where the thread posts `JobMessage`s. */
+  readonly port: MessagePort;
+}
+
+export type JobMessage = { readonly type: 'started' } | { readonly type: 'progress'; readonly done: number; readonly total: number };
+
+/** What a task resolves to. Errors are returned as data: a structured clone of an Error loses its code. */
+export type JobOutcome = { readonly ok: true; readonly finalEquity: number } | { readonly ok: false; readonly code: string; readonly message: string };
+
+let store: Promise<RunStore> | undefined;
+let storeKey: string | undefined;
+
+/** One store connection per thread, opened on its first task. */
+function storeFor(opts: JobTask['store']): Promise<RunStore> {
+  const key = JSON.stringify(opts);
+  if (store === undefined || storeKey !== key) {
+    storeKey = key;
+    store = openStore({ ...(opts.url !== undefined ? { url: opts.url } : {}), ...(opts.file !== undefined ? { file: opts.file } : {}) });
+  }
+  return store;
+}
+
+export default async function runJob(task: JobTask): Promise<JobOutcome> {
+  const post = (m: JobMessage): void => task.port.postMessage(m);
+  try {
+    post({ type: 'started' });
+    const s = await storeFor(task.store);
+    const { summary } = await runStoredBacktest(s, task.id, task.request, { owner: task.owner, onProgress: (done, total) => post({ type: 'progress', done, total }) });
+    return { ok: true, finalEquity: summary.finalEquity };
+  } catch (err) {
+    if (err instanceof BasisError) return { ok: false, code: err.code, message: err.message };
+    return { ok: false, code: 'API-010', message: `backtest worker failed: ${err instanceof Error ? err.message : String(err)}` };
+  } finally {
+    task.port.close();
+  }
+}

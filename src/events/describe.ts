@@ -1,0 +1,105 @@
+import { assertNever } from '../errors/base.js';
+import type { BasisEvent, EventType } from './types.js';
+
+const fmt = (v: number, digits = 2): string => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const signed = (v: number, digits = 2): string => `${v > 0 ? '+' : v < 0 ? '−' : ''}${fmt(Math.abs(v), digits)}`;
+const digitsFor = (token: string | undefined): number => (token === 'USDT' || token === 'USDC' ? 2 : 4);
+
+function num(e: BasisEvent, key: string): number | undefined {
+  const v = e.details?.[key];
+  return typeof v === 'number' ? v : undefined;
+}
+
+function str(e: BasisEvent, key: string): string | undefined {
+  const v = e.details?.[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** "1,000,000.00 USDT" from a details field, or '' when the event has no such number. */
+function amount(e: BasisEvent, key: string, token = e.token): string {
+  const v = num(e, key);
+  return v === undefined ? '' : ` ${fmt(v, digitsFor(token))}${token !== undefined ? ` ${token}` : ''}`;
+}
+
+function at(e: BasisEvent): string {
+  return e.venue !== undefined ? ` on ${e.venue}` : '';
+}
+
+function head(e: BasisEvent): string {
+  const t: EventType = e.type;
+  switch (t) {
+    case 'INITIAL_CAPITAL':
+      return `Initial capital${e.deltas[0] !== undefined ? ` ${fmt(e.deltas[0][1], digitsFor(e.token))}${e.token !== undefined ? ` ${e.token}` : ''}` : ''}${at(e)}`;
+    case 'DEPOSIT':
+      return `Deposit${e.deltas[0] !== undefined ? ` ${fmt(e.deltas[0][1], digitsFor(e.token))}${e.token !== undefined ? ` ${e.token}` : ''}` : ''}${at(e)}`;
+    case 'WITHDRAWAL':
+      return `Withdrawal${e.deltas[0] !== undefined ? ` ${fmt(Math.abs(e.deltas[0][1]), digitsFor(e.token))}${e.token !== undefined ? ` ${e.token}` : ''}` : ''}${at(e)}`;
+    case 'ATOMIC_LEVERAGE_ENTRY':
+      return `Leveraged entry (atomic)${at(e)}`;
+    case 'ATOMIC_DELEVERAGE':
+      return `Deleverage (atomic)${at(e)}`;
+    case 'AAVE_SET_EMODE':
+      return `Set e-mode${at(e)}`;
+    case 'AAVE_SUPPLY':
+      return `Supplied${amount(e, 'amountToken')} to AAVE`;
+    case 'AAVE_WITHDRAW':
+      return `Withdrew${amount(e, 'amountToken')} from AAVE`;
+    case 'AAVE_BORROW':
+      return `Borrowed${amount(e, 'amountToken')} on AAVE`;
+    case 'AAVE_REPAY':
+      return `Repaid${amount(e, 'amountToken')} on AAVE`;
+    case 'STAKE_DEPOSIT':
+      return `Staked${amount(e, 'amountEth', 'ETH')} for ${e.token ?? 'LST'}${at(e)}`;
+    case 'UNSTAKE_REQUESTED':
+      return `Unstake requested:${amount(e, 'amountLst')}${at(e)}`;
+    case 'UNSTAKE_CLAIMED':
+      return `Unstake claimed:${amount(e, 'amountEth', 'ETH')}${at(e)}`;
+    case 'WRAP_ETH':
+      return `Wrapped${amount(e, 'amountEth', 'ETH')} into WETH`;
+    case 'DEX_SWAP':
+      return `Swapped ${e.token ?? ''}${at(e)}`;
+    case 'SPOT_TRADE': {
+      const size = num(e, 'sizeBase');
+      const px = num(e, 'priceUsdt');
+      return `Spot ${str(e, 'side') ?? 'trade'}${size !== undefined ? ` ${fmt(size, 4)}` : ''} ${e.token ?? ''}${px !== undefined ? ` @ ${fmt(px)} USDT` : ''}${at(e)}`;
+    }
+    case 'PERP_OPEN':
+    case 'PERP_CLOSE': {
+      const d = num(e, 'deltaBase');
+      const px = num(e, 'fillUsdt');
+      return `Perp ${t === 'PERP_OPEN' ? 'open' : 'close'} ${d !== undefined ? signed(d, 4) : ''} ${e.token ?? ''}${px !== undefined ? ` @ ${fmt(px)} USDT` : ''}${at(e)}`;
+    }
+    case 'FUNDING_SETTLED': {
+      const p = num(e, 'paymentUsdt');
+      const r = num(e, 'rate8h');
+      return `Funding ${p !== undefined ? `${signed(p)} USDT` : ''}${r !== undefined ? ` (rate ${signed(r * 100, 4)} % / 8 h)` : ''} ${e.token ?? ''}${at(e)}`;
+    }
+    case 'REWARD_CREDITED':
+      return `Reward credited ${e.token ?? ''}${at(e)}`;
+    case 'TRANSFER_STEP': {
+      const route = str(e, 'route');
+      const stage = str(e, 'stage');
+      return `Transfer ${stage ?? 'step'}${route !== undefined ? ` ${route}` : ''}${e.token !== undefined ? ` ${e.token}` : ''}`;
+    }
+    case 'REBALANCE':
+      return `Rebalance${str(e, 'reason') !== undefined ? `: ${str(e, 'reason')}` : ''}`;
+    case 'RISK_BREACH':
+      return `Risk breach${str(e, 'reason') !== undefined ? `: ${str(e, 'reason')}` : ''}${at(e)}`;
+    case 'LIQUIDATION':
+      return `Liquidation${at(e)}`;
+    case 'EMERGENCY_STOP':
+      return `Emergency stop${str(e, 'reason') !== undefined ? `: ${str(e, 'reason')}` : ''}`;
+    case 'DATA_FALLBACK':
+      return `Data fallback${str(e, 'series') !== undefined ? ` ${str(e, 'series')}` : ''}`;
+    case 'RUN_END':
+      return 'Run end';
+    default:
+      return assertNever(t, 'event type');
+  }
+}
+
+/** One readable line per event, for the API's event pages and the free-text search: what happened, how much, where. */
+export function describeEvent(e: BasisEvent): string {
+  const text = head(e).replace(/\s+/g, ' ').trim();
+  return e.status === 'completed' ? text : `${text} [${e.status.replace('_', ' ')}]`;
+}
