@@ -94,7 +94,8 @@ function flatten(value: unknown, prefix: string, out: [string, unknown][]): [str
 function show(v: unknown): string {
   if (v === undefined) return '—';
   if (typeof v === 'number') return v.toLocaleString('en-US', { maximumFractionDigits: 10 });
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (Array.isArray(v)) return v.length === 0 ? 'none' : v.map(show).join(', ');
+  return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
 }
 
 /** The new-backtest wizard: five steps, state kept when going back, validated by the server as you type. */
@@ -387,12 +388,12 @@ function ReviewTables({ answer }: { answer: ValidateAnswer }): React.JSX.Element
       )}
       <h2>Merged configuration ({answer.mode})</h2>
       <table className="table compact" data-testid="review-config">
-        <thead><tr><th scope="col">Setting</th><th scope="col" className="num">Value</th></tr></thead>
+        <thead><tr><th scope="col">Setting</th><th scope="col" className="value-cell">Value</th></tr></thead>
         <tbody>
           {rows.map(([p, v]) => (
             <tr key={p} className={isChanged(p) ? 'changed' : ''}>
               <td className="mono" title={humanize(p.split('.').pop() ?? p)}>{p}{isChanged(p) && <span className="sr-only"> (changed)</span>}</td>
-              <td className="num">{show(v)}</td>
+              <td className="value-cell">{show(v)}</td>
             </tr>
           ))}
         </tbody>
