@@ -156,11 +156,11 @@ describe('the web app in Chromium against basis serve', () => {
 
   it('the run page shows the stored APY and final equity, and its charts draw', async () => {
     await page.getByTestId('run-page').waitFor();
-    await page.getByTestId('dashboard').waitFor({ timeout: 60_000 });
-    const text = (await page.getByTestId('dashboard').textContent()) ?? '';
-    expect(text).toContain(pct(summary.apy));
-    expect(text).toContain(amount(summary.finalEquity, summary.shareClass));
-    await page.locator('[data-testid=dashboard] canvas').first().waitFor();
+    const dashboard = page.getByTestId('dashboard');
+    await dashboard.waitFor({ timeout: 60_000 });
+    await expect.poll(() => dashboard.textContent(), { timeout: 60_000 }).toContain(pct(summary.apy));
+    expect(await dashboard.textContent()).toContain(amount(summary.finalEquity, summary.shareClass));
+    await page.locator('[data-testid=dashboard] .uplot canvas').first().waitFor();
     const canvases = await drawnCanvases('[data-testid=dashboard] .uplot canvas');
     expect(canvases.total).toBeGreaterThan(0);
     expect(canvases.drawn).toBe(canvases.total);

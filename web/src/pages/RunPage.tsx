@@ -79,7 +79,13 @@ export function RunPage({ id, tab }: { id: string; tab: 'dashboard' | 'events' }
       {detail.state === 'loading' ? (
         <Skeleton height={480} />
       ) : run?.status === 'completed' ? (
-        tab === 'dashboard' ? <DashboardSlot runId={id} /> : <EventLog runId={id} shareClass={run.shareClass} />
+        tab === 'dashboard' ? (
+          <div data-testid="dashboard">
+            <DashboardSlot runId={id} />
+          </div>
+        ) : (
+          <EventLog runId={id} shareClass={run.shareClass} />
+        )
       ) : (
         run && !live && <p className="muted">No results: the run is {run.status}.</p>
       )}
