@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BasisError } from '../errors/base.js';
-import type { ModeName } from '../domain/params.js';
+import type { ModeName, RunParams } from '../domain/params.js';
 import { MODE_NAMES, isModeName } from '../modes/registry.js';
 import { loadConfig, modeFlows, redactSecrets, resolveRunParams, type BasisConfig } from '../config/index.js';
 import { parseTimestamp } from '../data/index.js';
@@ -46,6 +46,8 @@ export interface ValidatedBacktest {
   readonly diff: readonly ConfigDiffEntry[];
   /** What runBacktest is called with (plain data: it crosses to a worker thread). */
   readonly request: BacktestRequest;
+  /** The run's parameters from the merged config (what the stored record takes its mode, share class and capital from). */
+  readonly params: RunParams;
   readonly label: string | null;
 }
 
@@ -54,9 +56,9 @@ export interface ValidateOptions {
   readonly configDir?: string;
 }
 
-/** `{ a: { b: 1 } }` → `['a.b', 1]`; arrays and empty objects are leaves. */
+/** `{ a: { b: 1 } }` → `['a.b', 1]`; arrays and empty objects below the root are leaves. */
 function leaves(v: unknown, prefix: string, out: Map<string, unknown>): Map<string, unknown> {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && (Object.keys(v).length > 0 || prefix === '')) {
     for (const [k, x] of Object.entries(v)) leaves(x, prefix ? `${prefix}.${k}` : k, out);
   } else out.set(prefix, v);
   return out;
@@ -151,6 +153,7 @@ export function validateBacktestBody(body: BacktestBody, opts: ValidateOptions):
     config: merged,
     diff: configDiff(redactSecrets(defaults.modes[mode]), merged),
     request,
+    params,
     label: body.label ?? null,
   };
 }

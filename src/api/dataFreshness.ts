@@ -32,7 +32,7 @@ function lastLine(file: string): string | null {
 
 /** How current the data is: the file whose `<first>_<last>` name ends latest, and the timestamp of its last row. */
 export function dataFreshness(dataDir: string, nowMs: number = Date.now()): DataFreshness {
-  let best: { file: string; date: string } | null = null;
+  let best = null as { file: string; date: string } | null;
   const walk = (dir: string, depth: number): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.isDirectory()) {

@@ -120,6 +120,11 @@ export class JobPool {
 
   private finish(job: Job, status: 'completed' | 'failed' | 'cancelled', error: { code: string; message: string } | null): void {
     this.jobs.delete(job.id);
+    // The engine reports about a hundred times a run, not necessarily at its last step: a completed run is whole.
+    if (status === 'completed') {
+      const total = this.opts.hub.lastProgress(job.id)?.total ?? 1;
+      this.opts.hub.progress(job.id, total, total);
+    }
     this.opts.onFinished?.(job.mode, status, (performance.now() - job.startedAt) / 1000, error?.code ?? null);
     this.opts.hub.status(job.id, status, error);
   }

@@ -8,6 +8,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { BasisError } from '../errors/base.js';
 import { RUN_STATUSES, type RunStatus, type RunStore } from '../store/types.js';
+import type { StoreOptions } from '../store/open.js';
 import { resolveDataDir } from '../data/index.js';
 import { packageVersion } from '../packageInfo.js';
 import { assertSafeBind, checkBearer, isLoopbackHost } from './auth.js';
@@ -26,7 +27,7 @@ import { defaultWebDir, registerWeb } from './routes/web.js';
 export interface ServerOptions {
   readonly store: RunStore;
   /** How worker threads open the same store (its PostgreSQL URL or SQLite file). */
-  readonly storeAccess: { readonly url?: string; readonly file?: string };
+  readonly storeAccess: StoreOptions;
   /** Default 127.0.0.1; any other host needs a token (API-005). */
   readonly host?: string;
   /** Bearer token of mutating routes; default BASIS_API_TOKEN (unset or empty: none). */
@@ -75,9 +76,9 @@ export async function buildServer(opts: ServerOptions): Promise<BasisServer> {
 
   const hub = new ProgressHub();
   const owner = `${hostname()}:${process.pid}`;
-  let pool: JobPool | undefined;
-  const metrics = new ApiMetrics({ runCounts: () => runCounts(opts.store), queue: () => ({ queued: pool?.queued ?? 0, running: pool?.running ?? 0 }) });
-  pool = new JobPool({
+  // The queue gauges are read at scrape time, after the pool below exists.
+  const metrics = new ApiMetrics({ runCounts: () => runCounts(opts.store), queue: () => ({ queued: pool.queued, running: pool.running }) });
+  const pool = new JobPool({
     store: opts.store,
     storeAccess: opts.storeAccess,
     owner,
@@ -97,7 +98,6 @@ export async function buildServer(opts: ServerOptions): Promise<BasisServer> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    disableRequestLogging: false,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -143,14 +143,13 @@ export async function buildServer(opts: ServerOptions): Promise<BasisServer> {
   await app.register(compareRoutes(ctx), { prefix: '/api/v1' });
   await registerWeb(app, opts.webDir ?? defaultWebDir());
 
-  const jobs = pool;
   app.addHook('onClose', async () => {
-    await jobs.close();
+    await pool.close();
   });
 
   return {
     app,
-    pool: jobs,
+    pool,
     async listen(port: number): Promise<string> {
       const address = await app.listen({ host, port });
       return address.replace('[::1]', 'localhost');

@@ -99,7 +99,7 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
       async (req, reply) => {
         const v = validateBacktestBody(req.body, opts);
         ctx.pool.assertRoom();
-        const run = await ctx.store.createRun(newRunFor(v.request, 'api', v.label));
+        const run = await ctx.store.createRun(newRunFor(v.request, v.params, 'api', v.label));
         ctx.pool.submit(run.id, v.mode, v.request).catch((err: unknown) => req.log.error({ err, runId: run.id }, 'job bookkeeping failed'));
         const self = `/api/v1/backtests/${run.id}`;
         return reply.code(202).send({ id: run.id, status: 'queued', links: { self, progress: `${self}/progress`, summary: `${self}/summary` } });

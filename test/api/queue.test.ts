@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, LONG_BODY, readSse, startServer, type ErrorBody, type SseEvent, type TestServer } from './helpers.js';
+
+let t: TestServer;
+let api: string;
+
+beforeAll(async () => {
+  t = await startServer({ workers: 1, queue: 1 });
+  api = `${t.url}/api/v1`;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('the job queue', () => {
+  it('queues one run behind the running one, refuses the next with 429 API-006, and cancels both', async () => {
+    const a = await call<{ id: string }>(`${api}/backtests`, { body: LONG_BODY });
+    expect(a.status).toBe(202);
+    // The stream of A: cancelled as soon as it is seen running, so it is cancelled mid-run.
+    let cancelA: Promise<{ status: number; json: unknown }> | undefined;
+    const streamA = readSse(`${api}/backtests/${a.json.id}/progress`, (e: SseEvent) => {
+      if (e.event === 'progress' && (e.data.fraction as number) > 0 && cancelA === undefined) cancelA = call(`${api}/backtests/${a.json.id}`, { method: 'DELETE' });
+    });
+    const b = await call<{ id: string }>(`${api}/backtests`, { body: LONG_BODY });
+    expect(b.status).toBe(202);
+    const c = await call<ErrorBody>(`${api}/backtests`, { body: LONG_BODY });
+    expect(c.status).toBe(429);
+    expect(c.json.error.code).toBe('API-006');
+    const listed = await call<{ total: number }>(`${api}/backtests`);
+    expect(listed.json.total).toBe(2);
+
+    const delB = await call<{ id: string; status: string }>(`${api}/backtests/${b.json.id}`, { method: 'DELETE' });
+    expect(delB.status).toBe(200);
+    expect(delB.json).toEqual({ id: b.json.id, status: 'cancelled' });
+
+    const events = await streamA;
+    expect(cancelA).toBeDefined();
+    expect((await cancelA)?.json).toEqual({ id: a.json.id, status: 'cancelled' });
+    expect(events[events.length - 1]).toEqual({ event: 'status', data: { status: 'cancelled' } });
+    const runA = await call<{ status: string; finishedAt: string | null; summary: unknown }>(`${api}/backtests/${a.json.id}`);
+    expect(runA.json).toMatchObject({ status: 'cancelled', summary: null });
+    expect(runA.json.finishedAt).not.toBeNull();
+    const runB = await call<{ status: string; startedAt: string | null }>(`${api}/backtests/${b.json.id}`);
+    expect(runB.json).toMatchObject({ status: 'cancelled', startedAt: null });
+
+    // A cancelled run has no results, and the queue is free again.
+    const sum = await call<ErrorBody>(`${api}/backtests/${a.json.id}/summary`);
+    expect(sum.status).toBe(409);
+    expect(sum.json.error.code).toBe('API-008');
+    const health = await call<{ workers: { running: number; queued: number } }>(`${t.url}/health/detailed`);
+    expect(health.json.workers).toMatchObject({ running: 0, queued: 0 });
+    // The cancelled stream of B ends at once with its final status.
+    const streamB = await readSse(`${api}/backtests/${b.json.id}/progress`);
+    expect(streamB[0]).toEqual({ event: 'status', data: { status: 'cancelled' } });
+  });
+
+  it('refuses to cancel or delete a run that does not exist (404 STORE-003)', async () => {
+    const r = await call<ErrorBody>(`${api}/backtests/nope`, { method: 'DELETE' });
+    expect(r.status).toBe(404);
+    expect(r.json.error.code).toBe('STORE-003');
+  });
+});
