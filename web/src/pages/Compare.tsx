@@ -130,7 +130,7 @@ export function Compare({ ids }: { ids: readonly string[] }): React.JSX.Element 
                   {data.configDiff.map((d) => (
                     <tr key={d.path}>
                       <td className="mono">{d.path}</td>
-                      {d.values.map((v, i) => <td key={i} className="num">{v === null ? '—' : typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 10 }) : String(v)}</td>)}
+                      {d.values.map((v, i) => <td key={i} className="num">{v === null ? '–' : typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 10 }) : String(v)}</td>)}
                     </tr>
                   ))}
                 </tbody>

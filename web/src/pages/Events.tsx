@@ -209,7 +209,7 @@ function EventRow({ row, index, open, onToggle, shareClass }: { row: StoredEvent
         <span role="cell" className="num mono">{row.order}</span>
         <span role="cell" className="nowrap">{dateTime(row.timestampMs).replace(' UTC', '')}</span>
         <span role="cell"><span className="tag">{row.type}</span></span>
-        <span role="cell">{row.venue ?? '—'}</span>
+        <span role="cell">{row.venue ?? '–'}</span>
         <span role="cell">{row.status}</span>
         <span role="cell" className="ellipsis" title={row.text}>{row.text}</span>
       </div>

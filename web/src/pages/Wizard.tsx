@@ -92,7 +92,7 @@ function flatten(value: unknown, prefix: string, out: [string, unknown][]): [str
 }
 
 function show(v: unknown): string {
-  if (v === undefined) return '—';
+  if (v === undefined) return '–';
   if (typeof v === 'number') return v.toLocaleString('en-US', { maximumFractionDigits: 10 });
   if (Array.isArray(v)) return v.length === 0 ? 'none' : v.map(show).join(', ');
   return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
