@@ -9,7 +9,7 @@ import { buildServer, type BasisServer } from '../../src/api/server.js';
 import { openStore } from '../../src/store/open.js';
 import type { RunStore } from '../../src/store/types.js';
 import type { EventPage, RunDetail, RunSummary } from '../../web/src/api/types.js';
-import { amount, pct } from '../../web/src/format.js';
+import { fmtAmount, fmtPct } from '../../web/src/charts/format.js';
 
 /**
  * The web app in a real browser (Debian's Chromium through playwright-core) against a real `basis serve` with a
@@ -158,8 +158,9 @@ describe('the web app in Chromium against basis serve', () => {
     await page.getByTestId('run-page').waitFor();
     const dashboard = page.getByTestId('dashboard');
     await dashboard.waitFor({ timeout: 60_000 });
-    await expect.poll(() => dashboard.textContent(), { timeout: 60_000 }).toContain(pct(summary.apy));
-    expect(await dashboard.textContent()).toContain(amount(summary.finalEquity, summary.shareClass));
+    // The headline cards format the stored figures with the dashboard's own formatters.
+    await expect.poll(() => dashboard.textContent(), { timeout: 60_000 }).toContain(summary.apyNote ?? fmtPct(summary.apy, 2, true));
+    expect(await dashboard.textContent()).toContain(fmtAmount(summary.finalEquity, summary.shareClass));
     await page.locator('[data-testid=dashboard] .uplot canvas').first().waitFor();
     const canvases = await drawnCanvases('[data-testid=dashboard] .uplot canvas');
     expect(canvases.total).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { ErrorNote, ProgressBar, Skeleton, StatusBadge } from '../components/ui'
 import { amount, dateTime, duration, span } from '../format';
 import { useApi, useRunProgress } from '../hooks';
 import { href } from '../router';
-import { DashboardSlot } from './DashboardSlot';
+import { Dashboard } from './Dashboard';
 import { EventLog } from './Events';
 
 const FILES: readonly { name: string; text: string }[] = [
@@ -81,7 +81,7 @@ export function RunPage({ id, tab }: { id: string; tab: 'dashboard' | 'events' }
       ) : run?.status === 'completed' ? (
         tab === 'dashboard' ? (
           <div data-testid="dashboard">
-            <DashboardSlot runId={id} />
+            <Dashboard runId={id} />
           </div>
         ) : (
           <EventLog runId={id} shareClass={run.shareClass} />
