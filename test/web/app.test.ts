@@ -219,6 +219,13 @@ describe('the web app in Chromium against basis serve', () => {
     expect(canvases.drawn).toBeGreaterThan(0);
     expect(await page.getByTestId('compare-config').textContent()).toContain('50');
     await shot('compare');
+    const theme = await page.locator('html').getAttribute('data-theme');
+    await page.locator('.theme-toggle').click();
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe(theme === 'dark' ? 'light' : 'dark');
+    await page.reload();
+    await page.locator('[data-testid=compare-chart] canvas').first().waitFor();
+    await shot(`compare-${theme === 'dark' ? 'light' : 'dark'}`);
+    await page.locator('.theme-toggle').click();
 
     // Delete asks first; cancelling keeps the run.
     await page.goto(`${base}/#/runs`);

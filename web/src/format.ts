@@ -13,10 +13,11 @@ function signOf(value: number, decimals: number): string {
 }
 
 /** A fraction as a signed percentage: 0.0523 → "+5.23 %". */
-export function pct(fraction: number | null | undefined, decimals = 2): string {
+export function pct(fraction: number | null | undefined, decimals = 2, signed = true): string {
   if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return DASH;
   const p = fraction * 100;
-  return `${signOf(p, decimals)}${grouped(p, decimals)}%`;
+  const sign = signOf(p, decimals);
+  return `${signed || sign === '−' ? sign : ''}${grouped(p, decimals)}%`;
 }
 
 /** An amount in a token, unsigned (a balance, a capital): 100000 → "100,000.00 USDT". */
@@ -61,6 +62,7 @@ export function dateTime(value: string | number | null | undefined): string {
 
 /** "2024-06-01 → 2024-07-01". */
 export function span(start: string | null | undefined, end: string | null | undefined): string {
+  if ((start === null || start === undefined) && (end === null || end === undefined)) return 'full data window';
   return `${day(start)} → ${day(end)}`;
 }
 
@@ -70,13 +72,22 @@ export function duration(ms: number | null | undefined): string {
   return ms >= 1000 ? `${num(ms / 1000, 1)} s` : `${num(ms)} ms`;
 }
 
-/** A metric by its unit from the compare answer ('fraction', 'USDT', 'count', …). */
-export function byUnit(value: number | null, unit: string): string {
-  if (unit === 'fraction' || unit === '%' || unit === 'pct') return pct(value);
-  if (unit === 'count' || unit === '') return num(value);
+/** A metric by its unit from the compare answer ('fraction', 'fraction per year', 'share class', 'ratio', 'count'). */
+export function byUnit(value: number | null, unit: string, shareClass: string, signed = true): string {
+  if (unit === 'fraction' || unit === 'fraction per year') return pct(value, 2, signed);
+  if (unit === 'share class') return amount(value, shareClass);
   if (unit === 'ratio') return num(value, 2);
+  if (unit === 'count' || unit === '') return num(value);
   if (unit === 'ms') return duration(value);
   return amount(value, unit);
+}
+
+/** The unit a metric's row names in its header: "%", "% per year", or nothing when each cell carries its own. */
+export function unitLabel(unit: string): string {
+  if (unit === 'fraction') return '%';
+  if (unit === 'fraction per year') return '% per year';
+  if (unit === 'share class' || unit === 'ratio' || unit === 'count' || unit === '') return '';
+  return unit;
 }
 
 /** A token quantity as stored (balances, deltas): enough decimals for dust, no trailing noise. */

@@ -1,9 +1,11 @@
 import { useEffect, useRef } from 'react';
-import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Comparison, RunListItem } from '../api/types';
+import { ChartGroup, createChart, type Palette } from '../charts/chart';
+import { fmtAmount, fmtAxis } from '../charts/format';
 import { ErrorNote, Skeleton, StatusBadge } from '../components/ui';
-import { amount, byUnit, pct, signClass, span } from '../format';
+import { amount, byUnit, pct, signClass, span, unitLabel } from '../format';
+import { humanize } from './SchemaForm';
 import { useApi } from '../hooks';
 import { href } from '../router';
 
@@ -14,38 +16,48 @@ export function runLabel(r: RunListItem): string {
   return `${r.label ?? r.id.slice(0, 8)} · ${r.mode}`;
 }
 
+function equityUnits(runs: readonly RunListItem[]): string {
+  const units = [...new Set(runs.map((r) => r.shareClass))];
+  return units.length > 1 ? '(USDT on the left axis, ETH on the right)' : `(${units[0] ?? ''})`;
+}
+
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
-/** Overlaid equity of the compared runs, one series per run. */
+/** Overlaid equity of the compared runs, one series per run, drawn with the dashboard's chart code (cursor, drag to zoom, double click to reset); ETH books get their own axis on the right when USDT books are shown too. */
 function EquityOverlay({ data }: { data: Comparison }): React.JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const units = [...new Set(data.runs.map((r) => r.shareClass))];
-    const axis = { stroke: cssVar('--muted'), grid: { stroke: cssVar('--line'), width: 1 }, ticks: { stroke: cssVar('--line') } };
-    const plot = new uPlot(
-      {
-        width: el.clientWidth,
-        height: CHART_PX,
-        scales: { x: { time: true } },
-        series: [
-          { label: 'Time (UTC)' },
-          ...data.runs.map((r, i) => ({
-            label: runLabel(r),
-            stroke: COLORS[i % COLORS.length] ?? '#2563eb',
-            width: 1.5,
-            value: (_u: uPlot, v: number | null) => amount(v, r.shareClass),
-          })),
-        ],
-        axes: [{ ...axis }, { ...axis, size: 90, label: `Equity (${units.join(' / ')})`, values: (_u: uPlot, ticks: number[]) => ticks.map((t) => t.toLocaleString('en-US')) }],
-        legend: { live: true },
-        tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-      },
-      [data.equity.timestampsMs.map((t) => t / 1000), ...data.equity.series],
+    const muted = cssVar('--muted');
+    const palette: Palette = {
+      fg: cssVar('--fg'),
+      muted,
+      grid: cssVar('--line'),
+      card: cssVar('--card'),
+      markers: { rebalance: muted, breach: muted, liquidation: muted, emergency: muted, deposit: muted, withdrawal: muted },
+    };
+    const mixed = new Set(data.runs.map((r) => r.shareClass)).size > 1;
+    const group = new ChartGroup([], palette, 'basis-compare');
+    const plot = createChart(
       el,
+      {
+        id: 'compare-equity',
+        height: CHART_PX,
+        xSec: data.equity.timestampsMs.map((t) => t / 1000),
+        series: data.runs.map((r, i) => ({
+          label: `${runLabel(r)} (${r.shareClass})`,
+          values: data.equity.series[i] ?? [],
+          color: COLORS[i % COLORS.length] ?? '#2563eb',
+          fmt: (v: number) => fmtAmount(v, r.shareClass),
+          ...(mixed && r.shareClass !== 'USDT' ? { scale: 'y2' as const } : {}),
+        })),
+        axisFmt: fmtAxis,
+      },
+      group,
+      el.clientWidth,
     );
     const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height: CHART_PX }));
     resize.observe(el);
@@ -74,7 +86,7 @@ export function Compare({ ids }: { ids: readonly string[] }): React.JSX.Element 
       <h1 id="compare-title">Compare {ids.length} runs</h1>
       {cmp.state === 'error' && <ErrorNote error={cmp.error} />}
       <div className="card">
-        <h2>Equity</h2>
+        <h2>Equity {data ? equityUnits(data.runs) : ''}</h2>
         {data ? <EquityOverlay data={data} /> : <Skeleton height={CHART_PX + 40} />}
       </div>
       <div className="card">
@@ -99,9 +111,9 @@ export function Compare({ ids }: { ids: readonly string[] }): React.JSX.Element 
                 <tr><th scope="row">Capital</th>{data.runs.map((r) => <td key={r.id} className="num">{amount(r.capital, r.shareClass)}</td>)}</tr>
                 {data.metrics.map((m) => (
                   <tr key={m.name}>
-                    <th scope="row">{m.name}{m.unit !== '' && m.unit !== 'count' ? <span className="muted"> ({m.unit === 'fraction' ? '%' : m.unit})</span> : null}</th>
+                    <th scope="row">{humanize(m.name)}{unitLabel(m.unit) !== '' ? <span className="muted"> ({unitLabel(m.unit)})</span> : null}</th>
                     {m.values.map((v, i) => (
-                      <td key={i} className={`num ${m.unit === 'fraction' ? signClass(v) : ''}`}>{byUnit(v, m.unit)}</td>
+                      <td key={i} className={`num ${m.unit.startsWith('fraction') && m.name !== 'volatility' ? signClass(v) : ''}`}>{byUnit(v, m.unit, data.runs[i]?.shareClass ?? '', m.name !== 'volatility')}</td>
                     ))}
                   </tr>
                 ))}
@@ -123,7 +135,7 @@ export function Compare({ ids }: { ids: readonly string[] }): React.JSX.Element 
                 <thead>
                   <tr>
                     <th scope="col">Setting</th>
-                    {data.runs.map((r) => <th scope="col" key={r.id} className="num">{runLabel(r)}</th>)}
+                    {data.runs.map((r) => <th scope="col" key={r.id} className="num run-col">{runLabel(r)}</th>)}
                   </tr>
                 </thead>
                 <tbody>

@@ -87,7 +87,7 @@ export function RunPage({ id, tab }: { id: string; tab: 'dashboard' | 'events' }
           <EventLog runId={id} shareClass={run.shareClass} />
         )
       ) : (
-        run && !live && <p className="muted">No results: the run is {run.status}.</p>
+        run && !live && <p className="muted">This run has no results: it {run.status === 'failed' ? 'failed' : 'was cancelled'}.</p>
       )}
       {live && <Skeleton height={480} />}
     </section>
