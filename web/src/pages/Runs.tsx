@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { ModeInfo, RunListItem, RunStatus } from '../api/types';
 import { ConfirmDialog, ErrorNote, Skeleton, StatusBadge } from '../components/ui';
@@ -25,6 +25,13 @@ export function Runs(): React.JSX.Element {
   if (mode !== '') query.set('mode', mode);
   const [list, reload] = useApi<{ total: number; runs: RunListItem[] }>(`backtests?${query.toString()}`);
   const [modes] = useApi<{ modes: ModeInfo[] }>('modes');
+  const active = list.state === 'ok' && list.data.runs.some((r) => r.status === 'queued' || r.status === 'running');
+  useEffect(() => {
+    // Queued and running rows change on their own: re-read the page until none is left.
+    if (!active) return;
+    const t = setInterval(reload, 2000);
+    return () => clearInterval(t);
+  }, [active, reload]);
 
   const toggle = (id: string): void => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
   const remove = async (run: RunListItem): Promise<void> => {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api } from '../api/client';
 import type { BacktestBody, ModeInfo, Problem, ShareClass } from '../api/types';
 import { ErrorNote, ProgressBar, Skeleton } from '../components/ui';
@@ -117,6 +117,16 @@ export function Wizard(): React.JSX.Element {
   const [modes] = useApi<{ modes: ModeInfo[] }>('modes');
   const mode = modes.state === 'ok' ? modes.data.modes.find((m) => m.name === modeName) : undefined;
   const progress = useRunProgress(runId, runId === null ? null : 'queued');
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const firstStep = useRef(true);
+  useEffect(() => {
+    // Keyboard and screen-reader users land on the new step, not on the button they pressed.
+    if (firstStep.current) {
+      firstStep.current = false;
+      return;
+    }
+    bodyRef.current?.focus();
+  }, [step]);
 
   const pickMode = (m: ModeInfo): void => {
     if (m.name === modeName) return;
@@ -201,7 +211,7 @@ export function Wizard(): React.JSX.Element {
         ))}
       </ol>
 
-      <div className="wizard-body card">
+      <div className="wizard-body card" ref={bodyRef} tabIndex={-1} aria-label={`step ${step + 1} of ${STEPS.length}: ${STEPS[step] ?? ''}`}>
         {step === 0 && (
           <fieldset className="choice-grid" data-testid="step-share-class">
             <legend>Which currency is the book kept in?</legend>
