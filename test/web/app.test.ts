@@ -110,9 +110,15 @@ describe('the web app in Chromium against basis serve', () => {
 
   it('walks the wizard for a short btc_basis backtest and lands on its dashboard', async () => {
     await page.goto(`${base}/#/new`);
-    await page.getByTestId('share-class-USDT').check();
+    // Step 1 by keyboard only: Space picks the focused card, Tab reaches Next, Enter presses it.
+    await page.getByTestId('share-class-USDT').focus();
+    await page.keyboard.press('Space');
+    expect(await page.getByTestId('share-class-USDT').isChecked()).toBe(true);
     await shot('wizard-1-share-class');
-    await page.getByTestId('wizard-next').click();
+    await page.keyboard.press('Tab');
+    expect(await page.locator(':focus').getAttribute('data-testid')).toBe('wizard-next');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('step-mode').waitFor();
 
     await page.getByTestId('mode-btc_basis').check();
     await shot('wizard-2-mode');
@@ -126,6 +132,9 @@ describe('the web app in Chromium against basis serve', () => {
     await expect.poll(() => page.locator('#end-problems').textContent()).toContain('inside the data window');
     await expect.poll(() => page.getByTestId('wizard-next').isDisabled()).toBe(true);
     await page.getByTestId('end').fill('2024-07-01');
+    await page.getByTestId('add-flow').click();
+    await page.getByTestId('flow-at-0').fill('2024-06-15T12:00');
+    await page.getByTestId('flow-amount-0').fill('10000');
     await expect.poll(() => page.getByTestId('wizard-next').isEnabled()).toBe(true);
     await shot('wizard-3-capital');
     await page.getByTestId('wizard-next').click();
@@ -150,6 +159,7 @@ describe('the web app in Chromium against basis serve', () => {
     const run = await waitForRun(runId);
     expect(run.status).toBe('completed');
     expect(run.mode).toBe('btc_basis');
+    expect(run.flows.map((f) => [Date.parse(f.at), f.amount])).toEqual([[Date.parse('2024-06-15T12:00:00Z'), 10000]]);
     summary = await getJson<RunSummary>(`backtests/${runId}/summary`);
     expect(summary.initialCapital).toBe(100000);
   });
