@@ -260,7 +260,8 @@ export function Wizard(): React.JSX.Element {
           <div className="form-grid" data-testid="step-basics">
             <div className={`param${basicProblems.has('capital') ? ' invalid' : ''}`}>
               <label htmlFor="capital">Initial capital ({mode.shareClass})</label>
-              <input id="capital" data-testid="capital" type="text" inputMode="decimal" className="num-input" value={capital} onChange={(e) => setCapital(e.target.value)} aria-invalid={basicProblems.has('capital')} aria-describedby="capital-problems" />
+              <input id="capital" data-testid="capital" type="text" inputMode="decimal" className="num-input" value={capital} onChange={(e) => setCapital(e.target.value)} aria-invalid={basicProblems.has('capital')} aria-describedby="capital-hint capital-problems" />
+              <span className="muted hint num-left" id="capital-hint">{Number.isFinite(Number(capital)) && Number(capital) > 0 ? `= ${amount(Number(capital), mode.shareClass)}` : `in ${mode.shareClass}, above 0`}</span>
               <Problems list={basicProblems.get('capital')} id="capital-problems" />
             </div>
             <div className={`param${basicProblems.has('start') ? ' invalid' : ''}`}>
