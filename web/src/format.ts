@@ -104,3 +104,12 @@ export function qty(value: number | null | undefined, signed = false): string {
 export function positionToken(position: string): string {
   return position.split(':').pop() ?? position;
 }
+
+const ACRONYMS: Readonly<Record<string, string>> = { usdt: 'USDT', usd: 'USD', eth: 'ETH', btc: 'BTC', okx: 'OKX', ltv: 'LTV', hf: 'HF', apy: 'APY', apr: 'APR', bps: 'bps', lst: 'LST', dex: 'DEX', cex: 'CEX', aave: 'AAVE', pnl: 'P&L' };
+
+/** "minMoveUsdt" → "Min move USDT". */
+export function humanize(key: string): string {
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase().split(' ').map((w) => ACRONYMS[w] ?? w);
+  const text = words.join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

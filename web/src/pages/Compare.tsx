@@ -4,8 +4,7 @@ import type { Comparison, RunListItem } from '../api/types';
 import { ChartGroup, createChart, type Palette } from '../charts/chart';
 import { fmtAmount, fmtAxis } from '../charts/format';
 import { ErrorNote, Skeleton, StatusBadge } from '../components/ui';
-import { amount, byUnit, pct, signClass, span, unitLabel } from '../format';
-import { humanize } from './SchemaForm';
+import { amount, byUnit, humanize, pct, signClass, span, unitLabel } from '../format';
 import { useApi } from '../hooks';
 import { href } from '../router';
 

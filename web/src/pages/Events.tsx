@@ -3,9 +3,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { BasisEvent, EventPage, StoredEvent } from '../api/types';
 import { ErrorNote, Skeleton } from '../components/ui';
-import { dateTime, positionToken, qty, signClass, signedAmount } from '../format';
+import { dateTime, humanize, positionToken, qty, signClass, signedAmount } from '../format';
 import { useDebounced } from '../hooks';
-import { humanize } from './SchemaForm';
 
 const CHUNK = 500;
 const ROW_PX = 34;

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { JsonSchema, Problem } from '../api/types';
+import { humanize } from '../format';
 
 /** Problems keyed by the dotted path of the field they name, relative to the form's root. */
 export type ProblemsByPath = ReadonlyMap<string, readonly Problem[]>;
@@ -12,15 +13,6 @@ export function relativePath(path: string, root: string): string {
   const at = dotted === root ? dotted.length : dotted.indexOf(`${root}.`);
   if (at < 0) return dotted;
   return dotted.slice(at + root.length + 1);
-}
-
-const ACRONYMS: Readonly<Record<string, string>> = { usdt: 'USDT', usd: 'USD', eth: 'ETH', btc: 'BTC', okx: 'OKX', ltv: 'LTV', hf: 'HF', apy: 'APY', apr: 'APR', bps: 'bps', lst: 'LST', dex: 'DEX', cex: 'CEX', aave: 'AAVE', pnl: 'P&L' };
-
-/** "minMoveUsdt" → "Min move USDT". */
-export function humanize(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase().split(' ').map((w) => ACRONYMS[w] ?? w);
-  const text = words.join(' ');
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The schema without its `null` alternative, and whether null is allowed. */

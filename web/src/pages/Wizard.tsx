@@ -2,10 +2,10 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api } from '../api/client';
 import type { BacktestBody, ModeInfo, Problem, ShareClass } from '../api/types';
 import { ErrorNote, ProgressBar, Skeleton } from '../components/ui';
-import { amount, day, pct, signClass, span } from '../format';
+import { amount, day, humanize, pct, signClass, span } from '../format';
 import { useApi, useDebounced, useRunProgress } from '../hooks';
 import { href } from '../router';
-import { SchemaForm, humanize, relativePath, type ProblemsByPath } from './SchemaForm';
+import { SchemaForm, relativePath, type ProblemsByPath } from './SchemaForm';
 
 interface ValidateAnswer {
   ok: true;
