@@ -1,8 +1,12 @@
 import { BasisError } from '../errors/base.js';
+import type { z } from 'zod';
 import type { RunStore, StoredRun } from '../store/types.js';
+import type { runListItemSchema } from './schemas.js';
+
+export type RunListItem = z.infer<typeof runListItemSchema>;
 
 /** A run as the list shows it (docs/api.md RunListItem). */
-export function runListItem(r: StoredRun): Record<string, unknown> {
+export function runListItem(r: StoredRun): RunListItem {
   return {
     id: r.id,
     status: r.status,

@@ -14,6 +14,7 @@ export function buildProgram(): Command {
     .description('Basis: research and run crypto basis and yield strategies (AAVE v3, LST loops, perp funding).')
     .version(packageVersion())
     .option('--config-dir <dir>', 'config directory to use instead of the package configs/ (default: BASIS_CONFIG_DIR)')
+    .option('--db <file|url>', 'results store: a SQLite file, or a postgres:// URL (default: DATABASE_URL, else BASIS_STORE, else var/basis.sqlite)')
     // Usage errors are printed by main() in the one coded format; commander's own copy is suppressed.
     .configureOutput({ outputError: () => undefined })
     .exitOverride();

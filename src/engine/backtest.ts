@@ -315,6 +315,22 @@ export interface BacktestWriteOptions extends WriteResultsOptions {
   readonly auditKey?: KeyObject | null;
 }
 
+/** What config.json records: every parameter the run used and what it was made from, so it can be reproduced. */
+export function runConfigDocument(out: BacktestOutput): RunConfigDocument {
+  return { mode: out.summary.mode, start: out.summary.start, end: out.summary.end, dataDir: out.engine.timeline.dataDir, synthetic: out.summary.synthetic, run: out.run, params: out.params, config: out.config };
+}
+
+export interface RunConfigDocument {
+  readonly mode: ModeName;
+  readonly start: string;
+  readonly end: string;
+  readonly dataDir: string;
+  readonly synthetic: boolean;
+  readonly run: RunRecord;
+  readonly params: RunParams;
+  readonly config: BasisConfig;
+}
+
 /**
  * The five result files of a run: config.json (every parameter the run used, so it can be reproduced),
  * timeseries.csv, events.jsonl, report.html and, last, summary.json, which records the chain head of events.jsonl
@@ -324,8 +340,7 @@ export interface BacktestWriteOptions extends WriteResultsOptions {
 function resultFiles(out: BacktestOutput, opts: BacktestWriteOptions, written: { integrity?: SummaryIntegrity }): ResultFile[] {
   // The key is read before anything is written, so a bad key fails the run without leaving half a directory.
   const key = opts.auditKey === undefined ? loadAuditKey({ deployDir: path.join(PACKAGE_ROOT, 'deploy'), env: out.run.env }) : (opts.auditKey ?? undefined);
-  const used = { mode: out.summary.mode, start: out.summary.start, end: out.summary.end, dataDir: out.engine.timeline.dataDir, synthetic: out.summary.synthetic, run: out.run, params: out.params, config: out.config };
-  const configJson = JSON.stringify(used, null, 2) + '\n';
+  const configJson = JSON.stringify(runConfigDocument(out), null, 2) + '\n';
   let timeseriesSha256: string | undefined;
   function* timeseries(): Generator<Buffer> {
     const hash = createHash('sha256');

@@ -1,9 +1,9 @@
 import { BasisError } from '../errors/base.js';
-import { sha256Hex } from '../events/integrity.js';
-import { runBacktest, writeBacktestResults, writeBacktestRun, type BacktestOutput, type BacktestRequest, type BacktestWriteOptions, type WrittenBacktest } from '../engine/backtest.js';
+import { runBacktest, runConfigDocument, writeBacktestResults, writeBacktestRun, type BacktestOutput, type BacktestRequest, type BacktestWriteOptions, type WrittenBacktest } from '../engine/backtest.js';
 import type { RunParams } from '../domain/params.js';
 import { currentBuild } from '../engine/runRecord.js';
 import { processOwner } from '../store/sqlStore.js';
+import { faultPoint } from '../runs/fault.js';
 import type { NewRun, RunError, RunSource, RunStore } from '../store/types.js';
 
 export interface StoredBacktestOptions {
@@ -78,14 +78,17 @@ export async function runStoredBacktest(store: RunStore, req: BacktestRequest, o
         await req.onResolved?.(resolved);
         id ??= (await store.createRun(newRunFor(req, resolved.params, opts.source ?? 'cli', opts.label ?? null))).id;
         await store.startRun(id, owner);
+        faultPoint('run-started');
         opts.onRecorded?.(id);
       },
     });
     const runId = id as string;
     const written = opts.outDir !== undefined ? await writeBacktestResults(opts.outDir, out, { ...opts.write, runId }) : await writeBacktestRun(out, { ...opts.write, runId });
     await store.completeRun(runId, {
-      config: out.config as unknown as Record<string, unknown>,
-      configHash: sha256Hex(JSON.stringify(out.config)),
+      flows: (out.run.flows ?? []).map((f) => ({ at: f.at, amount: f.amount })),
+      // The config.json document itself, so an export from the store writes the same bytes and `audit verify` passes.
+      config: runConfigDocument(out) as unknown as Record<string, unknown>,
+      configHash: written.integrity.configSha256,
       data: { fingerprint: out.run.data.fingerprint, files: out.run.data.files, window: { start: out.summary.start, end: out.summary.end } },
       summary: { ...out.summary, integrity: written.integrity },
       frame: out.frame,

@@ -9,8 +9,9 @@ import { writeSync } from 'node:fs';
  * - new-in-place       the new output is at the target, the old one (if any) still in the temp dir
  * - before-latest-link (default run directory) the run is complete, `latest` not yet updated
  * - latest-temp-link   the new link exists under a temp name, `latest` not yet replaced
+ * - run-started        the run is on record in the results store as running, nothing computed yet
  */
-export const FAULT_POINTS = ['temp-created', 'temp-partial', 'temp-written', 'old-moved-aside', 'new-in-place', 'before-latest-link', 'latest-temp-link'] as const;
+export const FAULT_POINTS = ['run-started', 'temp-created', 'temp-partial', 'temp-written', 'old-moved-aside', 'new-in-place', 'before-latest-link', 'latest-temp-link'] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];
 
 /** Longest pause, so a stray variable cannot hang a command for ever. */

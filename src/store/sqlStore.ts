@@ -175,6 +175,7 @@ export class SqlRunStore implements RunStore {
           status: 'completed',
           finished_at: new Date().toISOString(),
           progress: 1,
+          flows_json: JSON.stringify(result.flows),
           config_json: JSON.stringify(result.config),
           config_hash: result.configHash,
           data_json: JSON.stringify(result.data),

@@ -60,7 +60,10 @@ export interface StoredRun {
   readonly finishedAt: string | null;
   /** 0..1 while running; 1 when completed. */
   readonly progress: number;
-  /** The full merged config the run used (secrets redacted) and its SHA-256; null until the run has completed. */
+  /**
+   * The run's config.json document (mode, window, run record, resolved params and `config`, the full merged config
+   * with secrets redacted) and the SHA-256 of that file; null until the run has completed.
+   */
   readonly config: Readonly<Record<string, unknown>> | null;
   readonly configHash: string | null;
   /** File hashes and window of the data the run read. */
@@ -102,6 +105,8 @@ export interface EventPage {
 
 /** What a finished run writes in one transaction with its `completed` status. */
 export interface RunResult {
+  /** The flows the run applied, wherever they were given (flags, a CSV, the mode's config). */
+  readonly flows: readonly RunFlow[];
   readonly config: Readonly<Record<string, unknown>>;
   readonly configHash: string;
   readonly data: NonNullable<StoredRun['data']>;

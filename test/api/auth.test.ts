@@ -35,17 +35,18 @@ describe('with BASIS_API_TOKEN set', () => {
     expect((await call(`${t.url}/api/v1/backtests`)).status).toBe(200);
   });
 
-  it('rate limits the mutating routes with 429 API-004 in the envelope', async () => {
+  it('rate limits the mutating routes with 429 API-004 in the envelope (validation gets ten times the limit)', async () => {
     const codes: number[] = [];
     let last: ErrorBody | undefined;
     for (let i = 0; i < 5; i++) {
-      const r = await call<ErrorBody>(`${t.url}/api/v1/backtests/validate`, { body: { mode: 'nope' }, token: TOKEN });
+      const r = await call<ErrorBody>(`${t.url}/api/v1/backtests`, { body: { mode: 'nope' }, token: TOKEN });
       codes.push(r.status);
       if (r.status === 429) last = r.json;
     }
     expect(codes).toContain(429);
     expect(codes.slice(codes.indexOf(429)).every((c) => c === 429)).toBe(true);
     expect(last?.error.code).toBe('API-004');
+    expect((await call(`${t.url}/api/v1/backtests/validate`, { body: SHORT_BODY, token: TOKEN })).status).toBe(200);
     // Reads are not rate limited.
     for (let i = 0; i < 5; i++) expect((await call(`${t.url}/health`)).status).toBe(200);
   });

@@ -72,6 +72,8 @@ describe('modes', () => {
     expect(Object.keys(mn?.parameters.properties ?? {})).toEqual(expect.arrayContaining(['kind', 'lst', 'leverage', 'hedge']));
     const btc = r.json.modes.find((m) => m.name === 'btc_basis');
     expect(btc?.window).toEqual({ start: '2024-01-01T00:00:00.000Z', end: expect.stringMatching(/^2025-09-/) });
+    expect(JSON.stringify(btc?.parameters)).not.toContain('readOnly');
+    expect(btc?.parameters).toMatchObject({ type: 'object', additionalProperties: false, properties: { spotVenue: { enum: ['binance', 'bybit', 'okx'] }, hedge: { properties: { targetMarginRatio: { type: 'number', exclusiveMinimum: 0 } } } } });
     expect(btc?.parameterDefaults).toMatchObject({ kind: 'btc_basis', hedge: { targetMarginRatio: expect.any(Number) } });
   });
 
@@ -239,6 +241,7 @@ describe('a backtest over HTTP', () => {
     const cfg = await call<{ config: { modes: Record<string, unknown> }; run: { request: unknown } }>(`${api}/backtests/${id}/config`);
     expect(cfg.status).toBe(200);
     expect(cfg.json.config.modes.btc_basis).toBeDefined();
+    expect(cfg.json.run.request).toMatchObject({ start: SHORT_BODY.start, end: SHORT_BODY.end });
     const sum = await fetch(`${api}/backtests/${id}/files/summary.json`);
     expect(sum.status).toBe(200);
     expect(sum.headers.get('content-disposition')).toContain(`${id}-summary.json`);
@@ -268,7 +271,7 @@ describe('a backtest over HTTP', () => {
     expect(c.status).toBe(200);
     expect(c.json.runs.map((r) => r.id)).toEqual([id, second]);
     expect(c.json.metrics.find((m) => m.name === 'finalEquity')?.values).toHaveLength(2);
-    expect(c.json.configDiff).toEqual([{ path: 'modes.btc_basis.strategy.hedge.targetMarginRatio', values: [1, 1.5] }]);
+    expect(c.json.configDiff).toEqual([{ path: 'config.modes.btc_basis.strategy.hedge.targetMarginRatio', values: [1, 1.5] }]);
     expect(c.json.equity.series).toHaveLength(2);
     expect(c.json.equity.series[0]).toHaveLength(c.json.equity.timestampsMs.length);
     const one = await call<ErrorBody>(`${api}/compare?ids=${id}`);
@@ -295,5 +298,70 @@ describe('a backtest over HTTP', () => {
     expect(m.text).toMatch(/^basis_run_duration_seconds_count\{mode="btc_basis",status="completed"\} 2$/m);
     expect(m.text).toMatch(/^basis_errors_total\{code="STORE-003"\} \d+$/m);
     expect(m.text).toMatch(/^basis_http_requests_total\{method="POST",route="\/api\/v1\/backtests",status="202"\} 2$/m);
+    const steps = Number(/^basis_backtest_steps_total (\d+)$/m.exec(m.text)?.[1]);
+    expect(steps).toBeGreaterThan(1000);
+  });
+});
+
+describe('every mode definition', () => {
+  it('has a title and a plain-language explanation of its yield sources and risks', async () => {
+    const { modeDefinition } = await import('../../src/modes/registry.js');
+    for (const m of MODE_NAMES) {
+      const d = modeDefinition(m);
+      expect(d.title.length).toBeGreaterThan(5);
+      expect(d.explanation.summary.length).toBeGreaterThan(20);
+      expect(d.explanation.yieldSources.length).toBeGreaterThan(0);
+      expect(d.explanation.risks.length).toBeGreaterThan(1);
+    }
+  });
+});
+
+describe('the web app and failures', () => {
+  it('serves a built web app from its directory, index.html at /', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const web = mkdtempSync(path.join(tmpdir(), 'basis-web-'));
+    writeFileSync(path.join(web, 'index.html'), '<!doctype html><html><body>basis web app</body></html>');
+    writeFileSync(path.join(web, 'app.js'), 'console.log(1)');
+    const s = await startServer({ webDir: web });
+    try {
+      expect((await call(`${s.url}/`)).text).toContain('basis web app');
+      expect((await fetch(`${s.url}/app.js`)).headers.get('content-type')).toContain('javascript');
+      expect((await call(`${s.url}/api/v1/modes`)).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('reports a configured Redis that does not answer, and the health as degraded (503)', async () => {
+    const { createServer } = await import('node:net');
+    // A port that was free a moment ago and is closed now: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((res) => probe.listen(0, '127.0.0.1', () => res()));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((res) => probe.close(() => res()));
+    process.env.REDIS_URL = `redis://:secret-pass@127.0.0.1:${port}/0`;
+    try {
+      const d = await call<{ status: string; redis: { ok: boolean; url: string; error?: string } }>(`${t.url}/health/detailed`);
+      expect(d.status).toBe(503);
+      expect(d.json.status).toBe('degraded');
+      expect(d.json.redis).toMatchObject({ ok: false, url: `redis://127.0.0.1:${port}/…` });
+      expect(d.text).not.toContain('secret-pass');
+    } finally {
+      delete process.env.REDIS_URL;
+    }
+  });
+
+  it('answers an unexpected failure (its store gone) with API-009 and nothing of the error in the body', async () => {
+    const s = await startServer();
+    await s.store.close();
+    const r = await call<ErrorBody>(`${s.url}/api/v1/backtests`);
+    expect(r.status).toBe(500);
+    expect(r.json.error).toMatchObject({ code: 'API-009', problems: [], requestId: r.headers.get('x-request-id') });
+    expect(r.text).not.toMatch(/destroyed|kysely|sqlite|\.ts:\d+/i);
+    await s.server.close();
+    const { rmSync } = await import('node:fs');
+    rmSync(s.dir, { recursive: true, force: true });
   });
 });

@@ -12,10 +12,12 @@ describe('basis backtest without --out: a new directory per run, and a latest li
     expect(first.status, first.stderr).toBe(0);
     expect(first.stderr).toBe('');
     const [one] = runDirs(modeDir);
-    expect(one).toMatch(/^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{8}$/);
+    // The directory carries the run's id in the results store.
+    expect(one).toMatch(/^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{12}$/);
     expect(first.stdout).toContain(`results: ${path.join(modeDir, one!)}/`);
     expect(first.stdout).toContain(`(${path.join(modeDir, 'latest')} points here)`);
-    expect(runId(path.join(modeDir, one!))).toBe(one!.slice(-8));
+    expect(runId(path.join(modeDir, one!))).toBe(one!.slice(-12));
+    expect(first.stdout).toContain(`stored: run ${one!.slice(-12)}`);
     const before = snapshot(path.join(modeDir, one!));
 
     expect(cli(args).status).toBe(0);

@@ -93,7 +93,7 @@ describe.each(engines)('results store on %s', (kind, open) => {
       yield* direct.events.slice(0, 1200);
       throw new Error('disk gone mid-write');
     }
-    await expect(store.completeRun(r.id, { config: {}, configHash: 'x', data: { fingerprint: 'f', files: [], window: { start: 'a', end: 'b' } }, summary: direct.summary, frame: direct.frame, events: brokenEvents(), auditHash: 'h', runDir: null })).rejects.toThrow('disk gone mid-write');
+    await expect(store.completeRun(r.id, { flows: [], config: {}, configHash: 'x', data: { fingerprint: 'f', files: [], window: { start: 'a', end: 'b' } }, summary: direct.summary, frame: direct.frame, events: brokenEvents(), auditHash: 'h', runDir: null })).rejects.toThrow('disk gone mid-write');
     const after = await store.getRun(r.id);
     expect(after?.status).toBe('running');
     expect(after?.summary).toBeNull();
@@ -116,7 +116,7 @@ describe.each(engines)('results store on %s', (kind, open) => {
     const orphan = await store.createRun({ source: 'cli', mode: 'btc_basis', shareClass: 'USDT', start: null, end: null, capital: 1, costs: true, version: 'v', commit: 'c', request: {}, flows: [] });
     // A pid that cannot exist on Linux (above pid_max's hard limit of 2^22) stands for a process that is gone.
     await store.startRun(orphan.id, `${(await import('node:os')).hostname()}:99999999`);
-    await expect(store.completeRun(q.id, { config: {}, configHash: 'x', data: { fingerprint: 'f', files: [], window: { start: 'a', end: 'b' } }, summary: direct.summary, frame: direct.frame, events: [], auditHash: 'h', runDir: null })).rejects.toSatisfy(
+    await expect(store.completeRun(q.id, { flows: [], config: {}, configHash: 'x', data: { fingerprint: 'f', files: [], window: { start: 'a', end: 'b' } }, summary: direct.summary, frame: direct.frame, events: [], auditHash: 'h', runDir: null })).rejects.toSatisfy(
       (e: unknown) => e instanceof BasisError && e.code === 'STORE-003',
     );
     const reopened = await open();

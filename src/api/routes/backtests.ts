@@ -12,6 +12,7 @@ import type { ApiContext } from '../context.js';
 import { backtestBodySchema, validateBacktestBody } from '../backtestRequest.js';
 import { eventText } from '../eventText.js';
 import { findRun, runDetail, runListItem } from '../runView.js';
+import { backtestAcceptedSchema, cancelledSchema, documentedResponses, errorResponses, runListSchema, validatedSchema } from '../schemas.js';
 import type { HubEvent } from '../progressHub.js';
 
 const idParams = z.strictObject({ id: z.string().min(1).max(100).describe('run id') });
@@ -23,6 +24,9 @@ const FILE_TYPES: Record<(typeof FILES)[number], string> = {
   'events.jsonl': 'application/x-ndjson; charset=utf-8',
   'report.html': 'text/html; charset=utf-8',
 };
+/** Mutating routes take `authorization: Bearer <BASIS_API_TOKEN>` when the server has a token. */
+const BEARER = [{ bearer: [] }];
+const VALIDATE_RATE_FACTOR = 10;
 const FINAL: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled']);
 
 const csv = z
@@ -81,40 +85,47 @@ function runFile(run: StoredRun, name: (typeof FILES)[number]): string {
   return file;
 }
 
-export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: import('fastify').FastifyRequest) => Promise<void>; rateLimit: Record<string, unknown> }): FastifyPluginAsyncZod {
+export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: import('fastify').FastifyRequest) => Promise<void>; rateLimit: { max: number; timeWindow: number } }): FastifyPluginAsyncZod {
   const opts = { dataDir: ctx.dataDir, ...(ctx.configDir !== undefined ? { configDir: ctx.configDir } : {}) };
   return async (app) => {
+    // Open progress streams would hold the server open on close: they are ended first.
+    const streams = new Set<() => void>();
+    app.addHook('preClose', async () => {
+      for (const end of [...streams]) end();
+    });
+
     app.post(
       '/backtests/validate',
-      { schema: { tags: ['backtests'], summary: 'Check a backtest body exactly as POST /backtests would; nothing is queued', body: backtestBodySchema }, preHandler: mutating.preHandler, config: { rateLimit: mutating.rateLimit } },
+      // The wizard validates as the user types: ten times the mutating routes' limit, still bounded.
+      { schema: { tags: ['backtests'], summary: 'Check a backtest body exactly as POST /backtests would; nothing is queued', body: backtestBodySchema, security: BEARER, response: { 200: validatedSchema, ...errorResponses } }, preHandler: mutating.preHandler, config: { rateLimit: { ...mutating.rateLimit, max: mutating.rateLimit.max * VALIDATE_RATE_FACTOR } } },
       async (req) => {
         const v = validateBacktestBody(req.body, opts);
-        return { ok: true, mode: v.mode, shareClass: v.shareClass, capital: v.capital, window: v.window, config: v.config, diff: v.diff };
+        return { ok: true as const, mode: v.mode, shareClass: v.shareClass, capital: v.capital, window: { ...v.window }, config: { ...v.config }, diff: [...v.diff] };
       },
     );
 
     app.post(
       '/backtests',
-      { schema: { tags: ['backtests'], summary: 'Validate and queue a backtest; answers 202 with its id', body: backtestBodySchema }, preHandler: mutating.preHandler, config: { rateLimit: mutating.rateLimit } },
+      { schema: { tags: ['backtests'], summary: 'Validate and queue a backtest; answers 202 with its id', body: backtestBodySchema, security: BEARER, response: { 202: backtestAcceptedSchema, ...errorResponses } }, preHandler: mutating.preHandler, config: { rateLimit: mutating.rateLimit } },
       async (req, reply) => {
         const v = validateBacktestBody(req.body, opts);
         ctx.pool.assertRoom();
         const run = await ctx.store.createRun(newRunFor(v.request, v.params, 'api', v.label));
         ctx.pool.submit(run.id, v.mode, v.request).catch((err: unknown) => req.log.error({ err, runId: run.id }, 'job bookkeeping failed'));
         const self = `/api/v1/backtests/${run.id}`;
-        return reply.code(202).send({ id: run.id, status: 'queued', links: { self, progress: `${self}/progress`, summary: `${self}/summary` } });
+        return reply.code(202).send({ id: run.id, status: 'queued' as const, links: { self, progress: `${self}/progress`, summary: `${self}/summary` } });
       },
     );
 
-    app.get('/backtests', { schema: { tags: ['backtests'], summary: 'Stored runs, newest first', querystring: listQuery } }, async (req) => {
+    app.get('/backtests', { schema: { tags: ['backtests'], summary: 'Stored runs, newest first', querystring: listQuery, response: { 200: runListSchema, ...errorResponses } } }, async (req) => {
       const q = req.query;
       const { total, runs } = await ctx.store.listRuns({ ...(q.status ? { status: q.status } : {}), ...(q.mode ? { mode: q.mode } : {}), ...(q.q ? { q: q.q } : {}), limit: q.limit, offset: q.offset });
       return { total, runs: runs.map(runListItem) };
     });
 
-    app.get('/backtests/:id', { schema: { tags: ['backtests'], summary: 'One run: status, progress, timings, summary', params: idParams } }, async (req) => runDetail(await findRun(ctx.store, req.params.id)));
+    app.get('/backtests/:id', { schema: { tags: ['backtests'], summary: 'One run: status, progress, timings, summary', params: idParams, response: documentedResponses } }, async (req) => runDetail(await findRun(ctx.store, req.params.id)));
 
-    app.get('/backtests/:id/progress', { schema: { tags: ['backtests'], summary: 'Server-sent events: `progress` {done,total,fraction} and `status` {status,error?}; ends after a final status', params: idParams } }, async (req, reply) => {
+    app.get('/backtests/:id/progress', { schema: { tags: ['backtests'], summary: 'Server-sent events: `progress` {done,total,fraction} and `status` {status,error?}; ends after a final status', params: idParams, response: documentedResponses } }, async (req, reply) => {
       const run = await findRun(ctx.store, req.params.id);
       reply.hijack();
       const res = reply.raw;
@@ -127,9 +138,11 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
       const end = (): void => {
         if (closed) return;
         closed = true;
+        streams.delete(end);
         for (const c of cleanups) c();
         res.end();
       };
+      streams.add(end);
       req.raw.on('close', end);
       const onEvent = (e: HubEvent): void => {
         if (closed) return;
@@ -168,7 +181,7 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
       cleanups.push(() => clearInterval(ping));
     });
 
-    app.get('/backtests/:id/summary', { schema: { tags: ['backtests'], summary: "The run's summary.json (finalEquity, apy, … at top level)", params: idParams } }, async (req, reply) => {
+    app.get('/backtests/:id/summary', { schema: { tags: ['backtests'], summary: "The run's summary.json (finalEquity, apy, … at top level)", params: idParams, response: documentedResponses } }, async (req, reply) => {
       const run = await findRun(ctx.store, req.params.id);
       if (run.summary === null) throw notYet(run, 'summary');
       // The exported file carries the integrity block (and signature) the store's copy may not.
@@ -177,7 +190,7 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
       return run.summary;
     });
 
-    app.get('/backtests/:id/timeseries', { schema: { tags: ['backtests'], summary: 'Per-step columns, downsampled on request without losing any extreme', params: idParams, querystring: timeseriesQuery } }, async (req) => {
+    app.get('/backtests/:id/timeseries', { schema: { tags: ['backtests'], summary: 'Per-step columns, downsampled on request without losing any extreme', params: idParams, querystring: timeseriesQuery, response: documentedResponses } }, async (req) => {
       const run = await findRun(ctx.store, req.params.id);
       const frame = await ctx.store.timeseries(run.id);
       if (frame === null) throw notYet(run, 'timeseries');
@@ -201,7 +214,7 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
       };
     });
 
-    app.get('/backtests/:id/events', { schema: { tags: ['backtests'], summary: 'Events, paged and filtered by type, venue, time and text', params: idParams, querystring: eventsQuery } }, async (req) => {
+    app.get('/backtests/:id/events', { schema: { tags: ['backtests'], summary: 'Events, paged and filtered by type, venue, time and text', params: idParams, querystring: eventsQuery, response: documentedResponses } }, async (req) => {
       const run = await findRun(ctx.store, req.params.id);
       const q = req.query;
       const page = await ctx.store.events(run.id, {
@@ -224,15 +237,14 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
       };
     });
 
-    app.get('/backtests/:id/config', { schema: { tags: ['backtests'], summary: "The run's config.json: {config, params, run}", params: idParams } }, async (req, reply) => {
+    app.get('/backtests/:id/config', { schema: { tags: ['backtests'], summary: "The run's config.json: {config, params, run}", params: idParams, response: documentedResponses } }, async (req, reply) => {
       const run = await findRun(ctx.store, req.params.id);
-      const file = run.runDir === null ? null : path.join(run.runDir, 'config.json');
-      if (file !== null && existsSync(file)) return reply.type('application/json; charset=utf-8').send(readFileSync(file, 'utf8'));
+      // The store keeps the config.json document itself; the run directory may have been removed.
       if (run.config === null) throw notYet(run, 'config');
-      return { config: run.config, params: null, run: { request: run.request, version: run.version, commit: run.commit, configHash: run.configHash, data: run.data } };
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(run.config));
     });
 
-    app.get('/backtests/:id/files/:name', { schema: { tags: ['backtests'], summary: 'Download one of the run files', params: z.strictObject({ id: z.string().min(1).max(100), name: z.enum(FILES) }) } }, async (req, reply) => {
+    app.get('/backtests/:id/files/:name', { schema: { tags: ['backtests'], summary: 'Download one of the run files', params: z.strictObject({ id: z.string().min(1).max(100), name: z.enum(FILES) }), response: documentedResponses } }, async (req, reply) => {
       const run = await findRun(ctx.store, req.params.id);
       const name = req.params.name;
       const file = runFile(run, name);
@@ -242,11 +254,11 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
         .send(createReadStream(file));
     });
 
-    app.delete('/backtests/:id', { schema: { tags: ['backtests'], summary: 'Cancel a queued or running run (200), or delete a finished one (204)', params: idParams }, preHandler: mutating.preHandler, config: { rateLimit: mutating.rateLimit } }, async (req, reply) => {
+    app.delete('/backtests/:id', { schema: { tags: ['backtests'], summary: 'Cancel a queued or running run (200), or delete a finished one (204)', params: idParams, security: BEARER, response: { 200: cancelledSchema.describe('cancelled'), 204: z.null().describe('deleted: no body'), ...errorResponses } }, preHandler: mutating.preHandler, config: { rateLimit: mutating.rateLimit } }, async (req, reply) => {
       const run = await findRun(ctx.store, req.params.id);
-      if (!FINAL.has(run.status) && (await ctx.pool.cancel(run.id))) return { id: run.id, status: 'cancelled' };
+      if (!FINAL.has(run.status) && (await ctx.pool.cancel(run.id))) return { id: run.id, status: 'cancelled' as const };
       await ctx.store.deleteRun(run.id);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     });
   };
 }

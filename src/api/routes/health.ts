@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { packageVersion } from '../../packageInfo.js';
 import { redactUrl } from '../../config/redact.js';
 import type { ApiContext } from '../context.js';
+import { healthSchema } from '../schemas.js';
 import { dataFreshness } from '../dataFreshness.js';
 
 const REDIS_TIMEOUT_MS = 1000;
@@ -39,7 +40,7 @@ function pingRedis(url: string): Promise<{ ok: boolean; error?: string }> {
 
 export function healthRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/health', { schema: { tags: ['health'], summary: 'Liveness' } }, async () => ({ status: 'ok', version: packageVersion(), uptimeSeconds: Math.round((Date.now() - ctx.startedAtMs) / 1000) }));
+    app.get('/health', { schema: { tags: ['health'], summary: 'Liveness', response: { 200: healthSchema } } }, async () => ({ status: 'ok' as const, version: packageVersion(), uptimeSeconds: Math.round((Date.now() - ctx.startedAtMs) / 1000) }));
 
     app.get('/health/detailed', { schema: { tags: ['health'], summary: 'Store, data freshness, worker pool and Redis (when REDIS_URL is set)' } }, async (req, reply) => {
       let store: Record<string, unknown>;

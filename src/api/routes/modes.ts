@@ -7,6 +7,7 @@ import { loadConfig, redactSecrets, resolveRunParams, type BasisConfig } from '.
 import { checkData } from '../../data/index.js';
 import { isoUtc } from '../../kernel/clock.js';
 import type { ApiContext } from '../context.js';
+import { documentedResponses } from '../schemas.js';
 import { modeDataWindow } from '../dataWindow.js';
 
 const modeParams = z.strictObject({ mode: z.string().min(1).describe('strategy mode, e.g. btc_basis') });
@@ -19,9 +20,19 @@ export function knownMode(mode: string): ModeName {
   return mode;
 }
 
-/** JSON Schema of a mode's `strategy` section: what the wizard's form renders and validates against. */
+/**
+ * JSON Schema of a mode's `strategy` section: what the wizard's form renders and validates against. zod marks its
+ * `.readonly()` objects `readOnly` (they are immutable once parsed); in JSON Schema that means "not editable", which
+ * is the opposite of what a form must show, so it is left out.
+ */
 function parametersSchema(mode: ModeName): Record<string, unknown> {
-  return z.toJSONSchema(modeDefinition(mode).strategySchema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+  return z.toJSONSchema(modeDefinition(mode).strategySchema, {
+    unrepresentable: 'any',
+    io: 'input',
+    override: (ctx) => {
+      delete ctx.jsonSchema.readOnly;
+    },
+  }) as Record<string, unknown>;
 }
 
 async function modeInfo(ctx: ApiContext, config: BasisConfig, mode: ModeName, listing: Map<string, string[]>): Promise<Record<string, unknown>> {
@@ -47,25 +58,25 @@ async function modeInfo(ctx: ApiContext, config: BasisConfig, mode: ModeName, li
 export function modeRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
   const load = (): ReturnType<typeof loadConfig> => loadConfig({ ...(ctx.configDir !== undefined ? { configDir: ctx.configDir } : {}), dataDir: ctx.dataDir });
   return async (app) => {
-    app.get('/modes', { schema: { tags: ['modes'], summary: 'Every strategy mode with its parameter schema, defaults and data window' } }, async () => {
+    app.get('/modes', { schema: { tags: ['modes'], summary: 'Every strategy mode with its parameter schema, defaults and data window', response: documentedResponses } }, async () => {
       const { config } = load();
       const listing = new Map<string, string[]>();
       return { modes: await Promise.all(MODE_NAMES.map((m) => modeInfo(ctx, config, m, listing))) };
     });
 
-    app.get('/modes/:mode', { schema: { tags: ['modes'], summary: "One mode and its merged config section (secrets redacted)", params: modeParams } }, async (req) => {
+    app.get('/modes/:mode', { schema: { tags: ['modes'], summary: "One mode and its merged config section (secrets redacted)", params: modeParams, response: documentedResponses } }, async (req) => {
       const mode = knownMode(req.params.mode);
       const { config } = load();
       return { ...(await modeInfo(ctx, config, mode, new Map())), config: redactSecrets(config.modes[mode]) };
     });
 
-    app.get('/modes/:mode/config', { schema: { tags: ['modes'], summary: 'The whole merged config a run of this mode would use (secrets redacted)', params: modeParams } }, async (req) => {
+    app.get('/modes/:mode/config', { schema: { tags: ['modes'], summary: 'The whole merged config a run of this mode would use (secrets redacted)', params: modeParams, response: documentedResponses } }, async (req) => {
       const mode = knownMode(req.params.mode);
       const { config, env } = load();
       return { mode, env, config: redactSecrets(config) };
     });
 
-    app.get('/modes/:mode/data-check', { schema: { tags: ['modes'], summary: "Coverage and quality of the data the mode reads, over its window", params: modeParams } }, async (req) => {
+    app.get('/modes/:mode/data-check', { schema: { tags: ['modes'], summary: "Coverage and quality of the data the mode reads, over its window", params: modeParams, response: documentedResponses } }, async (req) => {
       const mode = knownMode(req.params.mode);
       const { config } = load();
       const params = resolveRunParams(config, mode);

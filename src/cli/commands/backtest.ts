@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { BacktestRequest } from '../../engine/backtest.js';
+import type { BacktestOutput, BacktestRequest } from '../../engine/backtest.js';
+import type { WrittenRun } from '../../report/writeResults.js';
+import { storeOptionsOf } from './storeOptions.js';
 import type { RecordedRun } from '../../engine/runRecord.js';
 import type { RunSummary } from '../../report/types.js';
 import { BasisError } from '../../errors/base.js';
@@ -25,6 +27,8 @@ interface BacktestFlags {
   force?: boolean;
   flow: string[];
   flows?: string;
+  store: boolean;
+  label?: string;
 }
 
 /** Flags that would change what a --from-run run computes; refused so that the re-run is exactly the recorded one. */
@@ -107,6 +111,8 @@ export function registerBacktestCommand(program: Command): void {
       '--from-run <dir>',
       "re-run a run from its own directory (its config.json: mode, window, capital, costs, every override and the full merged config). Warns when the data or the Basis version differ. Only --data-dir (warned), --out, --force, --json and --no-progress may be combined with it; --mode, --start, --end, --capital, --no-costs, --set, --env and --config-dir are refused",
     )
+    .option('--label <text>', 'a name for the run in the results store (basis runs list, the web app)')
+    .option('--no-store', 'do not record the run in the results store (BASIS_STORE, DATABASE_URL or var/basis.sqlite); only its directory is written')
     .option('--json', 'print the summary as JSON on stdout (nothing else goes to stdout)')
     .option('--no-progress', 'no progress bar')
     .action(async (opts: BacktestFlags, cmd: Command) => {
@@ -146,15 +152,34 @@ export function registerBacktestCommand(program: Command): void {
       const protectedDirs: ProtectedDir[] = configDir !== undefined ? [{ path: path.resolve(configDir), what: 'the config directory (--config-dir)', inside: true }] : [];
       // Refuse a bad --out before the run, not after it.
       if (opts.out !== undefined) checkTarget(opts.out, runTargetRules({ force: opts.force === true, protectedDirs: [dataDirGuard(resolveDataDir(req.dataDir ?? null)), ...protectedDirs] }));
-      const out = await runBacktest(req);
+      const tRun = performance.now();
+      let out: BacktestOutput;
+      let written: WrittenRun & { latest?: string | null };
+      let runId: string | null = null;
+      if (opts.store) {
+        const { openStore } = await import('../../store/open.js');
+        const { runStoredBacktest } = await import('../../jobs/backtestJob.js');
+        const store = await openStore(storeOptionsOf(cmd));
+        try {
+          ({ id: runId, out, written } = await runStoredBacktest(store, req, {
+            source: 'cli',
+            label: opts.label ?? null,
+            ...(opts.out !== undefined ? { outDir: opts.out } : {}),
+            write: { force: opts.force === true, protectedDirs },
+          }));
+        } finally {
+          await store.close();
+        }
+      } else {
+        out = await runBacktest(req);
+        written = opts.out !== undefined ? await writeBacktestResults(opts.out, out, { force: opts.force === true, protectedDirs }) : await writeBacktestRun(out, { protectedDirs });
+      }
       if (recorded !== undefined && recorded.run.data.fingerprint !== out.run.data.fingerprint) {
         warn(`the data differ from the recorded run's (fingerprint ${recorded.run.data.fingerprint.slice(0, 12)} → ${out.run.data.fingerprint.slice(0, 12)}): results may differ`);
       }
-      const tWrite = performance.now();
-      const written = opts.out !== undefined ? await writeBacktestResults(opts.out, out, { force: opts.force === true, protectedDirs }) : await writeBacktestRun(out, { protectedDirs });
       const latest = 'latest' in written && written.latest !== null ? ` (${written.latest} points here)` : '';
-      const time = timeLine(startupMs, codeMs, out.summary.timing, performance.now() - tWrite);
-      const where = `results: ${written.dir}/{summary.json,config.json,timeseries.csv,events.jsonl,report.html}${latest}\n`;
+      const time = timeLine(startupMs, codeMs, out.summary.timing, performance.now() - tRun - out.summary.timing.backtestMs);
+      const where = `results: ${written.dir}/{summary.json,config.json,timeseries.csv,events.jsonl,report.html}${latest}\n${runId !== null ? `stored: run ${runId} (basis runs show ${runId})\n` : ''}`;
       if (opts.json) {
         // stdout carries only the JSON document so it can be piped into a parser; the rest goes to stderr.
         process.stdout.write(JSON.stringify(out.summary, null, 2) + '\n');

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { PACKAGE_ROOT } from '../../packageRoot.js';
 import { BasisError } from '../../errors/base.js';
 import { cleanLeftovers, formatLeftover, type Leftover } from '../../runs/temp.js';
+import { registerStoredRunCommands } from './storedRuns.js';
 
 interface GcFlags {
   dryRun?: boolean;
@@ -52,7 +53,8 @@ export async function runsGc(dirs: readonly string[], flags: GcFlags): Promise<L
 }
 
 export function registerRunsCommands(program: Command): void {
-  const runs = program.command('runs').description('Manage run directories.');
+  const runs = program.command('runs').description('The results store (list, show, compare, export, delete) and run directories (gc).');
+  registerStoredRunCommands(runs);
   runs
     .command('gc')
     .description('List and remove the temporary directories and links of killed runs, data syntheses and downloads (a previous run moved aside is put back).')
