@@ -366,7 +366,7 @@ function resultFiles(out: BacktestOutput, opts: BacktestWriteOptions, written: {
     { name: 'config.json', content: configJson },
     { name: 'timeseries.csv', content: timeseries },
     { name: 'events.jsonl', content: events },
-    { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.engine.events, { runInfo: runInfoRows(out.run) }) },
+    { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.engine.events, { runInfo: runInfoRows(out.run), params: out.params }) },
     { name: 'summary.json', content: summaryJson },
   ];
 }

@@ -139,12 +139,33 @@ function humanize(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** Attribution as APY contribution: each part ÷ initial capital ÷ years, in bp per year, with a signed bar. */
-function attributionTable(s: RunSummary): HTMLElement {
+/** Time-weighted mean of a column over its frame (the capital a run with flows had at work on average). */
+function timeWeightedMean(tsMs: readonly number[], values: readonly (number | null)[]): number {
+  let area = 0;
+  let span = 0;
+  for (let i = 1; i < values.length; i++) {
+    const v = values[i - 1];
+    if (v === null || v === undefined) continue;
+    const dt = (tsMs[i] as number) - (tsMs[i - 1] as number);
+    area += v * dt;
+    span += dt;
+  }
+  return span > 0 ? area / span : NaN;
+}
+
+/**
+ * Attribution as APY contribution: each part ÷ capital ÷ years, in bp per year, with a signed bar. The capital is
+ * the initial capital, or with deposits and withdrawals the time-weighted mean equity (what was at work).
+ */
+function attributionTable(s: RunSummary, data: DashboardData): HTMLElement {
   const unit = s.shareClass;
   const years = yearsBetween(s.start, s.end);
+  const frame = data.series.find((f) => 'equity' in f.columns);
+  const mean = s.flows && frame?.columns.equity ? timeWeightedMean(frame.timestampsMs, frame.columns.equity) : NaN;
+  const capital = Number.isFinite(mean) && mean > 0 ? mean : s.initialCapital;
+  const capitalText = capital === s.initialCapital ? `initial capital (${fmtAmount(capital, unit)})` : `mean equity at work (${fmtAmount(capital, unit)}, time-weighted over the flows)`;
   const parts = Object.entries(s.attribution).filter(([, v]) => Number.isFinite(v));
-  const bps = parts.map(([, v]) => (years > 0 ? (v / s.initialCapital / years) * 1e4 : NaN));
+  const bps = parts.map(([, v]) => (years > 0 ? (v / capital / years) * 1e4 : NaN));
   const maxAbs = Math.max(1e-12, ...bps.filter(Number.isFinite).map(Math.abs));
   const rows = parts.map(([k, v], i) => {
     const b = bps[i] as number;
@@ -159,7 +180,7 @@ function attributionTable(s: RunSummary): HTMLElement {
     return [humanize(k), bar, amount, bp] as const;
   });
   const total = s.reconciliation.attributedPnl;
-  const totalBp = years > 0 ? (total / s.initialCapital / years) * 1e4 : NaN;
+  const totalBp = years > 0 ? (total / capital / years) * 1e4 : NaN;
   const t = table(['Part', 'loss ← → gain', `P&L (${unit})`, 'APY contribution (bp/yr)'], [...rows, ['Total attributed', '', fmtAmount(total, unit, true), `${fmtBps(totalBp, 1)}/yr`]], 'bd-table bd-attribution', 2);
   const wrap = el('div');
   wrap.append(t);
@@ -168,17 +189,19 @@ function attributionTable(s: RunSummary): HTMLElement {
     el(
       'p',
       'bd-note',
-      `Simple contribution: part ÷ initial capital (${fmtAmount(s.initialCapital, unit)}) ÷ ${fmtNum(years, 2)} years, in basis points per year. Reconciliation: balance P&L ${fmtAmount(rec.balancePnl, unit, true)} = attributed ${fmtAmount(rec.attributedPnl, unit, true)} (residual ${fmtAmount(rec.residual, unit, true)}).`,
+      `Simple contribution: part ÷ ${capitalText} ÷ ${fmtNum(years, 2)} years, in basis points per year. Reconciliation: balance P&L ${fmtAmount(rec.balancePnl, unit, true)} = attributed ${fmtAmount(rec.attributedPnl, unit, true)} (residual ${fmtAmount(rec.residual, unit, true)}).`,
     ),
   );
   return wrap;
 }
 
 function monthlyTable(data: DashboardData): HTMLElement | null {
-  const cols = data.series.columns;
+  const frame = data.series.find((f) => 'equity' in f.columns);
+  if (!frame) return null;
+  const cols = frame.columns;
   const base = cols.navPerShare ?? cols.equity;
   if (!base) return null;
-  const months = monthlyReturns(data.series.timestampsMs, base);
+  const months = monthlyReturns(frame.timestampsMs, base);
   if (months.length === 0) return null;
   const years = yearlyReturns(months);
   const byKey = new Map(months.map((m) => [m.year * 12 + m.month, m]));
@@ -303,13 +326,13 @@ export function renderDashboard(root: HTMLElement, data: DashboardData): Dashboa
     }
     if (v.id === 'attribution') {
       const a = section('attribution-apy', `Attribution as APY contribution (bp per year)`);
-      a.append(attributionTable(data.summary));
+      a.append(attributionTable(data.summary, data));
       sectionFor('attribution').append(a);
     }
   }
   if (!views.some((v) => v.id === 'attribution')) {
     const a = section('attribution-apy', `Attribution as APY contribution (bp per year)`);
-    a.append(attributionTable(data.summary));
+    a.append(attributionTable(data.summary, data));
     sectionFor('attribution').append(a);
   }
   const info = el('div', 'bd-group bd-info');

@@ -6,14 +6,44 @@ import type { RunSummary } from '../api/types';
  */
 export interface DashboardData {
   readonly summary: RunSummary;
-  /** Downsampled columns on one time axis (first/min/max/last per bucket), null where a series has no value. */
-  readonly series: { readonly timestampsMs: readonly number[]; readonly columns: Readonly<Record<string, readonly (number | null)[]>> };
+  /**
+   * The run's columns, downsampled without losing an extreme, in one or more frames each on its own time axis: a
+   * view draws columns of one frame (see COLUMN_GROUPS), and the charts share the cursor and zoom by time.
+   */
+  readonly series: readonly SeriesFrame[];
   readonly markers: readonly Marker[];
   readonly thresholds: Thresholds;
   /** The strategy and risk parameters the run used, flattened to dotted paths. */
   readonly params: readonly (readonly [string, string])[];
   /** What the run was made from: id, version, commit, window, data fingerprint, …, as label/value rows. */
   readonly meta: readonly (readonly [string, string])[];
+}
+
+/** Columns on one time axis; null where a series has no value. */
+export interface SeriesFrame {
+  readonly timestampsMs: readonly number[];
+  readonly columns: Readonly<Record<string, readonly (number | null)[]>>;
+}
+
+/**
+ * The columns the dashboard draws, in the groups it asks the API for together: a group holds every column one
+ * of its views combines (net delta with prices and equity, margin ratio with margin in USDT, …). Asking per group
+ * keeps each answer near the points asked for, where one request for all columns would keep every column's
+ * extreme rows and grow with the number of columns. An entry ending in `:` is a prefix.
+ */
+export const COLUMN_GROUPS: readonly (readonly string[])[] = [
+  ['equity', 'navPerShare', 'drawdown', 'benchmark:'],
+  ['pnl:'],
+  ['ltv', 'healthFactor'],
+  ['marginRatio:', 'marginUsdt:'],
+  ['fundingRate:'],
+  ['netDelta:', 'price:', 'equity'],
+  ['lstRate:', 'borrowApr:', 'stakingApr:'],
+];
+
+/** The run's column names in COLUMN_GROUPS, each group only with the columns the run has (empty groups dropped). */
+export function columnGroups(names: readonly string[]): string[][] {
+  return COLUMN_GROUPS.map((group) => names.filter((n) => group.some((g) => (g.endsWith(':') ? n.startsWith(g) : n === g)))).filter((g) => g.length > 0);
 }
 
 export type MarkerKind = 'rebalance' | 'breach' | 'liquidation' | 'emergency' | 'deposit' | 'withdrawal';

@@ -12,12 +12,12 @@ export const DASHBOARD_CSS = String.raw`
 .bd-metrics { display: grid; grid-template-columns: repeat(auto-fill, minmax(176px, 1fr)); gap: 10px; margin: 0 0 14px; }
 .bd-metric { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; min-height: 74px; }
 .bd-metric-label { color: var(--muted); font-size: 12px; }
-.bd-metric-value { font-size: 18px; font-weight: 650; font-variant-numeric: tabular-nums; margin-top: 2px; white-space: nowrap; }
+.bd-metric-value { font-size: 18px; font-weight: 650; font-variant-numeric: tabular-nums; margin-top: 2px; line-height: 1.25; }
 .bd-metric-sub { color: var(--muted); font-size: 11.5px; }
 .bd-metric.tone-pos .bd-metric-value { color: var(--pos); }
 .bd-metric.tone-neg .bd-metric-value { color: var(--neg); }
 .bd-metric.tone-warn .bd-metric-value { color: var(--warn); }
-.bd-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 12px; padding: 8px 12px; margin: 0 0 14px; background: var(--card); border: 1px solid var(--line); border-radius: 8px; position: sticky; top: 52px; z-index: 10; }
+.bd-toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 12px; padding: 8px 12px; margin: 0 0 14px; background: var(--card); border: 1px solid var(--line); border-radius: 8px; position: sticky; top: var(--bd-sticky-top, 0px); z-index: 10; }
 .bd-toolbar-label { font-weight: 600; }
 .bd-chip { display: inline-flex; align-items: center; gap: 5px; color: var(--fg); font-size: 12.5px; cursor: pointer; }
 .bd-chip input { margin: 0; }
@@ -33,6 +33,8 @@ export const DASHBOARD_CSS = String.raw`
 .bd-chart { width: 100%; position: relative; }
 .bd-chart .uplot { font-family: inherit; color: var(--fg); }
 .bd-chart .u-legend { font-size: 12px; text-align: left; color: var(--fg); }
+.bd-chart table.u-legend { width: auto; border-collapse: separate; }
+.bd-chart .u-legend th, .bd-chart .u-legend td { border: 0; padding: 1px 4px; font-size: 12px; }
 .bd-chart .u-legend .u-value { font-variant-numeric: tabular-nums; }
 .bd-chart .u-select { background: color-mix(in srgb, var(--accent) 18%, transparent); }
 .bd-marker-readout { position: absolute; top: 2px; max-width: 260px; padding: 2px 6px; font-size: 11.5px; background: var(--card); color: var(--fg); border: 1px solid var(--line); border-radius: 4px; pointer-events: none; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; z-index: 5; }

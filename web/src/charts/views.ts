@@ -2,7 +2,7 @@ import type { RunSummary } from '../api/types';
 import type { ChartSpec, LineSpec, SeriesSpec } from './chart';
 import { divide, drawdown, minus, rollingApy, times, zeroNoise, type Col } from './analysis';
 import { fmtAmount, fmtAxis, fmtBps, fmtNum, fmtPct, stepDecimals } from './format';
-import type { DashboardData } from './model';
+import type { DashboardData, SeriesFrame } from './model';
 
 /** A chart of the dashboard, with the heading and note printed above it. */
 export interface ChartView {
@@ -61,7 +61,18 @@ function alpha(hex: string, a: number): string {
 const pctAxis = (v: number, step: number): string => `${fmtNum(v * 100, stepDecimals(step * 100))}%`;
 const bpAxis = (v: number, step: number): string => `${fmtNum(v, stepDecimals(step))} bp`;
 
-function prefixed(cols: DashboardData['series']['columns'], prefix: string): { key: string; values: Col }[] {
+type Columns = SeriesFrame['columns'];
+
+/** A frame of the data, with its x axis in seconds (uPlot's time unit). */
+interface Frame {
+  readonly cols: Columns;
+  readonly ts: readonly number[];
+  readonly x: readonly number[];
+}
+
+const EMPTY: Frame = { cols: {}, ts: [], x: [] };
+
+function prefixed(cols: Columns, prefix: string): { key: string; values: Col }[] {
   return Object.keys(cols)
     .filter((k) => k.startsWith(prefix))
     .sort()
@@ -86,13 +97,15 @@ export function benchmarkLabel(key: string): string {
 export function buildViews(data: DashboardData, c: ViewColors): ChartView[] {
   const s: RunSummary = data.summary;
   const unit = s.shareClass;
-  const cols = data.series.columns;
-  const ts = data.series.timestampsMs;
-  const x = ts.map((t) => t / 1000);
+  const frames: Frame[] = data.series.map((f) => ({ cols: f.columns, ts: f.timestampsMs, x: f.timestampsMs.map((t) => t / 1000) }));
+  // A view's columns come from one frame (the API is asked for them together), found by the column it is drawn for.
+  const frameOf = (name: string): Frame => frames.find((f) => name in f.cols) ?? EMPTY;
+  const frameOfPrefix = (prefix: string): Frame => frames.find((f) => Object.keys(f.cols).some((k) => k.startsWith(prefix))) ?? EMPTY;
   const th = data.thresholds;
   const views: ChartView[] = [];
   const amount = (v: number): string => fmtAmount(v, unit);
   const amountAxis = (v: number, step: number): string => fmtAxis(v, step);
+  let { cols, ts, x } = frameOf('equity');
   const equity = cols.equity;
   const nav = cols.navPerShare;
   const benchmarks = prefixed(cols, 'benchmark:');
@@ -144,7 +157,8 @@ export function buildViews(data: DashboardData, c: ViewColors): ChartView[] {
     });
   }
 
-  const pnl = prefixed(cols, 'pnl:');
+  ({ cols, ts, x } = frameOfPrefix('pnl:'));
+  const pnl = prefixed(cols, 'pnl:').sort((a, b) => PARTS.indexOf(a.key) - PARTS.indexOf(b.key));
   if (pnl.length > 0) {
     let total: (number | null)[] = ts.map(() => 0);
     for (const p of pnl) total = total.map((v, i) => (v === null ? null : v + ((p.values[i] ?? 0) as number)));
@@ -160,6 +174,7 @@ export function buildViews(data: DashboardData, c: ViewColors): ChartView[] {
   }
 
   // LTV 0 is no debt: no position to measure, drawn as a gap rather than a fall to zero.
+  ({ cols, x } = frameOf('ltv'));
   const ltv = cols.ltv?.map((v) => (v !== null && v > 0 ? v : null));
   if (ltv && ltv.some((v) => v !== null)) {
     const lines: LineSpec[] = [];
@@ -182,6 +197,7 @@ export function buildViews(data: DashboardData, c: ViewColors): ChartView[] {
       },
     });
   }
+  ({ cols, x } = frameOf('healthFactor'));
   const hf = cols.healthFactor;
   if (hf && hf.some((v) => v !== null)) {
     const lines: LineSpec[] = [];
@@ -197,6 +213,7 @@ export function buildViews(data: DashboardData, c: ViewColors): ChartView[] {
     });
   }
 
+  ({ cols, x } = frameOfPrefix('marginRatio:'));
   const margins = prefixed(cols, 'marginRatio:');
   if (margins.length > 0) {
     const lines: LineSpec[] = [];
@@ -214,6 +231,7 @@ export function buildViews(data: DashboardData, c: ViewColors): ChartView[] {
       spec: { id: 'marginRatio', height: 220, xSec: x, series: margins.map((m, i) => ({ label: `${m.key} (%)`, values: m.values, color: venueColor(m.key, i), fmt: (v) => fmtPct(v, 1) })), axisFmt: pctAxis, lines },
     });
   }
+  ({ cols, x } = frameOfPrefix('marginUsdt:'));
   const marginUsdt = prefixed(cols, 'marginUsdt:');
   if (marginUsdt.length > 0) {
     const series: SeriesSpec[] = [];
@@ -241,6 +259,7 @@ export function buildViews(data: DashboardData, c: ViewColors): ChartView[] {
       spec: { id: 'marginUsdt', height: 240, xSec: x, series, axisFmt: amountAxis, includeZero: true },
     });
   }
+  ({ cols, x } = frameOfPrefix('fundingRate:'));
   const funding = prefixed(cols, 'fundingRate:');
   if (funding.length > 0) {
     const fmt = (v: number): string => `${fmtPct(v, 4, true)} /8h (${fmtPct(v * 3 * 365, 1, true)} /yr)`;
@@ -261,6 +280,7 @@ export function buildViews(data: DashboardData, c: ViewColors): ChartView[] {
     });
   }
 
+  ({ cols, x } = frameOfPrefix('netDelta:'));
   const deltas = prefixed(cols, 'netDelta:').map((d) => ({ key: d.key, values: zeroNoise(d.values) }));
   if (deltas.length > 0) {
     views.push({
@@ -280,7 +300,8 @@ export function buildViews(data: DashboardData, c: ViewColors): ChartView[] {
         note: 'Net delta × the valuation price, in USD.',
         spec: { id: 'netDeltaUsd', height: 160, xSec: x, series: usdCols.map((d, i) => ({ label: `${d.key} (USD)`, values: d.values, color: colorAt(i), fmt: (v) => fmtAmount(v, 'USD', true) })), axisFmt: amountAxis, includeZero: true },
       });
-      const equityUsd = equity ? (unit === 'ETH' && cols['price:ETH'] ? times(equity, cols['price:ETH']) : equity) : null;
+      const eq = cols.equity;
+      const equityUsd = eq ? (unit === 'ETH' && cols['price:ETH'] ? times(eq, cols['price:ETH']) : eq) : null;
       if (equityUsd) {
         views.push({
           id: 'netDeltaNav',
@@ -293,6 +314,7 @@ export function buildViews(data: DashboardData, c: ViewColors): ChartView[] {
     }
   }
 
+  ({ cols, x } = frameOfPrefix('lstRate:'));
   const lst = prefixed(cols, 'lstRate:');
   if (lst.length > 0) {
     views.push({
@@ -303,6 +325,7 @@ export function buildViews(data: DashboardData, c: ViewColors): ChartView[] {
       spec: { id: 'lstRate', height: 180, xSec: x, series: lst.map((l, i) => ({ label: `${l.key} (ETH)`, values: l.values, color: colorAt(i + 4), fmt: (v) => `${fmtNum(v, 6)} ETH` })), axisFmt: (v, step) => fmtNum(v, stepDecimals(step)) },
     });
   }
+  ({ cols, x } = frames.find((f) => Object.keys(f.cols).some((k) => k.startsWith('borrowApr:') || k.startsWith('stakingApr:'))) ?? EMPTY);
   const borrow = prefixed(cols, 'borrowApr:');
   const staking = prefixed(cols, 'stakingApr:');
   if (borrow.length > 0 || staking.length > 0) {

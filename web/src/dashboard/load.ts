@@ -1,13 +1,13 @@
 import { api } from '../api/client';
 import type { EventPage, RunDetail, RunSummary, Timeseries } from '../api/types';
 import { fmtAmount, fmtInt, fmtTime } from '../charts/format';
-import { MARKER_TYPES, flattenParams, thresholdsFromParams, type DashboardData, type Marker } from '../charts/model';
+import { MARKER_TYPES, columnGroups, flattenParams, thresholdsFromParams, type DashboardData, type Marker, type SeriesFrame } from '../charts/model';
 
-/** Points asked of the API for the dashboard's one timeseries request (each bucket keeps first, min, max, last). */
+/** Points asked of the API per group of columns (each bucket keeps its first and last rows and every column's extremes). */
 export const DASHBOARD_POINTS = 3000;
-const EVENT_PAGE = 1000;
-/** Markers per event type beyond which a chart shows only a tick strip anyway: further pages are not fetched. */
-const MAX_MARKERS_PER_TYPE = 20_000;
+const EVENT_PAGE = 5000;
+/** Markers beyond which a chart is a solid strip of ticks anyway: further pages are not fetched. */
+const MAX_MARKERS = 50_000;
 
 interface RunConfig {
   config: unknown;
@@ -15,17 +15,29 @@ interface RunConfig {
   run: unknown;
 }
 
-async function markersOf(id: string, type: string, signal: AbortSignal): Promise<Marker[]> {
-  const kind = MARKER_TYPES[type];
-  if (!kind) return [];
+/** Every marker event of the run, paged (the API answers at most EVENT_PAGE events a request). */
+async function markers(id: string, signal: AbortSignal): Promise<Marker[]> {
+  const types = Object.keys(MARKER_TYPES).join(',');
   const out: Marker[] = [];
   let offset = 0;
   for (;;) {
-    const page = await api<EventPage>(`backtests/${encodeURIComponent(id)}/events?type=${encodeURIComponent(type)}&offset=${offset}&limit=${EVENT_PAGE}`, { signal });
-    for (const e of page.events) out.push({ tMs: e.timestampMs, kind, text: e.text || e.type });
+    const page = await api<EventPage>(`backtests/${encodeURIComponent(id)}/events?type=${types}&offset=${offset}&limit=${EVENT_PAGE}`, { signal });
+    for (const e of page.events) {
+      const kind = MARKER_TYPES[e.type];
+      if (kind) out.push({ tMs: e.timestampMs, kind, text: e.text || e.type });
+    }
     offset += page.events.length;
-    if (page.events.length === 0 || offset >= page.total || offset >= MAX_MARKERS_PER_TYPE) return out;
+    if (page.events.length === 0 || offset >= page.total || offset >= MAX_MARKERS) return out;
   }
+}
+
+/** The columns the dashboard draws, asked for in their groups (model.ts COLUMN_GROUPS), each downsampled on its own. */
+async function series(id: string, signal: AbortSignal): Promise<SeriesFrame[]> {
+  const base = `backtests/${encodeURIComponent(id)}/timeseries`;
+  // The smallest answer the API gives lists the run's columns.
+  const probe = await api<Timeseries>(`${base}?points=4`, { signal });
+  const groups = columnGroups(Object.keys(probe.columns));
+  return Promise.all(groups.map((g) => api<Timeseries>(`${base}?points=${DASHBOARD_POINTS}&columns=${g.map(encodeURIComponent).join(',')}`, { signal })));
 }
 
 function obj(v: unknown): Record<string, unknown> {
@@ -61,20 +73,15 @@ export async function loadDashboard(id: string, signal: AbortSignal): Promise<{ 
   const base = `backtests/${encodeURIComponent(id)}`;
   const run = await api<RunDetail>(base, { signal });
   if (run.status !== 'completed') return { run, data: null };
-  const [summary, series, config, markers] = await Promise.all([
-    api<RunSummary>(`${base}/summary`, { signal }),
-    api<Timeseries>(`${base}/timeseries?points=${DASHBOARD_POINTS}`, { signal }),
-    api<RunConfig>(`${base}/config`, { signal }),
-    Promise.all(Object.keys(MARKER_TYPES).map((t) => markersOf(id, t, signal))).then((lists) => lists.flat()),
-  ]);
+  const [summary, frames, config, marks] = await Promise.all([api<RunSummary>(`${base}/summary`, { signal }), series(id, signal), api<RunConfig>(`${base}/config`, { signal }), markers(id, signal)]);
   const params = obj(config.params);
   const mode = obj(params.mode);
   return {
     run,
     data: {
       summary,
-      series,
-      markers,
+      series: frames,
+      markers: marks,
       thresholds: thresholdsFromParams(config.params),
       params: [...flattenParams(mode.strategy, 'strategy'), ...flattenParams(mode.risk, 'risk')],
       meta: metaRows(run, summary, obj(config.run)),
