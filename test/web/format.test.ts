@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amount, byUnit, humanize, pct, qty, signedAmount, span, unitLabel } from '../../web/src/format.js';
+import { amount, byUnit, humanize, pct, qty, signedAmount, span } from '../../web/src/format.js';
 
 /** The web app's number formats: every figure with its unit, signed figures with their sign, no "−0.00". */
 describe('web formatters', () => {
@@ -28,12 +28,12 @@ describe('web formatters', () => {
   });
 
   it('compare metrics follow the units the API names', () => {
-    expect(byUnit(100140.89, 'share class', 'USDT')).toBe('100,140.89 USDT');
-    expect(byUnit(0.0173, 'fraction per year', 'USDT')).toBe('+1.73%');
-    expect(byUnit(3.4321, 'ratio', 'USDT')).toBe('3.43');
-    expect(byUnit(12, 'count', 'USDT')).toBe('12');
-    expect(unitLabel('fraction per year')).toBe('% per year');
-    expect(unitLabel('share class')).toBe('');
+    expect(byUnit(100140.89, 'USDT', 'USDT')).toBe('100,140.89 USDT');
+    expect(byUnit(114.53961, 'mixed', 'ETH')).toBe('114.5396 ETH');
+    expect(byUnit(0.0173, '%', 'USDT')).toBe('+1.73%');
+    expect(byUnit(0.0054, '%', 'USDT', false)).toBe('0.54%');
+    expect(byUnit(3.4321, '', 'USDT')).toBe('3.43');
+    expect(byUnit(12, '', 'USDT')).toBe('12');
   });
 
   it('windows and labels read as words', () => {

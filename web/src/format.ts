@@ -72,22 +72,15 @@ export function duration(ms: number | null | undefined): string {
   return ms >= 1000 ? `${num(ms / 1000, 1)} s` : `${num(ms)} ms`;
 }
 
-/** A metric by its unit from the compare answer ('fraction', 'fraction per year', 'share class', 'ratio', 'count'). */
+/**
+ * A compare metric by the unit the API gives it (src/store/compare.ts): '%' is a fraction shown in percent, a token
+ * (or 'mixed' when the runs' share classes differ) an amount in the run's own token, '' a ratio or a count.
+ */
 export function byUnit(value: number | null, unit: string, shareClass: string, signed = true): string {
-  if (unit === 'fraction' || unit === 'fraction per year') return pct(value, 2, signed);
-  if (unit === 'share class') return amount(value, shareClass);
-  if (unit === 'ratio') return num(value, 2);
-  if (unit === 'count' || unit === '') return num(value);
-  if (unit === 'ms') return duration(value);
-  return amount(value, unit);
-}
-
-/** The unit a metric's row names in its header: "%", "% per year", or nothing when each cell carries its own. */
-export function unitLabel(unit: string): string {
-  if (unit === 'fraction') return '%';
-  if (unit === 'fraction per year') return '% per year';
-  if (unit === 'share class' || unit === 'ratio' || unit === 'count' || unit === '') return '';
-  return unit;
+  if (unit === '%') return pct(value, 2, signed);
+  if (unit === 'mixed') return amount(value, shareClass);
+  if (unit !== '') return amount(value, unit);
+  return value !== null && Number.isInteger(value) ? num(value) : num(value, 2);
 }
 
 /** A token quantity as stored (balances, deltas): enough decimals for dust, no trailing noise. */

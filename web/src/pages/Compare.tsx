@@ -4,7 +4,7 @@ import type { Comparison, RunListItem } from '../api/types';
 import { ChartGroup, createChart, type Palette } from '../charts/chart';
 import { fmtAmount, fmtAxis } from '../charts/format';
 import { ErrorNote, Skeleton, StatusBadge } from '../components/ui';
-import { amount, byUnit, humanize, pct, signClass, span, unitLabel } from '../format';
+import { amount, byUnit, pct, signClass, span } from '../format';
 import { useApi } from '../hooks';
 import { href } from '../router';
 
@@ -110,9 +110,9 @@ export function Compare({ ids }: { ids: readonly string[] }): React.JSX.Element 
                 <tr><th scope="row">Capital</th>{data.runs.map((r) => <td key={r.id} className="num">{amount(r.capital, r.shareClass)}</td>)}</tr>
                 {data.metrics.map((m) => (
                   <tr key={m.name}>
-                    <th scope="row">{humanize(m.name)}{unitLabel(m.unit) !== '' ? <span className="muted"> ({unitLabel(m.unit)})</span> : null}</th>
+                    <th scope="row">{m.label}{m.unit === '%' ? <span className="muted"> (%)</span> : null}</th>
                     {m.values.map((v, i) => (
-                      <td key={i} className={`num ${m.unit.startsWith('fraction') && m.name !== 'volatility' ? signClass(v) : ''}`}>{byUnit(v, m.unit, data.runs[i]?.shareClass ?? '', m.name !== 'volatility')}</td>
+                      <td key={i} className={`num ${m.unit === '%' && m.name !== 'volatility' ? signClass(v) : ''}`}>{byUnit(v, m.unit, data.runs[i]?.shareClass ?? '', m.name !== 'volatility')}</td>
                     ))}
                   </tr>
                 ))}
