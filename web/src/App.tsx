@@ -1,5 +1,6 @@
 import { href, useRoute } from './router';
 import { useTheme } from './theme';
+import { TokenButton } from './components/TokenButton';
 import { Compare } from './pages/Compare';
 import { RunPage } from './pages/RunPage';
 import { Runs } from './pages/Runs';
@@ -24,6 +25,7 @@ export function App(): React.JSX.Element {
             New backtest
           </a>
         </nav>
+        <TokenButton />
         <button type="button" className="theme-toggle" onClick={toggleTheme} aria-label={`switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
           {theme === 'dark' ? 'Light' : 'Dark'}
         </button>

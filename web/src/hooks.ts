@@ -78,5 +78,7 @@ export function useRunProgress(id: string | null, initial: RunStatus | null): Ru
 
 /** The message of an API error with its code, for an inline error box. */
 export function errorText(error: Error): string {
-  return error instanceof ApiError ? `${error.body.code}: ${error.body.message}` : error.message;
+  if (!(error instanceof ApiError)) return error.message;
+  const hint = error.body.code === 'API-002' || error.body.code === 'API-003' ? ' — set the server\'s token with the Token button at the top.' : '';
+  return `${error.body.code}: ${error.body.message}${hint}`;
 }

@@ -338,6 +338,7 @@ export function Wizard(): React.JSX.Element {
           </div>
         )}
 
+        {step >= 2 && step <= 3 && validation.state === 'error' && !(validation.error instanceof ApiError && validation.error.body.problems.length > 0 && !['API-002', 'API-003', 'API-004'].includes(validation.error.body.code)) && <ErrorNote error={validation.error} />}
         {runId !== null && (
           <div className="run-progress" data-testid="wizard-progress">
             <ProgressBar fraction={progress.fraction} label={`Run ${runId.slice(0, 8)} ${progress.status ?? 'queued'}`} />
