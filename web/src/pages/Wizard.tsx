@@ -229,7 +229,7 @@ export function Wizard(): React.JSX.Element {
           <fieldset className="choice-grid modes" data-testid="step-mode">
             <legend>Strategy mode ({shareClass})</legend>
             {modes.state === 'error' && <ErrorNote error={modes.error} />}
-            {modes.state === 'loading' && Array.from({ length: 3 }, (_, i) => <div key={i} className="choice"><Skeleton height={180} /></div>)}
+            {modes.state === 'loading' && Array.from({ length: 3 }, (_, i) => <div key={i} className="choice"><Skeleton height={440} /></div>)}
             {modesOfClass.map((m) => (
               <label key={m.name} className={`choice mode-card${modeName === m.name ? ' selected' : ''}`} data-testid={`mode-card-${m.name}`}>
                 <input type="radio" name="mode" value={m.name} checked={modeName === m.name} onChange={() => pickMode(m)} data-testid={`mode-${m.name}`} />
