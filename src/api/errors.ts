@@ -83,6 +83,10 @@ export function toBasisError(err: unknown, req: FastifyRequest): BasisError {
   }
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new BasisError('API-001', 'request invalid: the body is too large', { problems: [{ code: 'API-001', path: 'body', message: 'body too large', expected: 'at most 1 MiB' }] });
   if (isErrorCode(fe.code)) return new BasisError(fe.code, fe.message ?? ERROR_CODES[fe.code].title);
+  // Fastify's own refusals of a malformed request (a bad header, a bad length): its message names the problem.
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500 && typeof fe.code === 'string' && fe.code.startsWith('FST_')) {
+    return new BasisError('API-001', `request invalid: ${fe.message ?? fe.code}`, { problems: [{ code: 'API-001', message: fe.message ?? fe.code, received: fe.code }] });
+  }
   return new BasisError('API-009', 'internal server error; the server log has the details under this request id');
 }
 

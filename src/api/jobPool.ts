@@ -18,6 +18,8 @@ export interface JobPoolOptions {
   readonly threads?: number;
   /** Backtests that may wait for a thread; one more is a 429 API-006. */
   readonly maxQueue?: number;
+  /** Engine steps done since the last report of a run. */
+  readonly onSteps?: (steps: number) => void;
   /** A run reached a final status: its duration in seconds. */
   readonly onFinished?: (mode: string, status: 'completed' | 'failed' | 'cancelled', seconds: number, errorCode: string | null) => void;
 }
@@ -27,6 +29,7 @@ interface Job {
   readonly mode: string;
   readonly abort: AbortController;
   running: boolean;
+  stepsDone: number;
   readonly startedAt: number;
 }
 
@@ -89,14 +92,18 @@ export class JobPool {
   /** Queues a stored run; resolves when it reaches a final status (the HTTP request does not wait for it). */
   submit(id: string, mode: string, request: BacktestRequest): Promise<void> {
     this.assertRoom();
-    const job: Job = { id, mode, abort: new AbortController(), running: false, startedAt: performance.now() };
+    const job: Job = { id, mode, abort: new AbortController(), running: false, stepsDone: 0, startedAt: performance.now() };
     this.jobs.set(id, job);
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (m: JobMessage) => {
       if (m.type === 'started') {
         job.running = true;
         this.opts.hub.status(id, 'running');
-      } else this.opts.hub.progress(id, m.done, m.total);
+      } else {
+        if (m.done > job.stepsDone) this.opts.onSteps?.(m.done - job.stepsDone);
+        job.stepsDone = m.done;
+        this.opts.hub.progress(id, m.done, m.total);
+      }
     });
     const task: JobTask = { id, request, store: this.opts.storeAccess, owner: this.opts.owner, port: port2 };
     return this.pool

@@ -13,6 +13,7 @@ export class ApiMetrics {
   readonly runningJobs: Gauge;
   readonly errorsByCode: Counter;
   readonly httpRequests: Counter;
+  readonly stepsTotal: Counter;
   readonly httpDurationSeconds: Histogram;
 
   constructor(collect: { runCounts: () => Promise<Readonly<Record<RunStatus, number>>>; queue: () => { queued: number; running: number } }) {
@@ -51,6 +52,7 @@ export class ApiMetrics {
       },
     });
     this.errorsByCode = new Counter({ name: 'basis_errors_total', help: 'Errors answered or recorded, by code', labelNames: ['code'], registers: [this.registry] });
+    this.stepsTotal = new Counter({ name: 'basis_backtest_steps_total', help: 'Engine steps run by this server\'s backtests (from their progress reports)', registers: [this.registry] });
     this.httpRequests = new Counter({ name: 'basis_http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
     this.httpDurationSeconds = new Histogram({
       name: 'basis_http_request_duration_seconds',

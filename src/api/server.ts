@@ -85,6 +85,7 @@ export async function buildServer(opts: ServerOptions): Promise<BasisServer> {
     hub,
     ...(opts.workers !== undefined ? { threads: opts.workers } : {}),
     ...(opts.queue !== undefined ? { maxQueue: opts.queue } : {}),
+    onSteps: (steps) => metrics.stepsTotal.inc(steps),
     onFinished: (mode, status, seconds, code) => {
       metrics.runDurationSeconds.observe({ mode, status }, seconds);
       if (code !== null) metrics.errorsByCode.inc({ code });

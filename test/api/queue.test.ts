@@ -1,4 +1,6 @@
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open.js';
 import { call, LONG_BODY, readSse, startServer, type ErrorBody, type SseEvent, type TestServer } from './helpers.js';
 
 let t: TestServer;
@@ -58,5 +60,28 @@ describe('the job queue', () => {
     const r = await call<ErrorBody>(`${api}/backtests/nope`, { method: 'DELETE' });
     expect(r.status).toBe(404);
     expect(r.json.error.code).toBe('STORE-003');
+  });
+});
+
+describe('stopping the server', () => {
+  it('ends open progress streams and records the run it was running as failed', async () => {
+    const s = await startServer({ workers: 1 });
+    const posted = await call<{ id: string }>(`${s.url}/api/v1/backtests`, { body: LONG_BODY });
+    let closing: Promise<void> | undefined;
+    const events = await readSse(`${s.url}/api/v1/backtests/${posted.json.id}/progress`, (e) => {
+      if (e.event === 'progress' && (e.data.fraction as number) > 0 && closing === undefined) closing = s.server.close();
+    });
+    await closing;
+    expect(events.some((e) => e.event === 'progress')).toBe(true);
+    await s.store.close();
+    const reopened = await openStore({ file: `${s.dir}/store.sqlite` });
+    try {
+      const run = await reopened.getRun(posted.json.id);
+      expect(run?.status).toBe('failed');
+      expect(run?.error).toEqual({ code: 'API-010', message: 'the server stopped before the run finished' });
+    } finally {
+      await reopened.close();
+      rmSync(s.dir, { recursive: true, force: true });
+    }
   });
 });

@@ -298,6 +298,8 @@ describe('a backtest over HTTP', () => {
     expect(m.text).toMatch(/^basis_run_duration_seconds_count\{mode="btc_basis",status="completed"\} 2$/m);
     expect(m.text).toMatch(/^basis_errors_total\{code="STORE-003"\} \d+$/m);
     expect(m.text).toMatch(/^basis_http_requests_total\{method="POST",route="\/api\/v1\/backtests",status="202"\} 2$/m);
+    const steps = Number(/^basis_backtest_steps_total (\d+)$/m.exec(m.text)?.[1]);
+    expect(steps).toBeGreaterThan(1000);
   });
 });
 
@@ -329,6 +331,25 @@ describe('the web app and failures', () => {
       expect((await call(`${s.url}/api/v1/modes`)).status).toBe(200);
     } finally {
       await s.close();
+    }
+  });
+
+  it('reports a configured Redis that does not answer, and the health as degraded (503)', async () => {
+    const { createServer } = await import('node:net');
+    // A port that was free a moment ago and is closed now: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((res) => probe.listen(0, '127.0.0.1', () => res()));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((res) => probe.close(() => res()));
+    process.env.REDIS_URL = `redis://:secret-pass@127.0.0.1:${port}/0`;
+    try {
+      const d = await call<{ status: string; redis: { ok: boolean; url: string; error?: string } }>(`${t.url}/health/detailed`);
+      expect(d.status).toBe(503);
+      expect(d.json.status).toBe('degraded');
+      expect(d.json.redis).toMatchObject({ ok: false, url: `redis://127.0.0.1:${port}/…` });
+      expect(d.text).not.toContain('secret-pass');
+    } finally {
+      delete process.env.REDIS_URL;
     }
   });
 

@@ -88,6 +88,12 @@ function runFile(run: StoredRun, name: (typeof FILES)[number]): string {
 export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: import('fastify').FastifyRequest) => Promise<void>; rateLimit: { max: number; timeWindow: number } }): FastifyPluginAsyncZod {
   const opts = { dataDir: ctx.dataDir, ...(ctx.configDir !== undefined ? { configDir: ctx.configDir } : {}) };
   return async (app) => {
+    // Open progress streams would hold the server open on close: they are ended first.
+    const streams = new Set<() => void>();
+    app.addHook('preClose', async () => {
+      for (const end of [...streams]) end();
+    });
+
     app.post(
       '/backtests/validate',
       // The wizard validates as the user types: ten times the mutating routes' limit, still bounded.
@@ -132,9 +138,11 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
       const end = (): void => {
         if (closed) return;
         closed = true;
+        streams.delete(end);
         for (const c of cleanups) c();
         res.end();
       };
+      streams.add(end);
       req.raw.on('close', end);
       const onEvent = (e: HubEvent): void => {
         if (closed) return;

@@ -13,11 +13,11 @@ interface ServeFlags {
   dataDir?: string;
 }
 
-function positiveInt(flag: string, min: number): (v: string) => number {
+function integer(flag: string, min: number, max: number = Number.MAX_SAFE_INTEGER): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) {
-      throw new BasisError('CLI-001', `${flag} must be an integer >= ${min}`, { problems: [{ code: 'CLI-001', path: flag, message: 'invalid number', expected: `an integer >= ${min}`, received: v }] });
+    if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw new BasisError('CLI-001', `${flag} must be an integer from ${min} to ${max}`, { problems: [{ code: 'CLI-001', path: flag, message: 'invalid number', expected: `an integer from ${min} to ${max}`, received: v }] });
     }
     return n;
   };
@@ -28,10 +28,10 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('Serve the HTTP API (/api/v1, docs at /docs, /health, /metrics) and the web app; backtests run on worker threads.')
     .option('--host <host>', 'interface to bind; any non-loopback host needs BASIS_API_TOKEN', '127.0.0.1')
-    .option('--port <port>', 'TCP port (0: any free port)', positiveInt('--port', 0), 8080)
+    .option('--port <port>', 'TCP port (0: any free port)', integer('--port', 0, 65535), 8080)
     .option('--store <file>', 'SQLite results store (default: the global --db, else DATABASE_URL for PostgreSQL, else BASIS_STORE, else var/basis.sqlite)')
-    .option('--workers <n>', 'worker threads for backtests (default: the cores)', positiveInt('--workers', 1))
-    .option('--queue <n>', 'backtests that may wait for a worker; one more is refused with 429 (default 16)', positiveInt('--queue', 0))
+    .option('--workers <n>', 'worker threads for backtests (default: the cores)', integer('--workers', 1, 256))
+    .option('--queue <n>', 'backtests that may wait for a worker; one more is refused with 429 (default 16)', integer('--queue', 0, 100_000))
     .option('--data-dir <dir>', 'data directory (default: BASIS_DATA_DIR, ./data, ../shared/data)')
     .action(async (flags: ServeFlags, cmd: Command) => {
       const [{ assertSafeBind }, { buildServer }, { openStore }, { resolveDataDir }] = await Promise.all([
