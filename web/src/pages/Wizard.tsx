@@ -382,7 +382,8 @@ function OtherProblems({ problems }: { problems: readonly Problem[] }): React.JS
 function ReviewTables({ answer }: { answer: ValidateAnswer }): React.JSX.Element {
   const changed = new Set(answer.diff.map((d) => d.path));
   const isChanged = (path: string): boolean => changed.has(path) || answer.diff.some((d) => d.path.endsWith(`.${path}`) || path.endsWith(`.${d.path}`));
-  const rows = flatten(answer.config, '', []);
+  // The window and flows of this run are in the summary above; the mode section's own (YAML) values would only confuse.
+  const rows = flatten(answer.config, '', []).filter(([p]) => p !== 'start' && p !== 'end' && p !== 'flows');
   return (
     <>
       <h2>What differs from the defaults</h2>
