@@ -353,7 +353,7 @@ export function Wizard(): React.JSX.Element {
       </div>
 
       <div className="wizard-nav">
-        <button type="button" onClick={() => setStep(step - 1)} disabled={step === 0 || runActive} data-testid="wizard-back">
+        <button type="button" onClick={() => { setStep(step - 1); setRunId(null); }} disabled={step === 0 || runActive} data-testid="wizard-back">
           ← Back
         </button>
         {step < STEPS.length - 1 ? (
