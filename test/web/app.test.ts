@@ -186,7 +186,13 @@ describe('the web app in Chromium against basis serve', () => {
     const canvases = await drawnCanvases('[data-testid=dashboard] .uplot canvas');
     expect(canvases.total).toBeGreaterThan(0);
     expect(canvases.drawn).toBe(canvases.total);
-    expect(await page.getByTestId('download-timeseries.csv').getAttribute('href')).toContain(`/backtests/${runId}/files/timeseries.csv`);
+    for (const name of ['summary.json', 'timeseries.csv', 'events.jsonl', 'report.html']) {
+      const link = await page.getByTestId(`download-${name}`).getAttribute('href');
+      expect(link).toContain(`/backtests/${runId}/files/${name}`);
+      const file = await fetch(new URL(link ?? '', `${base}/`));
+      expect(file.status, name).toBe(200);
+      expect((await file.text()).length, name).toBeGreaterThan(0);
+    }
     await shot('run-dashboard');
   });
 
