@@ -95,6 +95,8 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   await ensureWebBuilt();
   dir = mkdtempSync(join(tmpdir(), 'basis-web-'));
+  // Run directories go to this test's temp dir, not the checkout's results/ (the worker threads read the same environment).
+  process.env.BASIS__PATHS__RESULTSDIR = join(dir, 'results');
   const file = join(dir, 'basis.sqlite');
   store = await openStore({ file, env: {} });
   server = await buildServer({ store, storeAccess: { file }, workers: 1, token: null, logger: false, webDir: join(WEB, 'dist') });
@@ -108,6 +110,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   await store?.close();
+  delete process.env.BASIS__PATHS__RESULTSDIR;
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -171,6 +174,7 @@ describe('the web app in Chromium against basis serve', () => {
     expect(run.status).toBe('completed');
     expect(run.mode).toBe('btc_basis');
     expect(run.flows.map((f) => [Date.parse(f.at), f.amount])).toEqual([[Date.parse('2024-06-15T12:00:00Z'), 10000]]);
+    expect(run.runDir?.startsWith(join(dir, 'results'))).toBe(true);
     summary = await getJson<RunSummary>(`backtests/${runId}/summary`);
     expect(summary.initialCapital).toBe(100000);
   });
