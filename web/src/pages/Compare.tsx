@@ -11,7 +11,7 @@ import { href } from '../router';
 const COLORS = ['#2563eb', '#d97706', '#059669', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
 const CHART_PX = 360;
 
-export function runLabel(r: RunListItem): string {
+function runLabel(r: RunListItem): string {
   return `${r.label ?? r.id.slice(0, 8)} · ${r.mode}`;
 }
 
