@@ -3,7 +3,10 @@ import { BasisError } from '../errors/base.js';
 import type { ModeName, RunParams } from '../domain/params.js';
 import { MODE_NAMES, isModeName } from '../modes/registry.js';
 import { loadConfig, modeFlows, redactSecrets, resolveRunParams, type BasisConfig } from '../config/index.js';
-import { parseTimestamp } from '../data/index.js';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../packageRoot.js';
+import { openHistoricalData, parseTimestamp } from '../data/index.js';
+import { preflight } from '../engine/preflight.js';
 import { flowsFromConfig, validateFlows } from '../flows/schedule.js';
 import type { BacktestRequest } from '../engine/backtest.js';
 import { isoUtc } from '../kernel/clock.js';
@@ -28,6 +31,8 @@ export const backtestBodySchema = z
   })
   .describe('A backtest to validate or run');
 export type BacktestBody = z.infer<typeof backtestBodySchema>;
+
+const PREFLIGHT_WINDOW_MS = 86_400_000;
 
 export interface ConfigDiffEntry {
   readonly path: string;
@@ -96,9 +101,10 @@ export function configDiff(defaults: unknown, merged: unknown): ConfigDiffEntry[
  * Checks a body as `basis backtest` checks its flags before running anything: known mode, the config merged with
  * the body's overrides (`strategy` → `modes.<mode>.strategy.*`, `set`, `capital`) and validated by the one config
  * schema and its rules, the window inside the mode's data window, the flows inside the window and never larger
- * than the book. Throws the coded BasisError naming the field; returns what to store and run.
+ * than the book, and the run's preflight (can the first step build the book: STRAT-004) on the data of its first
+ * day. Throws the coded BasisError naming the field; returns what to store and run.
  */
-export function validateBacktestBody(body: BacktestBody, opts: ValidateOptions): ValidatedBacktest {
+export async function validateBacktestBody(body: BacktestBody, opts: ValidateOptions): Promise<ValidatedBacktest> {
   if (!isModeName(body.mode)) {
     throw new BasisError('CFG-006', `unknown strategy mode "${body.mode}"`, { problems: [{ code: 'CFG-006', path: 'mode', message: 'unknown mode', expected: MODE_NAMES.join(' | '), received: body.mode }] });
   }
@@ -132,6 +138,18 @@ export function validateBacktestBody(body: BacktestBody, opts: ValidateOptions):
   }
   const flows = [...flowsFromConfig(body.flows ?? [], 'flows'), ...flowsFromConfig(modeFlows(config, mode), `modes.${mode}.flows`)];
   validateFlows(flows, { startMs, endMs, initialCapital: params.mode.initialCapital, shareClass: params.mode.shareClass });
+  // The preflight reads only the first step; a day of data is enough and loads in well under a second.
+  const firstDay = await openHistoricalData({
+    dataDir: opts.dataDir,
+    requirements: params.mode.dataRequirements,
+    policy: config.data,
+    stepMinutes: params.engine.stepMinutes,
+    fundingHoursUtc: params.engine.fundingHoursUtc,
+    startMs,
+    endMs: Math.min(endMs, startMs + PREFLIGHT_WINDOW_MS),
+    cacheDir: config.paths.cacheDir === null ? null : path.resolve(PACKAGE_ROOT, config.paths.cacheDir),
+  });
+  preflight(params, firstDay, 0, body.costs !== false);
 
   const request: BacktestRequest = {
     mode,

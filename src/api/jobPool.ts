@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { BasisError } from '../errors/base.js';
 import type { BacktestRequest } from '../engine/backtest.js';
@@ -39,7 +40,10 @@ interface Job {
  */
 function workerModule(): { filename: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts') ? { filename: here.replace(/jobPool\.ts$/, 'worker.ts'), execArgv: ['--import', 'tsx'] } : { filename: here.replace(/jobPool\.js$/, 'worker.js'), execArgv: [] };
+  if (!here.endsWith('.ts')) return { filename: here.replace(/jobPool\.js$/, 'worker.js'), execArgv: [] };
+  // tsx resolved from this package, not from the working directory the server was started in.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { filename: here.replace(/jobPool\.ts$/, 'worker.ts'), execArgv: ['--import', tsx] };
 }
 
 /**
@@ -111,18 +115,26 @@ export class JobPool {
       .then(
         async (out) => {
           if (out.ok) return this.finish(job, 'completed', null);
+          await this.recordFailure(id, out);
           return this.finish(job, 'failed', { code: out.code, message: out.message });
         },
         async (err: unknown) => {
           if (job.abort.signal.aborted) return this.finish(job, 'cancelled', null);
-          const message = `backtest worker failed: ${err instanceof Error ? err.message : String(err)}`;
-          // The thread died before it could record anything: the run must not stay queued or running.
-          const run = await this.opts.store.getRun(id);
-          if (run !== null && (run.status === 'queued' || run.status === 'running')) await this.opts.store.failRun(id, { code: 'API-010', message });
-          return this.finish(job, 'failed', { code: 'API-010', message });
+          const error = { code: 'API-010', message: `backtest worker failed: ${err instanceof Error ? err.message : String(err)}` };
+          await this.recordFailure(id, error);
+          return this.finish(job, 'failed', error);
         },
       )
       .finally(() => port1.close());
+  }
+
+  /**
+   * A failure the run's own code did not record (the thread could not open the store, or died): the run must not
+   * stay queued or running.
+   */
+  private async recordFailure(id: string, error: { code: string; message: string }): Promise<void> {
+    const run = await this.opts.store.getRun(id);
+    if (run !== null && (run.status === 'queued' || run.status === 'running')) await this.opts.store.failRun(id, error);
   }
 
   private finish(job: Job, status: 'completed' | 'failed' | 'cancelled', error: { code: string; message: string } | null): void {

@@ -123,11 +123,15 @@ export async function buildServer(opts: ServerOptions): Promise<BasisServer> {
     if (token !== null) checkBearer(req, token);
   };
 
+  const rateLimit = { max: opts.rateLimit?.max ?? 60, timeWindow: opts.rateLimit?.timeWindowMs ?? 60_000 };
+  const windowText = `${rateLimit.timeWindow / 1000} s`;
   await app.register(fastifyRateLimit, {
     global: false,
-    errorResponseBuilder: (_req, c) => new BasisError('API-004', `rate limit exceeded: at most ${c.max} requests per ${c.after}; retry after ${c.after}`, { problems: [{ code: 'API-004', path: 'url', message: 'too many requests', expected: `at most ${c.max} per ${c.after}`, received: 'more' }] }),
+    errorResponseBuilder: (_req, c) =>
+      new BasisError('API-004', `rate limit exceeded: at most ${c.max} requests per ${windowText} on this route; retry in ${c.after}`, {
+        problems: [{ code: 'API-004', path: 'url', message: 'too many requests', expected: `at most ${c.max} per ${windowText}`, received: `more; retry in ${c.after}` }],
+      }),
   });
-  const rateLimit = { max: opts.rateLimit?.max ?? 60, timeWindow: opts.rateLimit?.timeWindowMs ?? 60_000 };
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open.js';
 import { BasisError } from '../../src/errors/base.js';
 import { buildServer } from '../../src/api/server.js';
 import { isLoopbackHost } from '../../src/api/auth.js';
@@ -46,6 +50,7 @@ describe('with BASIS_API_TOKEN set', () => {
     expect(codes).toContain(429);
     expect(codes.slice(codes.indexOf(429)).every((c) => c === 429)).toBe(true);
     expect(last?.error.code).toBe('API-004');
+    expect(last?.error.message).toMatch(/at most 3 requests per 60 s/);
     expect((await call(`${t.url}/api/v1/backtests/validate`, { body: SHORT_BODY, token: TOKEN })).status).toBe(200);
     // Reads are not rate limited.
     for (let i = 0; i < 5; i++) expect((await call(`${t.url}/health`)).status).toBe(200);
@@ -58,12 +63,17 @@ describe('binding', () => {
     for (const h of ['0.0.0.0', '::', '192.168.1.10', 'example.org']) expect(isLoopbackHost(h)).toBe(false);
   });
 
-  it('refuses a non-loopback host without a token (API-005) before opening anything', async () => {
+  it('refuses a non-loopback host without a token (API-005) before it listens', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'basis-api-bind-'));
+    const store = await openStore({ file: path.join(dir, 'store.sqlite') });
     let err: unknown;
     try {
-      await buildServer({ store: undefined as never, storeAccess: {}, host: '0.0.0.0', token: null, logger: false });
+      await buildServer({ store, storeAccess: { file: path.join(dir, 'store.sqlite') }, host: '0.0.0.0', token: null, logger: false });
     } catch (e) {
       err = e;
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
     expect(err).toBeInstanceOf(BasisError);
     expect((err as BasisError).code).toBe('API-005');

@@ -23,11 +23,13 @@ export interface TestServer {
 
 /**
  * A real server on port 0 over a SQLite store (or the given store access) in a temp dir of its own; run
- * directories go under that dir too (BASIS__PATHS__RESULTSDIR, read by the worker threads as by the CLI).
+ * directories go under the first such dir of the test file (BASIS__PATHS__RESULTSDIR, read by the worker threads as
+ * by the CLI).
  */
 export async function startServer(opts: Partial<Omit<ServerOptions, 'store' | 'storeAccess'>> & { storeAccess?: StoreOptions } = {}): Promise<TestServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'basis-api-'));
-  process.env.BASIS__PATHS__RESULTSDIR = path.join(dir, 'results');
+  // Worker threads copy the environment when they start: the first server's results dir serves the whole file.
+  process.env.BASIS__PATHS__RESULTSDIR ??= path.join(dir, 'results');
   const access: StoreOptions = opts.storeAccess ?? { file: path.join(dir, 'store.sqlite') };
   const store = await openStore(access);
   const server = await buildServer({ dataDir: DATA_DIR, workers: 1, logger: false, token: null, ...opts, store, storeAccess: access });

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
-import { call, LONG_BODY, readSse, startServer, type ErrorBody, type SseEvent, type TestServer } from './helpers.js';
+import { call, DATA_DIR, LONG_BODY, readSse, SHORT_BODY, startServer, type ErrorBody, type SseEvent, type TestServer } from './helpers.js';
 
 let t: TestServer;
 let api: string;
@@ -60,6 +60,52 @@ describe('the job queue', () => {
     const r = await call<ErrorBody>(`${api}/backtests/nope`, { method: 'DELETE' });
     expect(r.status).toBe(404);
     expect(r.json.error.code).toBe('STORE-003');
+  });
+});
+
+describe('a run carried out by another server on the same store', () => {
+  it('is followed through the store: its stream shows it running, then cancelled', async () => {
+    const other = await startServer({ workers: 1, storeAccess: { file: `${t.dir}/store.sqlite` } });
+    try {
+      const posted = await call<{ id: string }>(`${api}/backtests`, { body: LONG_BODY });
+      const id = posted.json.id;
+      let seen: Promise<SseEvent[]> | undefined;
+      let cancel: Promise<unknown> | undefined;
+      const local = readSse(`${api}/backtests/${id}/progress`, (e) => {
+        if (e.event !== 'progress' || (e.data.fraction as number) <= 0 || seen !== undefined) return;
+        // Running here; the other server knows it only from the store, and cancels nothing itself.
+        seen = readSse(`${other.url}/api/v1/backtests/${id}/progress`, (o) => {
+          if (o.event === 'status' && o.data.status === 'running' && cancel === undefined) cancel = call(`${api}/backtests/${id}`, { method: 'DELETE' });
+        });
+      });
+      await local;
+      const remote = await (seen as Promise<SseEvent[]>);
+      expect(await cancel).toMatchObject({ status: 200 });
+      expect(remote[0]).toEqual({ event: 'status', data: { status: 'running' } });
+      expect(remote[remote.length - 1]).toEqual({ event: 'status', data: { status: 'cancelled' } });
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('a worker that cannot reach the store', () => {
+  it('leaves the run failed with the store error, not queued', async () => {
+    const s = await startServer({ workers: 1 });
+    // A second server on the same SQLite store whose threads are pointed at a PostgreSQL nobody listens on.
+    const { buildServer } = await import('../../src/api/server.js');
+    const server = await buildServer({ store: s.store, storeAccess: { url: 'postgres://postgres@127.0.0.1:1/none' }, workers: 1, logger: false, token: null, dataDir: DATA_DIR });
+    try {
+      const url = await server.listen(0);
+      const posted = await call<{ id: string; links: { progress: string } }>(`${url}/api/v1/backtests`, { body: SHORT_BODY });
+      const events = await readSse(`${url}${posted.json.links.progress}`);
+      expect(events[events.length - 1]).toMatchObject({ event: 'status', data: { status: 'failed', error: { code: 'STORE-001' } } });
+      const run = await call<{ status: string; error: { code: string } }>(`${url}/api/v1/backtests/${posted.json.id}`);
+      expect(run.json).toMatchObject({ status: 'failed', error: { code: 'STORE-001' } });
+    } finally {
+      await server.close();
+      await s.close();
+    }
   });
 });
 

@@ -89,6 +89,14 @@ describe('modes', () => {
     expect(check.json.files.some((f) => f.path.includes('BTCUSDT') && (f.rows ?? 0) > 1000)).toBe(true);
   });
 
+  it("gives each mode the window its aligned data really covers (the data check's timeline)", async () => {
+    const { json } = await call<{ modes: Array<{ name: string; window: { start: string; end: string } | null }> }>(`${api}/modes`);
+    for (const mode of ['btc_basis', 'eth_basis', 'usdt_market_neutral']) {
+      const check = await call<{ window: { start: string; end: string } }>(`${api}/modes/${mode}/data-check`);
+      expect(json.modes.find((m) => m.name === mode)?.window).toEqual({ start: check.json.window.start, end: check.json.window.end });
+    }
+  });
+
   it('refuses an unknown mode with CFG-006 naming params.mode', async () => {
     for (const p of ['', '/config', '/data-check']) {
       const r = await call<ErrorBody>(`${api}/modes/nope${p}`);
@@ -125,6 +133,7 @@ describe('POST /backtests/validate', () => {
     ['a date that is no date', { ...SHORT_BODY, start: '2024-02-30' }, 'BT-001', 'start'],
     ['an empty window', { ...SHORT_BODY, start: '2024-08-01T00:00:00Z', end: '2024-06-01T00:00:00Z' }, 'BT-001', 'start'],
     ['a flow outside the window', { ...SHORT_BODY, flows: [{ at: '2025-01-01T00:00:00Z', amount: 1000 }] }, 'FLOW-003', 'flows[0]'],
+    ['a capital that cannot build the book (the preflight)', { mode: 'usdt_market_neutral', start: '2024-06-01T00:00:00Z', end: '2024-08-01T00:00:00Z', capital: 50 }, 'STRAT-004', 'modes.usdt_market_neutral.initialCapital'],
     ['a withdrawal larger than the book', { ...SHORT_BODY, flows: [{ at: '2024-07-01T00:00:00Z', amount: -500000 }] }, 'FLOW-005', 'flows[0]'],
   ])('refuses %s with a coded 4xx naming the field', async (_what, body, code, path) => {
     const r = await call<ErrorBody>(`${api}/backtests/validate`, { body });

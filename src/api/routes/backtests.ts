@@ -99,7 +99,7 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
       // The wizard validates as the user types: ten times the mutating routes' limit, still bounded.
       { schema: { tags: ['backtests'], summary: 'Check a backtest body exactly as POST /backtests would; nothing is queued', body: backtestBodySchema, security: BEARER, response: { 200: validatedSchema, ...errorResponses } }, preHandler: mutating.preHandler, config: { rateLimit: { ...mutating.rateLimit, max: mutating.rateLimit.max * VALIDATE_RATE_FACTOR } } },
       async (req) => {
-        const v = validateBacktestBody(req.body, opts);
+        const v = await validateBacktestBody(req.body, opts);
         return { ok: true as const, mode: v.mode, shareClass: v.shareClass, capital: v.capital, window: { ...v.window }, config: { ...v.config }, diff: [...v.diff] };
       },
     );
@@ -108,10 +108,19 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
       '/backtests',
       { schema: { tags: ['backtests'], summary: 'Validate and queue a backtest; answers 202 with its id', body: backtestBodySchema, security: BEARER, response: { 202: backtestAcceptedSchema, ...errorResponses } }, preHandler: mutating.preHandler, config: { rateLimit: mutating.rateLimit } },
       async (req, reply) => {
-        const v = validateBacktestBody(req.body, opts);
+        const v = await validateBacktestBody(req.body, opts);
         ctx.pool.assertRoom();
         const run = await ctx.store.createRun(newRunFor(v.request, v.params, 'api', v.label));
-        ctx.pool.submit(run.id, v.mode, v.request).catch((err: unknown) => req.log.error({ err, runId: run.id }, 'job bookkeeping failed'));
+        let done: Promise<void>;
+        try {
+          done = ctx.pool.submit(run.id, v.mode, v.request);
+        } catch (err) {
+          // The queue filled while the run was being stored: the refused request leaves nothing behind.
+          await ctx.store.cancelRun(run.id);
+          await ctx.store.deleteRun(run.id);
+          throw err;
+        }
+        done.catch((err: unknown) => req.log.error({ err, runId: run.id }, 'job bookkeeping failed'));
         const self = `/api/v1/backtests/${run.id}`;
         return reply.code(202).send({ id: run.id, status: 'queued' as const, links: { self, progress: `${self}/progress`, summary: `${self}/summary` } });
       },
@@ -143,7 +152,8 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
         res.end();
       };
       streams.add(end);
-      req.raw.on('close', end);
+      // The response's close: the client went away (or the stream was ended here).
+      res.on('close', end);
       const onEvent = (e: HubEvent): void => {
         if (closed) return;
         if (e.kind === 'progress') send('progress', { done: e.done, total: e.total, fraction: e.fraction });
