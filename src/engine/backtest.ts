@@ -19,6 +19,7 @@ import {
   computeMetrics,
   createProgress,
   timeseriesCsvChunks,
+  assertReportBundle,
   renderReportHtml,
   writeResultsAtomically,
   writeRunToResults,
@@ -339,6 +340,7 @@ export interface RunConfigDocument {
  */
 function resultFiles(out: BacktestOutput, opts: BacktestWriteOptions, written: { integrity?: SummaryIntegrity }): ResultFile[] {
   // The key is read before anything is written, so a bad key fails the run without leaving half a directory.
+  assertReportBundle();
   const key = opts.auditKey === undefined ? loadAuditKey({ deployDir: path.join(PACKAGE_ROOT, 'deploy'), env: out.run.env }) : (opts.auditKey ?? undefined);
   const configJson = JSON.stringify(runConfigDocument(out), null, 2) + '\n';
   let timeseriesSha256: string | undefined;

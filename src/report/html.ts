@@ -61,6 +61,14 @@ function loadAssets(bundlePath: string): { uplotJs: string; uplotCss: string; bu
   return { uplotJs: uplot.js, uplotCss: uplot.css, bundle };
 }
 
+/**
+ * Fails with BT-006 when the chart bundle is not built: writers call it before they write anything, so a missing
+ * bundle is its own clear error rather than a failed write.
+ */
+export function assertReportBundle(bundlePath: string = path.join(PACKAGE_ROOT, REPORT_BUNDLE)): void {
+  loadAssets(bundlePath);
+}
+
 /** The event types drawn as markers on the dashboard's charts (web/src/charts/model.ts MARKER_TYPES), by kind. */
 const MARKER_KINDS: Readonly<Record<string, string>> = {
   REBALANCE: 'rebalance',

@@ -208,7 +208,7 @@ export function createChart(el: HTMLElement, spec: ChartSpec, group: ChartGroup,
   ];
   if (hasY2) {
     const fmt = spec.y2AxisFmt ?? spec.axisFmt;
-    axes.push({ ...axisBase, scale: 'y2', side: 1, size: 64, grid: { show: false }, values: (_u, splits, _i, _space, incr) => splits.map((v) => fmt(v, incr)) });
+    axes.push({ ...axisBase, scale: 'y2', side: 1, size: 80, grid: { show: false }, values: (_u, splits, _i, _space, incr) => splits.map((v) => fmt(v, incr)) });
   }
   const scales: uPlot.Scales = {
     x: { time: true },

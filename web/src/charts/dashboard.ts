@@ -66,7 +66,12 @@ type Tone = 'pos' | 'neg' | 'warn' | undefined;
 
 function card(label: string, value: string, sub?: string, tone?: Tone): HTMLElement {
   const c = el('div', `bd-metric${tone ? ` tone-${tone}` : ''}`);
-  c.append(el('div', 'bd-metric-label', label), el('div', 'bd-metric-value', value));
+  const v = el('div', 'bd-metric-value');
+  // The unit of an amount is set smaller, so a six-figure amount and its token fit one line of a card.
+  const m = /^(.+) (USDT|USD|ETH|BTC|bp)$/.exec(value);
+  if (m) v.append(document.createTextNode(`${m[1] as string} `), el('span', 'bd-metric-unit', m[2] as string));
+  else v.textContent = value;
+  c.append(el('div', 'bd-metric-label', label), v);
   if (sub) c.append(el('div', 'bd-metric-sub', sub));
   return c;
 }
@@ -90,7 +95,7 @@ function headlineCards(s: RunSummary): HTMLElement {
   if (s.flows) {
     wrap.append(
       card('Money-weighted APY (%)', s.apyNote ?? (s.flows.moneyWeightedApy === null ? 'n/a' : fmtPct(s.flows.moneyWeightedApy, 2, true)), 'IRR of the dated flows'),
-      card(`Net flows (${unit})`, fmtAmount(s.flows.netFlows, unit, true), `+${fmtAmount(s.flows.deposits, unit)} in, −${fmtAmount(s.flows.withdrawals, unit)} out`),
+      card(`Net flows (${unit})`, fmtAmount(s.flows.netFlows, unit, true), `${fmtAmount(s.flows.deposits, unit, true)} in, ${fmtAmount(-s.flows.withdrawals, unit, true)} out`),
       card('NAV per share', fmtNum(s.flows.finalNavPerShare, 6), `${fmtNum(s.flows.finalUnits, 2)} units`),
     );
   }

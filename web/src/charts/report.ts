@@ -1,6 +1,8 @@
 import type { RunSummary } from '../api/types';
 import { renderDashboard } from './dashboard';
-import { flattenParams, thresholdsFromParams, type DashboardData, type Marker, type MarkerKind, type SeriesFrame } from './model';
+import type { SeriesFrame } from './columns';
+import type { DashboardData, Marker, MarkerKind } from './model';
+import { flattenParams, thresholdsFromParams } from './runParams';
 
 /**
  * Entry of the static report's bundle (web/vite.report.config.ts → web/dist/report-client.js, inlined by

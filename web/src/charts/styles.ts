@@ -13,6 +13,7 @@ export const DASHBOARD_CSS = String.raw`
 .bd-metric { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; min-height: 74px; }
 .bd-metric-label { color: var(--muted); font-size: 12px; }
 .bd-metric-value { font-size: 18px; font-weight: 650; font-variant-numeric: tabular-nums; margin-top: 2px; line-height: 1.25; }
+.bd-metric-unit { font-size: 13px; font-weight: 600; color: var(--muted); }
 .bd-metric-sub { color: var(--muted); font-size: 11.5px; }
 .bd-metric.tone-pos .bd-metric-value { color: var(--pos); }
 .bd-metric.tone-neg .bd-metric-value { color: var(--neg); }

@@ -2,7 +2,8 @@ import type { RunSummary } from '../api/types';
 import type { ChartSpec, LineSpec, SeriesSpec } from './chart';
 import { divide, drawdown, minus, rollingApy, times, zeroNoise, type Col } from './analysis';
 import { fmtAmount, fmtAxis, fmtBps, fmtNum, fmtPct, stepDecimals } from './format';
-import type { DashboardData, SeriesFrame } from './model';
+import type { SeriesFrame } from './columns';
+import type { DashboardData } from './model';
 
 /** A chart of the dashboard, with the heading and note printed above it. */
 export interface ChartView {

@@ -1,7 +1,9 @@
 import { api } from '../api/client';
 import type { EventPage, RunDetail, RunSummary, Timeseries } from '../api/types';
 import { fmtAmount, fmtInt, fmtTime } from '../charts/format';
-import { MARKER_TYPES, columnGroups, flattenParams, thresholdsFromParams, type DashboardData, type Marker, type SeriesFrame } from '../charts/model';
+import { columnGroups, type SeriesFrame } from '../charts/columns';
+import { MARKER_TYPES, type DashboardData, type Marker } from '../charts/model';
+import { flattenParams, thresholdsFromParams } from '../charts/runParams';
 
 /** Points asked of the API per group of columns (each bucket keeps its first and last rows and every column's extremes). */
 export const DASHBOARD_POINTS = 3000;
