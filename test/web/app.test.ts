@@ -250,6 +250,10 @@ describe('the web app in Chromium against basis serve', () => {
     expect(canvases.drawn).toBeGreaterThan(0);
     expect(await page.getByTestId('compare-config').textContent()).toContain('50');
     await shot('compare');
+    await page.getByTestId('compare-relative').check();
+    await page.locator('[data-testid=compare-chart] canvas').first().waitFor();
+    expect((await drawnCanvases('[data-testid=compare-chart] canvas')).drawn).toBeGreaterThan(0);
+    await page.getByTestId('compare-relative').uncheck();
     const theme = await page.locator('html').getAttribute('data-theme');
     await page.locator('.theme-toggle').click();
     await expect.poll(() => page.locator('html').getAttribute('data-theme'), POLL).toBe(theme === 'dark' ? 'light' : 'dark');
