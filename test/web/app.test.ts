@@ -22,6 +22,8 @@ const WEB = join(ROOT, 'web');
 const SHOTS = join(ROOT, 'test-results', 'web');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
+/** How long a poll waits for the page to reach a state (vitest's default of 1 s is short for a loaded CI machine). */
+const POLL = { timeout: 20_000 };
 
 function newestMtimeMs(path: string): number {
   const s = statSync(path);
@@ -93,6 +95,8 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   await ensureWebBuilt();
   dir = mkdtempSync(join(tmpdir(), 'basis-web-'));
+  // Run directories go to this test's temp dir, not the checkout's results/ (the worker threads read the same environment).
+  process.env.BASIS__PATHS__RESULTSDIR = join(dir, 'results');
   const file = join(dir, 'basis.sqlite');
   store = await openStore({ file, env: {} });
   server = await buildServer({ store, storeAccess: { file }, workers: 1, token: null, logger: false, webDir: join(WEB, 'dist') });
@@ -106,6 +110,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   await store?.close();
+  delete process.env.BASIS__PATHS__RESULTSDIR;
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -134,13 +139,13 @@ describe('the web app in Chromium against basis serve', () => {
     await page.getByTestId('end').fill('2024-07-01');
     // A date outside the mode's data window is refused next to its field before the server is asked.
     await page.getByTestId('end').fill('2031-01-01');
-    await expect.poll(() => page.locator('#end-problems').textContent()).toContain('inside the data window');
-    await expect.poll(() => page.getByTestId('wizard-next').isDisabled()).toBe(true);
+    await expect.poll(() => page.locator('#end-problems').textContent(), POLL).toContain('inside the data window');
+    await expect.poll(() => page.getByTestId('wizard-next').isDisabled(), POLL).toBe(true);
     await page.getByTestId('end').fill('2024-07-01');
     await page.getByTestId('add-flow').click();
     await page.getByTestId('flow-at-0').fill('2024-06-15T12:00');
     await page.getByTestId('flow-amount-0').fill('10000');
-    await expect.poll(() => page.getByTestId('wizard-next').isEnabled()).toBe(true);
+    await expect.poll(() => page.getByTestId('wizard-next').isEnabled(), POLL).toBe(true);
     await shot('wizard-3-capital');
     await page.getByTestId('wizard-next').click();
 
@@ -150,7 +155,7 @@ describe('the web app in Chromium against basis serve', () => {
     await page.locator('#param-hedge\\.targetMarginRatio-problems').waitFor();
     await shot('wizard-4-parameters-error');
     await ratio.fill('1.5');
-    await expect.poll(() => page.getByTestId('validation-state').textContent()).toBe('Valid.');
+    await expect.poll(() => page.getByTestId('validation-state').textContent(), POLL).toBe('Valid.');
     await page.getByTestId('wizard-next').click();
 
     await page.getByTestId('review-diff').waitFor();
@@ -169,6 +174,7 @@ describe('the web app in Chromium against basis serve', () => {
     expect(run.status).toBe('completed');
     expect(run.mode).toBe('btc_basis');
     expect(run.flows.map((f) => [Date.parse(f.at), f.amount])).toEqual([[Date.parse('2024-06-15T12:00:00Z'), 10000]]);
+    expect(run.runDir?.startsWith(join(dir, 'results'))).toBe(true);
     summary = await getJson<RunSummary>(`backtests/${runId}/summary`);
     expect(summary.initialCapital).toBe(100000);
   });
@@ -184,7 +190,13 @@ describe('the web app in Chromium against basis serve', () => {
     const canvases = await drawnCanvases('[data-testid=dashboard] .uplot canvas');
     expect(canvases.total).toBeGreaterThan(0);
     expect(canvases.drawn).toBe(canvases.total);
-    expect(await page.getByTestId('download-timeseries.csv').getAttribute('href')).toContain(`/backtests/${runId}/files/timeseries.csv`);
+    for (const name of ['summary.json', 'timeseries.csv', 'events.jsonl', 'report.html']) {
+      const link = await page.getByTestId(`download-${name}`).getAttribute('href');
+      expect(link).toContain(`/backtests/${runId}/files/${name}`);
+      const file = await fetch(new URL(link ?? '', `${base}/`));
+      expect(file.status, name).toBe(200);
+      expect((await file.text()).length, name).toBeGreaterThan(0);
+    }
     await shot('run-dashboard');
   });
 
@@ -199,17 +211,17 @@ describe('the web app in Chromium against basis serve', () => {
     const [type, count] = [...counts].sort((a, b) => a[1] - b[1])[0] ?? ['', 0];
     expect(count).toBeLessThan(all.total);
     await page.getByTestId('events-type').selectOption(type);
-    await expect.poll(() => page.getByTestId('events-total').getAttribute('data-total')).toBe(String(count));
+    await expect.poll(() => page.getByTestId('events-total').getAttribute('data-total'), POLL).toBe(String(count));
     const types = await page.locator('[data-testid=event-row] .tag').allTextContents();
     expect(new Set(types)).toEqual(new Set([type]));
 
     await page.getByTestId('events-type').selectOption('');
     await page.getByTestId('events-q').fill('USDT');
     const byText = await getJson<EventPage>(`backtests/${runId}/events?limit=1&q=USDT`);
-    await expect.poll(() => page.getByTestId('events-total').getAttribute('data-total')).toBe(String(byText.total));
+    await expect.poll(() => page.getByTestId('events-total').getAttribute('data-total'), POLL).toBe(String(byText.total));
 
     await page.getByTestId('events-q').fill('');
-    await expect.poll(() => page.getByTestId('events-total').getAttribute('data-total')).toBe(String(all.total));
+    await expect.poll(() => page.getByTestId('events-total').getAttribute('data-total'), POLL).toBe(String(all.total));
     await page.getByTestId('event-expand').first().click();
     await page.getByTestId('event-balances').first().waitFor();
     expect(await page.getByTestId('event-balances').first().textContent()).toContain('wallet:BaseToken:USDT');
@@ -227,20 +239,24 @@ describe('the web app in Chromium against basis serve', () => {
     expect((await waitForRun(second)).status).toBe('completed');
 
     await page.goto(`${base}/#/runs`);
-    await expect.poll(() => page.getByTestId('run-row').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('run-row').count(), POLL).toBe(2);
     await shot('runs');
     for (const id of [runId, second]) await page.locator(`[data-run-id="${id}"] [data-testid=run-select]`).check();
     await page.getByTestId('compare-button').click();
     await page.getByTestId('compare-page').waitFor();
-    await expect.poll(() => page.getByTestId('compare-run').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('compare-run').count(), POLL).toBe(2);
     await page.locator('[data-testid=compare-chart] canvas').first().waitFor();
     const canvases = await drawnCanvases('[data-testid=compare-chart] canvas');
     expect(canvases.drawn).toBeGreaterThan(0);
     expect(await page.getByTestId('compare-config').textContent()).toContain('50');
     await shot('compare');
+    await page.getByTestId('compare-relative').check();
+    await page.locator('[data-testid=compare-chart] canvas').first().waitFor();
+    expect((await drawnCanvases('[data-testid=compare-chart] canvas')).drawn).toBeGreaterThan(0);
+    await page.getByTestId('compare-relative').uncheck();
     const theme = await page.locator('html').getAttribute('data-theme');
     await page.locator('.theme-toggle').click();
-    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe(theme === 'dark' ? 'light' : 'dark');
+    await expect.poll(() => page.locator('html').getAttribute('data-theme'), POLL).toBe(theme === 'dark' ? 'light' : 'dark');
     await page.reload();
     await page.locator('[data-testid=compare-chart] canvas').first().waitFor();
     await shot(`compare-${theme === 'dark' ? 'light' : 'dark'}`);
@@ -252,7 +268,7 @@ describe('the web app in Chromium against basis serve', () => {
     await page.getByTestId('confirm-dialog').waitFor();
     await shot('runs-delete-dialog');
     await page.getByTestId('confirm-ok').click();
-    await expect.poll(() => page.getByTestId('run-row').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('run-row').count(), POLL).toBe(1);
     expect((await fetch(`${base}/api/v1/backtests/${second}`)).status).toBe(404);
   });
 

@@ -1,8 +1,8 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import 'uplot/dist/uPlot.min.css';
 import type { Comparison, RunListItem } from '../api/types';
 import { ChartGroup, createChart, type Palette } from '../charts/chart';
-import { fmtAmount, fmtAxis } from '../charts/format';
+import { fmtAmount, fmtAxis, fmtPct } from '../charts/format';
 import { ErrorNote, Skeleton, StatusBadge } from '../components/ui';
 import { amount, byUnit, pct, signClass, span } from '../format';
 import { useApi } from '../hooks';
@@ -11,7 +11,7 @@ import { href } from '../router';
 const COLORS = ['#2563eb', '#d97706', '#059669', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
 const CHART_PX = 360;
 
-export function runLabel(r: RunListItem): string {
+function runLabel(r: RunListItem): string {
   return `${r.label ?? r.id.slice(0, 8)} · ${r.mode}`;
 }
 
@@ -25,7 +25,13 @@ function cssVar(name: string): string {
 }
 
 /** Overlaid equity of the compared runs, one series per run, drawn with the dashboard's chart code (cursor, drag to zoom, double click to reset); ETH books get their own axis on the right when USDT books are shown too. */
-function EquityOverlay({ data }: { data: Comparison }): React.JSX.Element {
+/** Each value over the series' first one, minus 1: runs of different capital on one scale. */
+function asReturn(values: readonly (number | null)[]): (number | null)[] {
+  const first = values.find((v) => v !== null && v !== 0);
+  return values.map((v) => (v === null || first === undefined || first === null ? null : v / first - 1));
+}
+
+function EquityOverlay({ data, relative }: { data: Comparison; relative: boolean }): React.JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = host.current;
@@ -48,12 +54,12 @@ function EquityOverlay({ data }: { data: Comparison }): React.JSX.Element {
         xSec: data.equity.timestampsMs.map((t) => t / 1000),
         series: data.runs.map((r, i) => ({
           label: `${runLabel(r)} (${r.shareClass})`,
-          values: data.equity.series[i] ?? [],
+          values: relative ? asReturn(data.equity.series[i] ?? []) : (data.equity.series[i] ?? []),
           color: COLORS[i % COLORS.length] ?? '#2563eb',
-          fmt: (v: number) => fmtAmount(v, r.shareClass),
-          ...(mixed && r.shareClass !== 'USDT' ? { scale: 'y2' as const } : {}),
+          fmt: (v: number) => (relative ? fmtPct(v, 2, true) : fmtAmount(v, r.shareClass)),
+          ...(mixed && !relative && r.shareClass !== 'USDT' ? { scale: 'y2' as const } : {}),
         })),
-        axisFmt: fmtAxis,
+        axisFmt: relative ? (v: number) => fmtPct(v, 2) : fmtAxis,
       },
       group,
       el.clientWidth,
@@ -64,12 +70,13 @@ function EquityOverlay({ data }: { data: Comparison }): React.JSX.Element {
       resize.disconnect();
       plot.destroy();
     };
-  }, [data]);
+  }, [data, relative]);
   return <div ref={host} className="chart" data-testid="compare-chart" />;
 }
 
 /** Two to eight runs side by side: overlaid equity, metrics with units and signs, and the config paths that differ. */
 export function Compare({ ids }: { ids: readonly string[] }): React.JSX.Element {
+  const [relative, setRelative] = useState(false);
   const [cmp] = useApi<Comparison>(ids.length >= 2 ? `compare?ids=${ids.map(encodeURIComponent).join(',')}` : null);
   if (ids.length < 2) {
     return (
@@ -85,8 +92,13 @@ export function Compare({ ids }: { ids: readonly string[] }): React.JSX.Element 
       <h1 id="compare-title">Compare {ids.length} runs</h1>
       {cmp.state === 'error' && <ErrorNote error={cmp.error} />}
       <div className="card">
-        <h2>Equity {data ? equityUnits(data.runs) : ''}</h2>
-        {data ? <EquityOverlay data={data} /> : <Skeleton height={CHART_PX + 40} />}
+        <div className="card-head">
+          <h2>{relative ? 'Return since start (%)' : `Equity ${data ? equityUnits(data.runs) : ''}`}</h2>
+          <label>
+            <input type="checkbox" checked={relative} onChange={(e) => setRelative(e.target.checked)} data-testid="compare-relative" /> Show as return since start (%)
+          </label>
+        </div>
+        {data ? <EquityOverlay data={data} relative={relative} /> : <Skeleton height={CHART_PX + 40} />}
       </div>
       <div className="card">
         <h2>Metrics</h2>

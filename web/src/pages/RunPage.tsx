@@ -43,6 +43,8 @@ export function RunPage({ id, tab }: { id: string; tab: 'dashboard' | 'events' }
           <div><dt>Run time</dt><dd>{run ? duration(run.timings.runMs) : <Skeleton width={60} />}</dd></div>
           <div><dt>Version</dt><dd className="mono">{run ? `${run.version} · ${run.commit.slice(0, 10)}` : <Skeleton width={140} />}</dd></div>
           <div><dt>Config hash</dt><dd className="mono" title={run?.configHash ?? ''}>{run ? (run.configHash?.slice(0, 12) ?? '–') : <Skeleton width={110} />}</dd></div>
+          <div><dt>Audit hash</dt><dd className="mono" title={run?.auditHash ?? ''}>{run ? (run.auditHash?.slice(0, 12) ?? '–') : <Skeleton width={110} />}</dd></div>
+          <div><dt>Source</dt><dd>{run ? run.source : <Skeleton width={40} />}</dd></div>
         </dl>
         <nav className="downloads" aria-label="downloads">
           {FILES.map((f) =>

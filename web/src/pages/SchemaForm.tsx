@@ -68,6 +68,8 @@ interface FieldProps {
   readonly defaultValue: unknown;
   readonly problems: ProblemsByPath;
   readonly onChange: (path: readonly string[], value: unknown) => void;
+  /** Not in its parent's `required`: an emptied field leaves the key out rather than sending "". */
+  readonly optional: boolean;
 }
 
 function FieldProblems({ id, problems }: { id: string; problems: readonly Problem[] | undefined }): React.JSX.Element | null {
@@ -117,6 +119,8 @@ function Field(props: FieldProps): React.JSX.Element | null {
   const hintId = `${id}-hint`;
   const problemId = `${id}-problems`;
   const type = typeOf(schema);
+  // An emptied input: null where the schema allows it, no key where the field is optional, else "" for the server to refuse.
+  const empty = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? (nullable ? null : props.optional ? undefined : v) : v);
   const label = schema.title ?? humanize(props.name);
 
   if (type === 'object') {
@@ -132,7 +136,7 @@ function Field(props: FieldProps): React.JSX.Element | null {
         {schema.description && <p className="muted hint">{schema.description}</p>}
         <FieldProblems id={problemId} problems={problems} />
         {keys.map((k) => (
-          <Field key={k} name={k} schema={childSchema(k)} path={[...props.path, k]} value={value[k]} defaultValue={defaults[k]} problems={props.problems} onChange={props.onChange} />
+          <Field key={k} name={k} schema={childSchema(k)} path={[...props.path, k]} value={value[k]} defaultValue={defaults[k]} problems={props.problems} onChange={props.onChange} optional={!(schema.required ?? []).includes(k)} />
         ))}
       </fieldset>
     );
@@ -168,7 +172,7 @@ function Field(props: FieldProps): React.JSX.Element | null {
       </select>
     );
   } else if (type === 'number' || type === 'integer') {
-    control = <NumberField id={id} integer={type === 'integer'} value={props.value} invalid={invalid} describedBy={describedBy} onChange={(v) => props.onChange(props.path, nullable && v === '' ? null : v)} />;
+    control = <NumberField id={id} integer={type === 'integer'} value={props.value} invalid={invalid} describedBy={describedBy} onChange={(v) => props.onChange(props.path, empty(v))} />;
   } else if (type === 'array') {
     control = (
       <input
@@ -194,7 +198,7 @@ function Field(props: FieldProps): React.JSX.Element | null {
         value={typeof props.value === 'string' ? props.value : display(props.value)}
         aria-invalid={invalid}
         aria-describedby={describedBy}
-        onChange={(e) => props.onChange(props.path, nullable && e.target.value === '' ? null : e.target.value)}
+        onChange={(e) => props.onChange(props.path, empty(e.target.value))}
       />
     );
   }
@@ -216,7 +220,7 @@ export function SchemaForm(props: { schema: JsonSchema; value: Value; defaults: 
   return (
     <div className="schema-form" data-testid="schema-form">
       {Object.entries(properties).map(([k, s]) => (
-        <Field key={k} name={k} schema={s} path={[k]} value={props.value[k]} defaultValue={props.defaults[k]} problems={props.problems} onChange={(path, v) => props.onChange(setIn(props.value, path, v))} />
+        <Field key={k} name={k} schema={s} path={[k]} value={props.value[k]} defaultValue={props.defaults[k]} problems={props.problems} onChange={(path, v) => props.onChange(setIn(props.value, path, v))} optional={!(props.schema.required ?? []).includes(k)} />
       ))}
     </div>
   );

@@ -198,6 +198,8 @@ export function Wizard(): React.JSX.Element {
     }
   };
 
+  // A failed or cancelled run leaves the wizard usable: the user can go back, change something and run again.
+  const runActive = runId !== null && progress.status !== 'failed' && progress.status !== 'cancelled';
   const modesOfClass = modes.state === 'ok' ? modes.data.modes.filter((m) => m.shareClass === shareClass) : [];
 
   return (
@@ -351,7 +353,7 @@ export function Wizard(): React.JSX.Element {
       </div>
 
       <div className="wizard-nav">
-        <button type="button" onClick={() => setStep(step - 1)} disabled={step === 0 || runId !== null} data-testid="wizard-back">
+        <button type="button" onClick={() => { setStep(step - 1); setRunId(null); }} disabled={step === 0 || runActive} data-testid="wizard-back">
           ← Back
         </button>
         {step < STEPS.length - 1 ? (
@@ -359,7 +361,7 @@ export function Wizard(): React.JSX.Element {
             Next →
           </button>
         ) : (
-          <button type="button" className="primary" onClick={() => void submit()} disabled={!current || submitting || runId !== null} data-testid="wizard-run">
+          <button type="button" className="primary" onClick={() => void submit()} disabled={!current || submitting || runActive} data-testid="wizard-run">
             {submitting ? 'Submitting…' : 'Run backtest'}
           </button>
         )}
@@ -382,7 +384,8 @@ function OtherProblems({ problems }: { problems: readonly Problem[] }): React.JS
 function ReviewTables({ answer }: { answer: ValidateAnswer }): React.JSX.Element {
   const changed = new Set(answer.diff.map((d) => d.path));
   const isChanged = (path: string): boolean => changed.has(path) || answer.diff.some((d) => d.path.endsWith(`.${path}`) || path.endsWith(`.${d.path}`));
-  const rows = flatten(answer.config, '', []);
+  // The window and flows of this run are in the summary above; the mode section's own (YAML) values would only confuse.
+  const rows = flatten(answer.config, '', []).filter(([p]) => p !== 'start' && p !== 'end' && p !== 'flows');
   return (
     <>
       <h2>What differs from the defaults</h2>
