@@ -56,8 +56,12 @@ function head(e: BasisEvent): string {
       return `Unstake claimed:${amount(e, 'amountEth', 'ETH')}${at(e)}`;
     case 'WRAP_ETH':
       return `Wrapped${amount(e, 'amountEth', 'ETH')} into WETH`;
-    case 'DEX_SWAP':
-      return `Swapped ${e.token ?? ''}${at(e)}`;
+    case 'DEX_SWAP': {
+      const [from, to] = (e.token ?? '->').split('->');
+      const inAmt = num(e, 'amountInToken');
+      const outAmt = num(e, 'amountOutToken');
+      return `Swapped${inAmt !== undefined ? ` ${fmt(inAmt, digitsFor(from))}` : ''} ${from ?? ''} for${outAmt !== undefined ? ` ${fmt(outAmt, digitsFor(to))}` : ''} ${to ?? ''}${at(e)}`;
+    }
     case 'SPOT_TRADE': {
       const size = num(e, 'sizeBase');
       const px = num(e, 'priceUsdt');
@@ -79,18 +83,20 @@ function head(e: BasisEvent): string {
     case 'TRANSFER_STEP': {
       const route = str(e, 'route');
       const stage = str(e, 'stage');
-      return `Transfer ${stage ?? 'step'}${route !== undefined ? ` ${route}` : ''}${e.token !== undefined ? ` ${e.token}` : ''}`;
+      return `Transfer ${stage ?? 'step'}${amount(e, 'amountToken')}${route !== undefined ? ` ${route}` : ''}`;
     }
     case 'REBALANCE':
-      return `Rebalance${str(e, 'reason') !== undefined ? `: ${str(e, 'reason')}` : ''}`;
-    case 'RISK_BREACH':
-      return `Risk breach${str(e, 'reason') !== undefined ? `: ${str(e, 'reason')}` : ''}${at(e)}`;
+      return `Rebalance${str(e, 'reason') !== undefined ? ` (${(str(e, 'reason') as string).replace(/_/g, ' ')})` : ''}${str(e, 'detail') !== undefined ? `: ${str(e, 'detail')}` : ''}`;
+    case 'RISK_BREACH': {
+      const value = num(e, 'value');
+      return `Risk ${str(e, 'level') ?? 'level'} on ${str(e, 'metric') ?? 'a metric'}${value !== undefined ? ` at ${fmt(value, 4)}` : ''}`;
+    }
     case 'LIQUIDATION':
       return `Liquidation${at(e)}`;
     case 'EMERGENCY_STOP':
-      return `Emergency stop${str(e, 'reason') !== undefined ? `: ${str(e, 'reason')}` : ''}`;
+      return `Emergency stop${str(e, 'detail') !== undefined ? `: ${str(e, 'detail')}` : ''}`;
     case 'DATA_FALLBACK':
-      return `Data fallback${str(e, 'series') !== undefined ? ` ${str(e, 'series')}` : ''}`;
+      return `Data fallback${str(e, 'series') !== undefined ? ` for ${str(e, 'series')}` : ''}${str(e, 'fallback') !== undefined ? ` from ${str(e, 'fallback')}` : ''}`;
     case 'RUN_END':
       return 'Run end';
     default:
@@ -98,8 +104,27 @@ function head(e: BasisEvent): string {
   }
 }
 
-/** One readable line per event, for the API's event pages and the free-text search: what happened, how much, where. */
+/** Numbers as a desk reads them: grouped, 2 decimals from 1 up, 4 significant digits below. */
+function amountText(v: number): string {
+  const abs = Math.abs(v);
+  if (abs === 0) return '0';
+  if (abs >= 1) return v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return v.toLocaleString('en-US', { maximumSignificantDigits: 4 });
+}
+
+/** camelCase part names as words: `tradingFees` → `trading fees`. */
+const words = (key: string): string => key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+
+/**
+ * One readable line per event, for the API's event pages and the free-text search: what happened, how much, where,
+ * and what it booked, e.g. "Spot buy 1.1700 BTC @ 67,655.66 USDT on binance; P&L −64.81 (slippage −14.96, trading
+ * fees −49.85)".
+ */
 export function describeEvent(e: BasisEvent): string {
   const text = head(e).replace(/\s+/g, ' ').trim();
-  return e.status === 'completed' ? text : `${text} [${e.status.replace('_', ' ')}]`;
+  const status = e.status === 'completed' ? '' : ` [${e.status.replace('_', ' ')}]`;
+  const parts = Object.entries(e.pnl ?? {}).filter((p): p is [string, number] => typeof p[1] === 'number' && p[1] !== 0);
+  if (parts.length === 0) return `${text}${status}`;
+  const total = parts.reduce((sum, [, v]) => sum + v, 0);
+  return `${text}${status}; P&L ${amountText(total)} (${parts.map(([k, v]) => `${words(k)} ${amountText(v)}`).join(', ')})`;
 }

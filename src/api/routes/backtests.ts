@@ -10,7 +10,7 @@ import { extremeRows } from '../../report/downsample.js';
 import { isoUtc } from '../../kernel/clock.js';
 import type { ApiContext } from '../context.js';
 import { backtestBodySchema, validateBacktestBody } from '../backtestRequest.js';
-import { eventText } from '../eventText.js';
+import { describeEvent } from '../../events/describe.js';
 import { findRun, runDetail, runListItem } from '../runView.js';
 import { backtestAcceptedSchema, cancelledSchema, documentedResponses, errorResponses, runListSchema, validatedSchema } from '../schemas.js';
 import type { HubEvent } from '../progressHub.js';
@@ -243,7 +243,7 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
         limit: q.limit,
         types: facets.types,
         venues: facets.venues,
-        events: page.events.map((e) => ({ order: e.order, timestampMs: e.timestampMs, time: isoUtc(e.timestampMs), type: e.type, status: e.status, venue: e.venue ?? null, token: e.token ?? null, parent: e.parent ?? null, text: eventText(e), event: e })),
+        events: page.events.map((e) => ({ order: e.order, timestampMs: e.timestampMs, time: isoUtc(e.timestampMs), type: e.type, status: e.status, venue: e.venue ?? null, token: e.token ?? null, parent: e.parent ?? null, text: describeEvent(e), event: e })),
       };
     });
 
