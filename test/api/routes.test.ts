@@ -230,7 +230,7 @@ describe('a backtest over HTTP', () => {
     for (const e of funding.json.events) {
       expect(e.type).toBe('FUNDING_SETTLED');
       expect(e.venue).toBe('bybit');
-      expect(e.text).toMatch(/^Funding settled BTCUSDT on bybit: /);
+      expect(e.text).toMatch(/^Funding [+−-][\d,.]+ USDT \(rate [+−-]?[\d.]+ % \/ 8 h\) BTCUSDT on bybit; P&L /);
       expect(e.text).not.toContain('{');
     }
     const from = '2024-07-01T00:00:00Z';
