@@ -8,7 +8,7 @@ import { checkHedge, hedgePreflight, perpSeries } from './checks.js';
  * The definition of a basis mode (btc_basis, eth_basis): spot long on the spot venue against perp shorts over the
  * CEXs, USDT share class. The modes differ only in their asset, which picks the spot pair and the perps.
  */
-export function basisMode<K extends 'btc_basis' | 'eth_basis'>(name: K, asset: BasisAsset): ModeDefinition<K, BasisParams<K>> {
+export function basisMode<K extends 'btc_basis' | 'eth_basis'>(name: K, asset: BasisAsset, reference: ModeDefinition['reference']): ModeDefinition<K, BasisParams<K>> {
   const sym = asset === 'BTC' ? 'BTCUSDT' : 'ETHUSDT';
   return {
     name,
@@ -19,6 +19,7 @@ export function basisMode<K extends 'btc_basis' | 'eth_basis'>(name: K, asset: B
       yieldSources: [`Perpetual funding paid by ${asset} longs to the shorts`, 'The basis between perpetual and spot prices as it converges'],
       risks: ['Negative funding (shorts pay longs)', `Margin calls on the shorts in a fast ${asset} rally, forcing rebalances`, 'Exchange counterparty risk', 'Trading fees and slippage on entry, rebalances and exit'],
     },
+    reference,
     strategySchema: z
       .strictObject({
         kind: z.literal(name),

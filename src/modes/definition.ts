@@ -43,6 +43,11 @@ export interface ModeDefinition<K extends ModeName = ModeName, P = StrategyParam
   /** Short human name, e.g. 'USDT market neutral (leveraged)'. */
   readonly title: string;
   readonly explanation: ModeExplanation;
+  /**
+   * What the mode earned on the shipped data (../shared/data) over its whole window at its default capital, with
+   * costs: shown before a user has run it. test/modes/reference.test.ts runs every mode and keeps these true.
+   */
+  readonly reference: { readonly apy: number; readonly maxDrawdown: number };
   /** The underlying the mode trades or stakes (domain.md §0): the mode file's `asset` must equal it. */
   readonly asset: 'USDT' | 'BTC' | 'ETH';
   /** zod schema of the mode file's `strategy` section, built from config/strategyPieces.ts; `kind` is the mode name. */

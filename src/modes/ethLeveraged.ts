@@ -13,6 +13,7 @@ export const ethLeveragedMode = defineMode({
     yieldSources: ["Staking (and restaking) yield on the leveraged LST position", "The spread of staking yield over the WETH borrow rate, multiplied by the leverage"],
     risks: ["WETH borrow rate rising above the staking yield (negative carry)", "LST/ETH depeg lowering the health factor towards liquidation", "AAVE liquidation penalty", "Smart-contract risk of AAVE and the staking protocol"],
   },
+  reference: { apy: 0.1036, maxDrawdown: -0.0059 },
   asset: 'ETH',
   strategySchema: z.strictObject({ kind: z.literal('eth_leveraged'), lst: lstSchema, leverage: leverageSchema, gasFloat: gasFloatSchema }).readonly(),
   createStrategy: (p) => new EthLeveragedStrategy(p),

@@ -13,6 +13,7 @@ export const ethStakingOnlyMode = defineMode({
     yieldSources: ["Ethereum staking rewards, through the LST/ETH exchange rate", "Restaking rewards (EIGEN, ETHFI) where the LST earns them"],
     risks: ["LST depeg against ETH on the DEX", "Slashing and validator risk of the staking protocol", "Withdrawal queue delays", "Swap slippage and gas"],
   },
+  reference: { apy: 0.0326, maxDrawdown: -0.0003 },
   asset: 'ETH',
   strategySchema: z
     .strictObject({

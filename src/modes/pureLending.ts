@@ -12,6 +12,7 @@ export const pureLendingMode = defineMode({
     yieldSources: ["AAVE v3 USDT supply interest (variable, set by pool utilisation)"],
     risks: ["Supply rate falls when borrowing demand falls", "AAVE smart-contract and oracle risk", "USDT depeg (the book is measured in USDT)", "Gas on entry and exit"],
   },
+  reference: { apy: 0.057, maxDrawdown: -0.0004 },
   asset: 'USDT',
   strategySchema: z.strictObject({ kind: z.literal('pure_lending'), lendingAsset: z.literal('USDT'), gasFloat: gasFloatSchema }).readonly(),
   createStrategy: (p) => new PureLendingStrategy(p),

@@ -12,6 +12,7 @@ export const pureLendingEthMode = defineMode({
     yieldSources: ["AAVE v3 WETH supply interest"],
     risks: ["Low and variable WETH supply rate", "AAVE smart-contract and oracle risk", "The ETH share class carries ETH's USD price risk", "Gas on entry and exit"],
   },
+  reference: { apy: 0.0197, maxDrawdown: -0.0004 },
   asset: 'ETH',
   strategySchema: z.strictObject({ kind: z.literal('pure_lending_eth'), gasFloat: gasFloatSchema }).readonly(),
   createStrategy: (p) => new PureLendingEthStrategy(p),

@@ -16,6 +16,7 @@ export const usdtMarketNeutralMode = defineMode({
     yieldSources: ["Leveraged staking yield less the WETH borrow cost", "Perpetual funding received on the ETH shorts (when funding is positive)", "Restaking rewards where the LST earns them"],
     risks: ["Negative funding on the shorts", "Health factor and exchange margin both under stress in a fast ETH move", "LST/ETH depeg", "Exchange counterparty risk and transfer delays between venues", "Borrow rate above staking yield"],
   },
+  reference: { apy: 0.0514, maxDrawdown: -0.0144 },
   asset: 'ETH',
   strategySchema: z
     .strictObject({

@@ -19,6 +19,7 @@ export const usdtMarketNeutralNoLeverageMode = defineMode({
     yieldSources: ["Staking (and restaking) yield on the LST", "Perpetual funding received on the ETH shorts (when funding is positive)"],
     risks: ["Negative funding on the shorts", "Exchange margin calls in a fast ETH rally", "LST/ETH depeg", "Exchange counterparty risk"],
   },
+  reference: { apy: 0.0449, maxDrawdown: -0.0031 },
   asset: 'ETH',
   strategySchema: z
     .strictObject({

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/engine/backtest.js';
-import { MODE_NAMES } from '../../src/modes/registry.js';
+import { MODES, MODE_NAMES } from '../../src/modes/registry.js';
 import { call, DATA_DIR, readSse, SHORT_BODY, startServer, waitFinal, type ErrorBody, type TestServer } from './helpers.js';
 
 let t: TestServer;
@@ -75,6 +75,8 @@ describe('modes', () => {
     expect(JSON.stringify(btc?.parameters)).not.toContain('readOnly');
     expect(btc?.parameters).toMatchObject({ type: 'object', additionalProperties: false, properties: { spotVenue: { enum: ['binance', 'bybit', 'okx'] }, hedge: { properties: { targetMarginRatio: { type: 'number', exclusiveMinimum: 0 } } } } });
     expect(btc?.parameterDefaults).toMatchObject({ kind: 'btc_basis', hedge: { targetMarginRatio: expect.any(Number) } });
+    // No full-window run is stored in this server's store: the mode's reference figures stand in.
+    expect(btc?.['figures']).toEqual({ apy: MODES.btc_basis.reference.apy, maxDrawdown: MODES.btc_basis.reference.maxDrawdown, finalEquity: null, runId: null, source: 'reference' });
   });
 
   it('answers one mode with its merged section, the whole config with secrets redacted, and its data check', async () => {

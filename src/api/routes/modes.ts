@@ -40,8 +40,9 @@ async function modeInfo(ctx: ApiContext, config: BasisConfig, mode: ModeName, li
   const section = config.modes[mode];
   const window = modeDataWindow(config, mode, ctx.dataDir, listing);
   const { runs } = await ctx.store.listRuns({ mode, status: 'completed', limit: 50 });
-  // The figures are those of a run over the mode's whole window with its default capital, the newest first.
-  const full = runs.find((r) => r.start === null && r.end === null && r.summary !== null);
+  // The figures are those of the newest stored run over the mode's whole window at its default capital; before there
+  // is one, the reference figures the mode definition records (kept true by test/modes/reference.test.ts).
+  const full = runs.find((r) => r.start === null && r.end === null && r.capital === section.initialCapital && r.summary !== null);
   return {
     name: mode,
     shareClass: section.shareClass,
@@ -51,7 +52,9 @@ async function modeInfo(ctx: ApiContext, config: BasisConfig, mode: ModeName, li
     defaults: { capital: section.initialCapital, start: section.start ?? null, end: section.end ?? null },
     parameters: parametersSchema(mode),
     parameterDefaults: redactSecrets(section.strategy),
-    figures: full?.summary ? { apy: full.summary.apy, maxDrawdown: full.summary.maxDrawdown, finalEquity: full.summary.finalEquity, runId: full.id } : null,
+    figures: full?.summary
+      ? { apy: full.summary.apy, maxDrawdown: full.summary.maxDrawdown, finalEquity: full.summary.finalEquity, runId: full.id, source: 'stored run' as const }
+      : { apy: def.reference.apy, maxDrawdown: def.reference.maxDrawdown, finalEquity: null, runId: null, source: 'reference' as const },
   };
 }
 

@@ -46,7 +46,8 @@ export interface ModeInfo {
   defaults: { capital: number; start: string | null; end: string | null };
   parameters: JsonSchema;
   parameterDefaults: Record<string, unknown>;
-  figures: { apy: number; maxDrawdown: number; finalEquity: number; runId: string } | null;
+  /** A stored full-window run's figures, or (before there is one) the mode's reference figures on the shipped data. */
+  figures: { apy: number; maxDrawdown: number; finalEquity: number | null; runId: string | null; source: 'stored run' | 'reference' };
 }
 
 export interface Flow {

@@ -242,15 +242,10 @@ export function Wizard(): React.JSX.Element {
                 <ul>{m.explanation.yieldSources.map((y) => <li key={y}>{y}</li>)}</ul>
                 <span className="sub">Risks</span>
                 <ul>{m.explanation.risks.map((r) => <li key={r}>{r}</li>)}</ul>
-                <span className="figures">
-                  {m.figures === null ? (
-                    <span className="muted">Not run yet on the shipped data</span>
-                  ) : (
-                    <>
-                      <span>APY <b className={`num ${signClass(m.figures.apy)}`}>{pct(m.figures.apy)}</b></span>
-                      <span>Max DD <b className={`num ${signClass(m.figures.maxDrawdown)}`}>{pct(m.figures.maxDrawdown)}</b></span>
-                    </>
-                  )}
+                <span className="figures" data-testid={`figures-${m.name}`}>
+                  <span>APY <b className={`num ${signClass(m.figures.apy)}`}>{pct(m.figures.apy)}</b></span>
+                  <span>Max DD <b className={`num ${signClass(m.figures.maxDrawdown)}`}>{pct(m.figures.maxDrawdown)}</b></span>
+                  <span className="muted">{m.figures.source === 'reference' ? 'reference run, whole window, default capital' : 'your latest run over the whole window'}</span>
                 </span>
                 <span className="muted">Data {m.window ? span(m.window.start, m.window.end) : 'not available on this machine'}</span>
               </label>
