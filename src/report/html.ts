@@ -8,6 +8,7 @@ import { downsampleFrame } from './downsample.js';
 import { drawdownSeries } from './metrics.js';
 import { attributionShare, fmtAmount, fmtInt, fmtNum, fmtPct, periodDays } from './format.js';
 import { CLIENT_CSS, CLIENT_JS } from './htmlClient.js';
+import { MARKER_TYPES } from './markers.js';
 
 /**
  * The results page: one self-contained HTML file (no network access needed). It draws the same dashboard as the
@@ -69,15 +70,6 @@ export function assertReportBundle(bundlePath: string = path.join(PACKAGE_ROOT, 
   loadAssets(bundlePath);
 }
 
-/** The event types drawn as markers on the dashboard's charts (web/src/charts/model.ts MARKER_TYPES), by kind. */
-const MARKER_KINDS: Readonly<Record<string, string>> = {
-  REBALANCE: 'rebalance',
-  RISK_BREACH: 'breach',
-  LIQUIDATION: 'liquidation',
-  EMERGENCY_STOP: 'emergency',
-  DEPOSIT: 'deposit',
-  WITHDRAWAL: 'withdrawal',
-};
 
 export function renderReportHtml(
   summary: RunSummary,
@@ -313,7 +305,7 @@ function buildEvents(events: { readonly length: number; at(index: number): Rende
       if (details.length > maxDetail) details = `${details.slice(0, maxDetail)}…`;
     }
     rows[i] = [Number(order), Number(timestampMs), idx(dicts.type, type), idx(dicts.venue, venue), idx(dicts.token, token), idx(dicts.status, status), details];
-    const kind = MARKER_KINDS[type];
+    const kind = MARKER_TYPES[type];
     if (kind !== undefined) markers.push([Number(timestampMs), kind, markerText(type, venue, rest)]);
   }
   return {

@@ -1,6 +1,8 @@
 import type { RunSummary } from '../api/types';
 import type { SeriesFrame } from './columns';
 import type { Thresholds } from './runParams';
+import type { MarkerKind } from '../../../src/report/markers';
+export { MARKER_TYPES, type MarkerKind } from '../../../src/report/markers';
 
 /**
  * What the dashboard draws, framework-free: the web app fills it from the API (summary, timeseries, events,
@@ -21,7 +23,6 @@ export interface DashboardData {
   readonly meta: readonly (readonly [string, string])[];
 }
 
-export type MarkerKind = 'rebalance' | 'breach' | 'liquidation' | 'emergency' | 'deposit' | 'withdrawal';
 
 export interface Marker {
   readonly tMs: number;
@@ -29,12 +30,3 @@ export interface Marker {
   readonly text: string;
 }
 
-/** The event types drawn as markers, by the marker kind they become. */
-export const MARKER_TYPES: Readonly<Record<string, MarkerKind>> = {
-  REBALANCE: 'rebalance',
-  RISK_BREACH: 'breach',
-  LIQUIDATION: 'liquidation',
-  EMERGENCY_STOP: 'emergency',
-  DEPOSIT: 'deposit',
-  WITHDRAWAL: 'withdrawal',
-};
