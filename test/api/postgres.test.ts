@@ -42,7 +42,7 @@ describe('the API on a PostgreSQL store', () => {
     expect(list.json.runs).toEqual([expect.objectContaining({ id, status: 'completed' })]);
     const page = await call<{ total: number; events: Array<{ type: string; text: string }> }>(`${api}/backtests/${id}/events?type=SPOT_TRADE&limit=10`);
     expect(page.json.total).toBeGreaterThan(0);
-    expect(page.json.events.every((e) => e.type === 'SPOT_TRADE' && e.text.startsWith('Spot trade'))).toBe(true);
+    expect(page.json.events.every((e) => e.type === 'SPOT_TRADE' && /^Spot (buy|sell) /.test(e.text))).toBe(true);
     const ts = await call<{ points: number; downsampled: boolean }>(`${api}/backtests/${id}/timeseries?points=50&columns=equity`);
     expect(ts.json).toMatchObject({ downsampled: true });
     expect(ts.json.points).toBeLessThanOrEqual(50);

@@ -6,7 +6,7 @@ import { BasisError } from '../../errors/base.js';
 import { RUN_STATUSES, type RunStatus, type StoredRun } from '../../store/types.js';
 import { newRunFor } from '../../jobs/backtestJob.js';
 import { parseTimestamp } from '../../data/index.js';
-import { extremeRows } from '../../report/downsample.js';
+import { downsampleFrame } from '../../report/downsample.js';
 import { isoUtc } from '../../kernel/clock.js';
 import type { ApiContext } from '../context.js';
 import { backtestBodySchema, validateBacktestBody } from '../backtestRequest.js';
@@ -214,14 +214,17 @@ export function backtestRoutes(ctx: ApiContext, mutating: { preHandler: (req: im
       }
       const cols = wanted === undefined ? frame.columns : frame.columns.filter((c) => wanted.includes(c.name));
       const n = frame.timestampsMs.length;
-      const rows = req.query.points === undefined ? null : extremeRows(n, cols.map((c) => c.values), req.query.points);
-      const pick = <T>(get: (i: number) => T): T[] => (rows === null ? Array.from({ length: n }, (_, i) => get(i)) : rows.map(get));
-      return {
-        timestampsMs: pick((i) => frame.timestampsMs[i] as number),
-        columns: Object.fromEntries(cols.map((c) => [c.name, pick((i) => finiteOrNull(c.values[i] as number))])),
-        points: rows === null ? n : rows.length,
-        downsampled: rows !== null && rows.length < n,
-      };
+      if (req.query.points === undefined || n <= req.query.points) {
+        return {
+          timestampsMs: Array.from(frame.timestampsMs),
+          columns: Object.fromEntries(cols.map((c) => [c.name, Array.from(c.values, finiteOrNull)])),
+          points: n,
+          downsampled: false,
+        };
+      }
+      // The report's own downsampling: one shared axis, each bucket's first, minimum, maximum and last value per column.
+      const d = downsampleFrame({ timestampsMs: frame.timestampsMs, columns: cols }, req.query.points);
+      return { timestampsMs: d.timestampsMs, columns: d.columns, points: d.timestampsMs.length, downsampled: true };
     });
 
     app.get('/backtests/:id/events', { schema: { tags: ['backtests'], summary: 'Events, paged and filtered by type, venue, time and text', params: idParams, querystring: eventsQuery, response: documentedResponses } }, async (req) => {

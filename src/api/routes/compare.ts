@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { compareRuns } from '../../store/compare.js';
-import { downsampleMinMax } from '../../report/downsample.js';
+import { downsampleFrame } from '../../report/downsample.js';
 import type { ApiContext } from '../context.js';
 import { documentedResponses } from '../schemas.js';
 import { findRun, runListItem } from '../runView.js';
@@ -24,7 +24,9 @@ export function compareRoutes(ctx: ApiContext): FastifyPluginAsyncZod {
         runs.map(async (r) => {
           const frame = await ctx.store.timeseries(r.id);
           const equity = frame?.columns.find((c) => c.name === 'equity');
-          return frame && equity ? downsampleMinMax(frame.timestampsMs, equity.values, req.query.points) : null;
+          if (!frame || !equity) return null;
+          const d = downsampleFrame({ timestampsMs: frame.timestampsMs, columns: [equity] }, req.query.points);
+          return { x: d.timestampsMs, y: d.columns['equity'] ?? [] };
         }),
       );
       const xs = [...new Set(curves.flatMap((c) => c?.x ?? []))].sort((a, b) => a - b);
