@@ -40,21 +40,11 @@ export interface RunError {
   readonly message: string;
 }
 
-export interface StoredRun {
+/** A run on record: what it was asked to be (NewRun), where it stands, and what it produced. */
+export interface StoredRun extends Omit<NewRun, 'label'> {
   readonly id: string;
   readonly status: RunStatus;
-  readonly source: RunSource;
   readonly label: string | null;
-  readonly mode: string;
-  readonly shareClass: string;
-  readonly start: string | null;
-  readonly end: string | null;
-  readonly capital: number;
-  readonly costs: boolean;
-  readonly version: string;
-  readonly commit: string;
-  readonly request: Readonly<Record<string, unknown>>;
-  readonly flows: readonly RunFlow[];
   readonly createdAt: string;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
