@@ -1,7 +1,10 @@
 import { assertNever } from '../errors/base.js';
 import type { BasisEvent, EventType } from './types.js';
 
-const fmt = (v: number, digits = 2): string => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+// Number.toLocaleString builds a formatter on every call (~50 µs); a run's events are described by the thousand.
+const FIXED = [0, 1, 2, 3, 4, 5, 6].map((d) => new Intl.NumberFormat('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+const SIGNIFICANT4 = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4 });
+const fmt = (v: number, digits = 2): string => (FIXED[digits] as Intl.NumberFormat).format(v);
 const signed = (v: number, digits = 2): string => `${v > 0 ? '+' : v < 0 ? '−' : ''}${fmt(Math.abs(v), digits)}`;
 const digitsFor = (token: string | undefined): number => (token === 'USDT' || token === 'USDC' ? 2 : 4);
 
@@ -108,8 +111,8 @@ function head(e: BasisEvent): string {
 function amountText(v: number): string {
   const abs = Math.abs(v);
   if (abs === 0) return '0';
-  if (abs >= 1) return v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  return v.toLocaleString('en-US', { maximumSignificantDigits: 4 });
+  if (abs >= 1) return fmt(v, 2);
+  return SIGNIFICANT4.format(v);
 }
 
 /** camelCase part names as words: `tradingFees` → `trading fees`. */
