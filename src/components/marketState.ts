@@ -29,6 +29,8 @@ export class MarketState {
   /** 1 where this step's funding value came from a fallback series. */
   readonly fundingFallback = new Uint8Array(6);
   gasGwei = NaN;
+  /** The per-slot arrays in {@link MarketField} order, so a reader fills them by index without a lookup per value. */
+  readonly fields: readonly Float64Array[] = [this.liquidityIndex, this.borrowIndex, this.liquidityRate, this.borrowRate, this.lstRate, this.perpMark];
 
   copyFrom(o: MarketState): void {
     this.index = o.index;
@@ -52,6 +54,16 @@ export class MarketState {
   }
 }
 
+/** Index of a per-slot array in {@link MarketState.fields}. */
+const enum MarketField {
+  liquidityIndex,
+  borrowIndex,
+  liquidityRate,
+  borrowRate,
+  lstRate,
+  perpMark,
+}
+
 interface Binding {
   readonly values: Float64Array;
   readonly source: Uint8Array | null;
@@ -67,7 +79,7 @@ export class MarketReader {
   private readonly btc: Column;
   private readonly gas: Column;
   private readonly cols: Float64Array[] = [];
-  private readonly targets: Float64Array[] = [];
+  private readonly targets: MarketField[] = [];
   private readonly slots: number[] = [];
   private readonly funding: Binding[] = [];
   private readonly fundingSlot: number[] = [];
@@ -76,26 +88,26 @@ export class MarketReader {
   constructor(private readonly timeline: Timeline, mode: ModeParams) {
     const want = new Set<SeriesKey>(mode.dataRequirements);
     const col = (key: SeriesKey | undefined): Column => (key && want.has(key) && timeline.has(key) ? timeline.series(key).values : null);
-    const bind = (key: SeriesKey, pick: (m: MarketState) => Float64Array, slot: number): void => {
+    const bind = (key: SeriesKey, field: MarketField, slot: number): void => {
       const c = col(key);
       if (!c) return;
       this.cols.push(c);
-      this.targets.push(pick(this.probe));
+      this.targets.push(field);
       this.slots.push(slot);
     };
     this.eth = col(mode.priceSeries.ETH);
     this.btc = col(mode.priceSeries.BTC);
     this.gas = col('gas:ethereum:gwei');
     for (const [name, i] of Object.entries(AAVE_IDX)) {
-      bind(`aave:${name}:liquidityIndex` as SeriesKey, (m) => m.liquidityIndex, i);
-      bind(`aave:${name}:borrowIndex` as SeriesKey, (m) => m.borrowIndex, i);
-      bind(`aave:${name}:liquidityRate` as SeriesKey, (m) => m.liquidityRate, i);
-      bind(`aave:${name}:borrowRate` as SeriesKey, (m) => m.borrowRate, i);
+      bind(`aave:${name}:liquidityIndex` as SeriesKey, MarketField.liquidityIndex, i);
+      bind(`aave:${name}:borrowIndex` as SeriesKey, MarketField.borrowIndex, i);
+      bind(`aave:${name}:liquidityRate` as SeriesKey, MarketField.liquidityRate, i);
+      bind(`aave:${name}:borrowRate` as SeriesKey, MarketField.borrowRate, i);
     }
-    for (const [name, i] of Object.entries(LST_IDX)) bind(`oracle:${name}:ETH` as SeriesKey, (m) => m.lstRate, i);
+    for (const [name, i] of Object.entries(LST_IDX)) bind(`oracle:${name}:ETH` as SeriesKey, MarketField.lstRate, i);
     CEX_LIST.forEach((cex, c) =>
       SYM_LIST.forEach((sym, s) => {
-        bind(`perp:${cex}:${sym}` as SeriesKey, (m) => m.perpMark, perpIdx(c, s));
+        bind(`perp:${cex}:${sym}` as SeriesKey, MarketField.perpMark, perpIdx(c, s));
         const fk = `funding:${cex}:${sym}` as SeriesKey;
         if (want.has(fk) && timeline.has(fk)) {
           const f = timeline.series(fk);
@@ -112,26 +124,18 @@ export class MarketReader {
     }
   }
 
-  /** Target arrays are resolved against a probe instance, then re-pointed per output instance. */
-  private readonly probe = new MarketState();
-
   read(i: number, out: MarketState): void {
     out.index = i;
     out.timestampMs = this.timeline.timestampsMs[i] as number;
     out.ethPx = this.eth ? (this.eth[i] as number) : NaN;
     out.btcPx = this.btc ? (this.btc[i] as number) : NaN;
     out.gasGwei = this.gas ? (this.gas[i] as number) : NaN;
-    const probe = this.probe;
-    for (let k = 0; k < this.cols.length; k++) {
-      const t = this.targets[k] as Float64Array;
-      const target =
-        t === probe.liquidityIndex ? out.liquidityIndex
-        : t === probe.borrowIndex ? out.borrowIndex
-        : t === probe.liquidityRate ? out.liquidityRate
-        : t === probe.borrowRate ? out.borrowRate
-        : t === probe.lstRate ? out.lstRate
-        : out.perpMark;
-      target[this.slots[k] as number] = (this.cols[k] as Float64Array)[i] as number;
+    const fields = out.fields;
+    const cols = this.cols;
+    const targets = this.targets;
+    const slots = this.slots;
+    for (let k = 0; k < cols.length; k++) {
+      (fields[targets[k] as MarketField] as Float64Array)[slots[k] as number] = (cols[k] as Float64Array)[i] as number;
     }
   }
 
