@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 const CORE_LAYERS = ['src/domain/**/*.ts', 'src/kernel/**/*.ts', 'src/protocols/**/*.ts', 'src/components/**/*.ts', 'src/strategies/**/*.ts'];
 const layerRule = {
   patterns: [
-    { regex: '(^|/)(report|cli|config|runs|engine|modes)(/|$)', message: 'a core layer (domain, kernel, protocols, components, strategies) must not import the report, CLI, config parsing, run directories, the mode registry or the engine: move the shared type to src/domain' },
+    { regex: '(^|/)(report|cli|config|runs|engine|modes|store|api|jobs)(/|$)', message: 'a core layer (domain, kernel, protocols, components, strategies) must not import the report, CLI, config parsing, run directories, the mode registry, the engine, the results store, the API or jobs: move the shared type to src/domain' },
     { regex: '(^|/)data/(?!series\\.js$)', message: 'a core layer must not import data loading: only data/series.js (the timeline contract) is allowed; move shared types to src/domain' },
     { regex: '^(node:)?(fs|fs/promises|child_process|net|http|https)$', message: 'a core layer does no I/O' },
     { regex: '(^|/)venues/(?!costs\\.js$)', message: 'a core layer (the kernel included) reaches venues only through the ExecutionClient interface in src/kernel: the simulated and live clients are plugged in by the assemblies' },
@@ -19,7 +19,7 @@ const layerRule = {
 
 const modesLayerRule = {
   patterns: [
-    { regex: '(^|/)(report|cli|runs|engine)(/|$)', message: 'a mode definition must not import the report, CLI, run directories or the engine: it describes a mode, the assemblies run it' },
+    { regex: '(^|/)(report|cli|runs|engine|store|api|jobs)(/|$)', message: 'a mode definition must not import the report, CLI, run directories, the engine, the results store, the API or jobs: it describes a mode, the assemblies run it' },
     { regex: '(^|/)data/(?!series\\.js$)', message: 'a mode definition must not import data loading: only data/series.js (the timeline contract) is allowed' },
     { regex: '^(node:)?(fs|fs/promises|child_process|net|http|https)$', message: 'a mode definition does no I/O' },
   ],

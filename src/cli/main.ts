@@ -5,6 +5,7 @@ import { registerDataCommands } from './commands/data.js';
 import { registerBacktestCommand } from './commands/backtest.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerRunsCommands } from './commands/runs.js';
+import { registerServeCommand } from './commands/serve.js';
 import { packageVersion } from '../packageInfo.js';
 import { redactUrlsIn } from '../config/redact.js';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerAuditCommands(program);
   registerRunsCommands(program);
+  registerServeCommand(program);
   return program;
 }
 

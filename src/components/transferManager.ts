@@ -1,5 +1,5 @@
 import { BasisError } from '../errors/base.js';
-import { VenueRefusedError } from '../errors/families.js';
+import { RejectedError, VenueRefusedError } from '../errors/families.js';
 import type { CexVenue, Venue } from '../domain/venues.js';
 import type { RunParams } from '../domain/params.js';
 import type { ExposureView } from './exposureMonitor.js';
@@ -164,13 +164,13 @@ export class TransferManager {
       state.next = legIndex + 1;
       if (state.next >= plan.legs.length && !this.pm.inFlight.some((t) => t.id === id)) this.plans.delete(id);
     } catch (err) {
-      if (legIndex === 0) {
+      if (legIndex === 0 || !(err instanceof RejectedError)) {
         this.plans.delete(id);
         throw err;
       }
-      // A later leg failed: the funds are already credited in the wallet; that is where they stay.
+      // A later leg was refused (its gas, a venue): the funds are already credited in the wallet; that is where they stay.
       this.plans.delete(id);
-      ledger.leg(plan, legIndex, 'rolled_back', () => ({ fee: 0, details: { reason: err instanceof Error ? err.message : String(err), heldAt: 'wallet' } }), 'rolled_back');
+      ledger.leg(plan, legIndex, 'rolled_back', () => ({ fee: 0, details: { reason: err.message, heldAt: 'wallet' } }), 'rolled_back');
     }
   }
 

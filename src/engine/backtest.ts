@@ -7,7 +7,9 @@ import { MODE_NAMES, isModeName } from '../modes/registry.js';
 import { PACKAGE_ROOT, REDACTED, isSecretName, isSecretPath, loadConfig, modeFlows, modeWindow, redactSecrets, resolveRunParams, type BasisConfig } from '../config/index.js';
 import { loadRewardSchedule, openHistoricalData, parseTimestamp, resolveDataDir, type DataPolicy, type RewardSchedule } from '../data/index.js';
 import { ethenaBenchmark, loadBenchmark } from '../data/benchmark.js';
-import type { Timeline } from '../data/series.js';
+import type { SeriesKey, Timeline } from '../data/series.js';
+import type { ShareClass } from '../domain/tokens.js';
+import { derivedColumns, type NamedColumn } from '../report/derivedColumns.js';
 import type { BasisEvent } from '../events/types.js';
 import { GENESIS_HASH, chainHeadOf, eventsJsonlChunks, type ChainHead } from '../events/hashChain.js';
 import { digestChunks, hashingChunks, sha256Hex, type SummaryIntegrity } from '../events/integrity.js';
@@ -17,6 +19,7 @@ import {
   computeMetrics,
   createProgress,
   timeseriesCsvChunks,
+  assertReportBundle,
   renderReportHtml,
   writeResultsAtomically,
   writeRunToResults,
@@ -115,6 +118,17 @@ function readFlows(req: BacktestRequest, config: BasisConfig, mode: ModeName): F
   }
   out.push(...flowsFromConfig(modeFlows(config, mode), `modes.${mode}.flows`));
   return out;
+}
+
+/**
+ * The LST exchange rates the dashboard's staking views read: the ones the book holds (recorded), or for an ETH
+ * book that holds none, weETH's from the data when present (its "staked ETH" benchmark).
+ */
+function lstRatesFor(recorded: TimeseriesFrame, shareClass: ShareClass, timeline: Timeline, startIndex: number, endIndex: number): NamedColumn[] {
+  const held = recorded.columns.filter((c) => c.name.startsWith('lstRate:')).map((c) => ({ name: c.name.slice('lstRate:'.length), values: c.values }));
+  if (held.length > 0 || shareClass !== 'ETH') return held;
+  const key: SeriesKey = 'oracle:weETH:ETH';
+  return timeline.has(key) ? [{ name: 'weETH', values: timeline.series(key).values.subarray(startIndex, endIndex + 1) }] : [];
 }
 
 function finiteOrNull(v: number): number | null {
@@ -259,8 +273,15 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutput>
   };
   const recorded = engine.recorder.frame(startIndex, endIndex);
   const frame: TimeseriesFrame =
-    nav && units && req.recordTimeseries !== false
-      ? { timestampsMs: recorded.timestampsMs, columns: [...recorded.columns, { name: 'navPerShare', values: nav }, { name: 'units', values: units }] }
+    req.recordTimeseries !== false
+      ? {
+          timestampsMs: recorded.timestampsMs,
+          columns: [
+            ...recorded.columns,
+            ...(nav && units ? [{ name: 'navPerShare', values: nav }, { name: 'units', values: units }] : []),
+            ...derivedColumns({ timestampsMs: ts, shareClass: params.mode.shareClass, initialCapital: params.mode.initialCapital, lstRates: lstRatesFor(recorded, params.mode.shareClass, timeline, startIndex, endIndex), benchmarkAprs: benchmarkData?.aprs ?? null }),
+          ],
+        }
       : recorded;
   const run: RunRecord = {
     ...currentBuild(),
@@ -319,6 +340,7 @@ export interface RunConfigDocument {
  */
 function resultFiles(out: BacktestOutput, opts: BacktestWriteOptions, written: { integrity?: SummaryIntegrity }): ResultFile[] {
   // The key is read before anything is written, so a bad key fails the run without leaving half a directory.
+  assertReportBundle();
   const key = opts.auditKey === undefined ? loadAuditKey({ deployDir: path.join(PACKAGE_ROOT, 'deploy'), env: out.run.env }) : (opts.auditKey ?? undefined);
   const configJson = JSON.stringify(runConfigDocument(out), null, 2) + '\n';
   let timeseriesSha256: string | undefined;
@@ -346,7 +368,7 @@ function resultFiles(out: BacktestOutput, opts: BacktestWriteOptions, written: {
     { name: 'config.json', content: configJson },
     { name: 'timeseries.csv', content: timeseries },
     { name: 'events.jsonl', content: events },
-    { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.engine.events, { runInfo: runInfoRows(out.run) }) },
+    { name: 'report.html', content: () => renderReportHtml(out.summary, out.frame, out.engine.events, { runInfo: runInfoRows(out.run), params: out.params }) },
     { name: 'summary.json', content: summaryJson },
   ];
 }

@@ -78,6 +78,7 @@ export const ERROR_CODES = {
   'BT-001': spec('backtest request invalid', 400, 64),
   'BT-004': spec('backtest execution failed', 500, 70),
   'BT-005': spec('results could not be written', 500, 73),
+  'BT-006': spec('report chart bundle missing (web/dist/report-client.js)', 500, 70),
   // Capital flows (deposits and withdrawals)
   'FLOW-001': spec('capital flow malformed', 400, 64),
   'FLOW-002': spec('capital flow file unreadable or malformed', 400, 66),

@@ -13,6 +13,12 @@ export function basisMode<K extends 'btc_basis' | 'eth_basis'>(name: K, asset: B
   return {
     name,
     asset,
+    title: `${asset} basis (spot long, perp short)`,
+    explanation: {
+      summary: `Buys ${asset} spot on an exchange and shorts the same amount of ${asset} perpetuals over several exchanges, so the USDT book carries no ${asset} price risk and collects the funding the shorts receive.`,
+      yieldSources: [`Perpetual funding paid by ${asset} longs to the shorts`, 'The basis between perpetual and spot prices as it converges'],
+      risks: ['Negative funding (shorts pay longs)', `Margin calls on the shorts in a fast ${asset} rally, forcing rebalances`, 'Exchange counterparty risk', 'Trading fees and slippage on entry, rebalances and exit'],
+    },
     strategySchema: z
       .strictObject({
         kind: z.literal(name),

@@ -30,8 +30,19 @@ export interface PreflightContext {
  * src/modes/registry.ts and CONTRIBUTING.md "How to add a mode"); nothing below them switches on a mode name.
  * `P` is the mode's strategy parameters, declared in its strategy file.
  */
+/** What a mode does in plain language, for the web wizard and the API's mode list. */
+export interface ModeExplanation {
+  /** One or two sentences: what the book holds and why it earns. */
+  readonly summary: string;
+  readonly yieldSources: readonly string[];
+  readonly risks: readonly string[];
+}
+
 export interface ModeDefinition<K extends ModeName = ModeName, P = StrategyParamsByMode[K]> {
   readonly name: K;
+  /** Short human name, e.g. 'USDT market neutral (leveraged)'. */
+  readonly title: string;
+  readonly explanation: ModeExplanation;
   /** The underlying the mode trades or stakes (domain.md §0): the mode file's `asset` must equal it. */
   readonly asset: 'USDT' | 'BTC' | 'ETH';
   /** zod schema of the mode file's `strategy` section, built from config/strategyPieces.ts; `kind` is the mode name. */

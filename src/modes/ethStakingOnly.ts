@@ -7,6 +7,12 @@ import { checkLst, fmt, lstSeries } from './checks.js';
 /** eth_staking_only: stake ETH into weETH or wstETH and hold, ETH share class (domain.md §3.6, §4.4, §4.5). */
 export const ethStakingOnlyMode = defineMode({
   name: 'eth_staking_only',
+  title: "ETH staking (liquid staking token)",
+  explanation: {
+    summary: "Stakes ETH into a liquid staking token (weETH or wstETH) and holds it, measured in ETH.",
+    yieldSources: ["Ethereum staking rewards, through the LST/ETH exchange rate", "Restaking rewards (EIGEN, ETHFI) where the LST earns them"],
+    risks: ["LST depeg against ETH on the DEX", "Slashing and validator risk of the staking protocol", "Withdrawal queue delays", "Swap slippage and gas"],
+  },
   asset: 'ETH',
   strategySchema: z
     .strictObject({

@@ -10,6 +10,12 @@ import { checkHedge, checkLeverage, checkLst, fmt, hedgePreflight, lstSeries } f
 /** usdt_market_neutral: the leveraged LST book hedged with ETH perps, USDT share class (domain.md §3.9). */
 export const usdtMarketNeutralMode = defineMode({
   name: 'usdt_market_neutral',
+  title: "USDT market neutral (leveraged)",
+  explanation: {
+    summary: "Runs the leveraged LST loop on AAVE and shorts ETH perpetuals on the exchanges against its ETH exposure, so the USDT book earns staking carry and funding without ETH price risk.",
+    yieldSources: ["Leveraged staking yield less the WETH borrow cost", "Perpetual funding received on the ETH shorts (when funding is positive)", "Restaking rewards where the LST earns them"],
+    risks: ["Negative funding on the shorts", "Health factor and exchange margin both under stress in a fast ETH move", "LST/ETH depeg", "Exchange counterparty risk and transfer delays between venues", "Borrow rate above staking yield"],
+  },
   asset: 'ETH',
   strategySchema: z
     .strictObject({

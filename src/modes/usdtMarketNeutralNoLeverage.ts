@@ -13,6 +13,12 @@ import { checkHedge, checkLst, fmt, hedgePreflight, lstSeries } from './checks.j
  */
 export const usdtMarketNeutralNoLeverageMode = defineMode({
   name: 'usdt_market_neutral_no_leverage',
+  title: "USDT market neutral (no leverage)",
+  explanation: {
+    summary: "Buys and stakes ETH into an LST held in the wallet and shorts ETH perpetuals against it, so the USDT book earns staking yield and funding without ETH price risk.",
+    yieldSources: ["Staking (and restaking) yield on the LST", "Perpetual funding received on the ETH shorts (when funding is positive)"],
+    risks: ["Negative funding on the shorts", "Exchange margin calls in a fast ETH rally", "LST/ETH depeg", "Exchange counterparty risk"],
+  },
   asset: 'ETH',
   strategySchema: z
     .strictObject({

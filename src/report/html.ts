@@ -1,20 +1,25 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { BasisError } from '../errors/base.js';
+import { PACKAGE_ROOT } from '../packageRoot.js';
 import { ATTRIBUTION_PARTS, type ReportEvent, type RunSummary, type TimeseriesFrame } from './types.js';
-import { downsampleBuckets, downsampleMinMax, sparsePoints, type Reducer } from './downsample.js';
+import { downsampleFrame } from './downsample.js';
 import { drawdownSeries } from './metrics.js';
-import { amountDecimals, attributionShare, fmtAmount, fmtInt, fmtNum, fmtPct, periodDays } from './format.js';
+import { attributionShare, fmtAmount, fmtInt, fmtNum, fmtPct, periodDays } from './format.js';
 import { CLIENT_CSS, CLIENT_JS } from './htmlClient.js';
 
 /**
- * The results page: one self-contained HTML file (no network access needed). uPlot's JS and CSS are read from
- * node_modules and inlined, the chart data and all events are inlined as JSON in `<script type="application/json">`
- * blocks with `<`, `>`, `&`, U+2028/9 escaped (so no field can close the script element), and everything else is
- * escaped HTML text. The client script renders every event field with `textContent`, never as markup.
+ * The results page: one self-contained HTML file (no network access needed). It draws the same dashboard as the
+ * web app's run page with the same chart code: web/src/charts built as an IIFE (web/dist/report-client.js, `npm run
+ * build:web`) and inlined, after uPlot's own JS and CSS read from node_modules. The run's data is inlined as JSON
+ * in `<script type="application/json">` blocks with `<`, `>`, `&`, U+2028/9 escaped (so no field can close the
+ * script element), and everything else is escaped HTML text. The client scripts write data only as text, never as
+ * markup. Without JavaScript the page still shows the metrics, the attribution and the run (static HTML).
  *
- * Charts are downsampled to ≤ `maxPointsPerSeries` (default 5,000) points per series, see downsample.ts: equity and
- * drawdown keep the min and max of each bucket; LTV / health factor / margin ratio / net delta keep the
- * risk-relevant extreme of each bucket; funding rates are plotted at settlements only (NaN steps dropped).
+ * The dashboard's columns are downsampled to ≤ `maxPointsPerSeries` (default 5,000) points on one shared axis,
+ * keeping each bucket's first, minimum, maximum and last value per column (downsample.ts `downsampleFrame`), so
+ * no peak, trough or limit breach is lost; drawdown is computed on every step before downsampling.
  */
 export interface HtmlReportOptions {
   readonly maxPointsPerSeries?: number;
@@ -22,43 +27,57 @@ export interface HtmlReportOptions {
   readonly maxDetailChars?: number;
   /** What the run was made from (costs, capital, window, data fingerprint, version, commit), as label/value rows. */
   readonly runInfo?: readonly (readonly [string, string])[];
+  /** The run's parameters (RunParams): the dashboard draws their risk limits and lists the strategy's. */
+  readonly params?: unknown;
+  /** The chart bundle to inline; default `<package root>/web/dist/report-client.js`. */
+  readonly bundlePath?: string;
 }
 
-type ValueFormat = 'amount' | 'pct' | 'ratio' | 'rate8h' | 'num';
+/** The bundle of the dashboard's chart code the report inlines, relative to the package root. */
+export const REPORT_BUNDLE = 'web/dist/report-client.js';
 
-interface ChartSeries {
-  readonly label: string;
-  readonly y: Array<number | null>;
-  readonly scale?: 'y' | 'y2';
-  readonly format?: ValueFormat;
-  readonly fill?: boolean;
-}
+let uplot: { js: string; css: string } | undefined;
+const bundles = new Map<string, string>();
 
-interface ChartSpec {
-  readonly id: string;
-  readonly title: string;
-  readonly note: string;
-  readonly format: ValueFormat;
-  readonly y2Format?: ValueFormat;
-  readonly x: number[];
-  readonly series: ChartSeries[];
-  readonly spanGaps?: boolean;
-  readonly points?: boolean;
-  readonly height?: number;
-}
-
-let uplotAssets: { js: string; css: string } | undefined;
-
-function loadUplot(): { js: string; css: string } {
-  if (!uplotAssets) {
+function loadAssets(bundlePath: string): { uplotJs: string; uplotCss: string; bundle: string } {
+  if (!uplot) {
     const require = createRequire(import.meta.url);
     const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
     const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
     if (/<\/script/i.test(js) || /<\/style/i.test(css)) throw new Error('uPlot assets contain a closing tag; cannot inline');
-    uplotAssets = { js, css };
+    uplot = { js, css };
   }
-  return uplotAssets;
+  let bundle = bundles.get(bundlePath);
+  if (bundle === undefined) {
+    if (!existsSync(bundlePath)) {
+      throw new BasisError('BT-006', `the report's chart bundle ${bundlePath} is missing: build it with \`npm run build:web\` (npm install runs it through \`prepare\`)`, {
+        problems: [{ code: 'BT-006', message: 'report chart bundle missing', file: bundlePath, expected: `${REPORT_BUNDLE} built by npm run build:web`, received: 'no such file' }],
+      });
+    }
+    bundle = readFileSync(bundlePath, 'utf8');
+    if (/<\/script/i.test(bundle)) throw new Error(`${bundlePath} contains a closing script tag; cannot inline`);
+    bundles.set(bundlePath, bundle);
+  }
+  return { uplotJs: uplot.js, uplotCss: uplot.css, bundle };
 }
+
+/**
+ * Fails with BT-006 when the chart bundle is not built: writers call it before they write anything, so a missing
+ * bundle is its own clear error rather than a failed write.
+ */
+export function assertReportBundle(bundlePath: string = path.join(PACKAGE_ROOT, REPORT_BUNDLE)): void {
+  loadAssets(bundlePath);
+}
+
+/** The event types drawn as markers on the dashboard's charts (web/src/charts/model.ts MARKER_TYPES), by kind. */
+const MARKER_KINDS: Readonly<Record<string, string>> = {
+  REBALANCE: 'rebalance',
+  RISK_BREACH: 'breach',
+  LIQUIDATION: 'liquidation',
+  EMERGENCY_STOP: 'emergency',
+  DEPOSIT: 'deposit',
+  WITHDRAWAL: 'withdrawal',
+};
 
 export function renderReportHtml(
   summary: RunSummary,
@@ -67,27 +86,17 @@ export function renderReportHtml(
   opts: HtmlReportOptions = {},
 ): string {
   const maxPoints = Math.max(10, Math.floor(opts.maxPointsPerSeries ?? 5000));
-  const { js, css } = loadUplot();
-  const charts = buildCharts(summary, frame, maxPoints);
-  const eventsPayload = buildEvents(events, opts.maxDetailChars ?? 4000);
+  const { uplotJs, uplotCss, bundle } = loadAssets(opts.bundlePath ?? path.join(PACKAGE_ROOT, REPORT_BUNDLE));
+  const { payload: eventsPayload, markers } = buildEvents(events, opts.maxDetailChars ?? 4000);
   const unit = summary.shareClass;
   const days = periodDays(summary.start, summary.end);
   const title = `Basis backtest: ${summary.mode} (${unit})`;
-
-  const chartSections = charts
-    .map(
-      (c) => `<section class="card chart-card" id="section-${esc(c.id)}">
-<h2>${esc(c.title)}</h2>
-<p class="note">${esc(c.note)}</p>
-<div class="chart" id="chart-${esc(c.id)}" data-chart="${esc(c.id)}"></div>
-</section>`,
-    )
-    .join('\n');
-
-  const data = {
-    shareClass: unit,
-    amountDecimals: amountDecimals(unit),
-    charts,
+  const dashboard = {
+    summary,
+    series: downsampleFrame(withDrawdown(frame), maxPoints),
+    markers,
+    params: reportParams(opts.params),
+    meta: opts.runInfo ?? [],
   };
 
   return `<!doctype html>
@@ -95,9 +104,10 @@ export function renderReportHtml(
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <meta name="generator" content="basis">
 <title>${esc(title)}${summary.synthetic ? ' [SYNTHETIC]' : ''}</title>
-<style>${css}</style>
+<style>${uplotCss}</style>
 <style>${CLIENT_CSS}</style>
 </head>
 <body data-render-status="pending">
@@ -112,172 +122,44 @@ ${summary.synthetic ? '<div class="synthetic-banner" id="synthetic-banner" role=
 <div><dt>Data</dt><dd>${summary.synthetic ? '<span class="tag tag-warn">synthetic</span>' : 'historical'}</dd></div>
 </dl>
 </header>
-<noscript><p class="card">Charts and the event table need JavaScript; the metrics and attribution below are static.</p></noscript>
 <div id="js-errors" class="js-errors" hidden></div>
 <main>
+<noscript>
+<p class="card">The charts and the event table need JavaScript; the metrics, the attribution and the run are below.</p>
 ${metricCards(summary)}
-${chartSections}
 ${attributionSection(summary)}
 ${opts.runInfo ? runInfoSection(opts.runInfo) : ''}
+</noscript>
+<div id="dashboard"></div>
 ${eventsSection(events.length)}
 </main>
 <footer class="page-footer">
 <p>Speed: ${esc(fmtInt(summary.steps))} steps in ${esc(fmtInt(summary.timing.runMs))} ms (${esc(fmtInt(summary.timing.stepsPerSec))} steps/s), data load ${esc(fmtInt(summary.timing.loadMs))} ms.</p>
-<p>Metrics are on total fund equity in ${esc(unit)}. Charts show at most ${esc(fmtInt(maxPoints))} points per series: equity and drawdown keep the minimum and maximum of each bucket of steps; LTV, health factor, margin ratio and net delta keep the worst value of each bucket; funding rates are plotted at settlements only. The CSV has every step at full precision.</p>
+<p>Metrics are on total fund equity in ${esc(unit)}${summary.flows ? ' (time-weighted: on NAV per share)' : ''}. Charts show at most ${esc(fmtInt(maxPoints))} points per series: each bucket of steps keeps its first, lowest, highest and last value of every series, so no peak, trough or limit breach is lost. The CSV has every step at full precision.</p>
 </footer>
-<script type="application/json" id="basis-data">${safeJson(data)}</script>
+<script type="application/json" id="basis-dashboard">${safeJson(dashboard)}</script>
 <script type="application/json" id="basis-events">${safeJson(eventsPayload)}</script>
-<script>${js}</script>
+<script>${uplotJs}</script>
+<script>${bundle}</script>
 <script>${CLIENT_JS}</script>
 </body>
 </html>
 `;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Charts
-
-function buildCharts(summary: RunSummary, frame: TimeseriesFrame, maxPoints: number): ChartSpec[] {
-  const tsMs = frame.timestampsMs;
-  const tsSec = Float64Array.from(tsMs, (t) => t / 1000);
-  const byName = new Map(frame.columns.map((c) => [c.name, c.values]));
-  const prefixed = (prefix: string): Array<{ key: string; values: Float64Array }> =>
-    frame.columns.filter((c) => c.name.startsWith(prefix)).map((c) => ({ key: c.name.slice(prefix.length), values: c.values }));
-  const unit = summary.shareClass;
-  const charts: ChartSpec[] = [];
-
-  const equity = byName.get('equity');
-  if (equity) {
-    const d = downsampleMinMax(tsSec, equity, maxPoints);
-    charts.push({
-      id: 'equity',
-      title: `Equity (${unit})`,
-      note: `Total fund equity in ${unit}, marked every step. Started at ${fmtAmount(summary.initialCapital, unit)} ${unit}.`,
-      format: 'amount',
-      x: d.x,
-      series: [{ label: `Equity (${unit})`, y: d.y, fill: true }],
-      height: 320,
-    });
-  }
-  const dd = byName.get('drawdown') ?? (equity ? drawdownSeries(equity) : undefined);
-  if (dd) {
-    const d = downsampleMinMax(tsSec, dd, maxPoints);
-    charts.push({
-      id: 'drawdown',
-      title: 'Drawdown',
-      note: `Equity below its running peak. Max drawdown ${fmtPct(summary.maxDrawdown, 2)}.`,
-      format: 'pct',
-      x: d.x,
-      series: [{ label: 'Drawdown', y: d.y, fill: true }],
-      height: 220,
-    });
-  }
-
-  const ltv = byName.get('ltv');
-  const hf = byName.get('healthFactor');
-  if (ltv || hf) {
-    const series: Array<{ values: Float64Array; reducer: Reducer }> = [];
-    if (ltv) series.push({ values: ltv, reducer: 'max' });
-    if (hf) series.push({ values: hf, reducer: 'min' });
-    const d = downsampleBuckets(tsSec, series, maxPoints);
-    const out: ChartSeries[] = [];
-    let k = 0;
-    if (ltv) out.push({ label: 'LTV', y: d.ys[k++]!, scale: 'y', format: 'pct' });
-    if (hf) out.push({ label: 'Health factor', y: d.ys[k++]!, scale: ltv ? 'y2' : 'y', format: 'ratio' });
-    charts.push({
-      id: 'risk',
-      title: ltv && hf ? 'LTV and health factor' : ltv ? 'LTV' : 'Health factor',
-      note:
-        'AAVE loan-to-value (debt / collateral)' +
-        (hf ? ' and health factor (liquidation below 1, right axis)' : '') +
-        '. Per bucket: highest LTV, lowest health factor.',
-      format: ltv ? 'pct' : 'ratio',
-      ...(ltv && hf ? { y2Format: 'ratio' as const } : {}),
-      x: d.x,
-      series: out,
-    });
-  }
-
-  const margins = prefixed('marginRatio:');
-  if (margins.length > 0) {
-    const d = downsampleBuckets(
-      tsSec,
-      margins.map((m) => ({ values: m.values, reducer: 'min' as const })),
-      maxPoints,
-    );
-    charts.push({
-      id: 'margin',
-      title: 'Margin ratio by venue',
-      note: 'CEX perp account margin ratio per venue. Per bucket: lowest value.',
-      format: 'ratio',
-      x: d.x,
-      series: margins.map((m, i) => ({ label: m.key, y: d.ys[i]! })),
-    });
-  }
-
-  const funding = prefixed('fundingRate:');
-  if (funding.length > 0) {
-    const d = sparsePoints(
-      tsSec,
-      funding.map((f) => f.values),
-      maxPoints,
-    );
-    charts.push({
-      id: 'funding',
-      title: 'Funding rates by venue',
-      note: 'Perp funding rate per 8 h at each settlement (positive: longs pay shorts). Steps between settlements are not plotted.',
-      format: 'rate8h',
-      x: d.x,
-      series: funding.map((f, i) => ({ label: f.key, y: d.ys[i]! })),
-      spanGaps: true,
-      points: true,
-    });
-  }
-
-  for (const nd of prefixed('netDelta:')) {
-    const d = downsampleBuckets(tsSec, [{ values: nd.values, reducer: 'absMax' }], maxPoints);
-    charts.push({
-      id: `netDelta-${slug(nd.key)}`,
-      title: `Net delta ${nd.key}`,
-      note: `Net exposure to ${nd.key} in ${nd.key} units (long spot/LST/collateral minus debt and short perps). Per bucket: largest absolute value.`,
-      format: 'num',
-      x: d.x,
-      series: [{ label: `Net delta (${nd.key})`, y: d.ys[0]! }],
-      height: 220,
-    });
-  }
-
-  for (const p of prefixed('price:')) {
-    const d = downsampleBuckets(tsSec, [{ values: p.values, reducer: 'last' }], maxPoints);
-    charts.push({
-      id: `price-${slug(p.key)}`,
-      title: `${p.key} price`,
-      note: `${p.key} price used for valuation (last value per bucket).`,
-      format: 'num',
-      x: d.x,
-      series: [{ label: `${p.key} price`, y: d.ys[0]! }],
-      height: 220,
-    });
-  }
-
-  const inFlight = byName.get('inFlight');
-  if (inFlight) {
-    const d = downsampleBuckets(tsSec, [{ values: inFlight, reducer: 'max' }], maxPoints);
-    charts.push({
-      id: 'inFlight',
-      title: `Capital in flight (${unit})`,
-      note: `Value of cross-venue transfers not yet settled, in ${unit}. Per bucket: highest value.`,
-      format: 'amount',
-      x: d.x,
-      series: [{ label: `In flight (${unit})`, y: d.ys[0]! }],
-      height: 200,
-    });
-  }
-  return charts;
+/** The frame with its drawdown column (on NAV per share when the run had flows), computed on every step. */
+function withDrawdown(frame: TimeseriesFrame): TimeseriesFrame {
+  if (frame.columns.some((c) => c.name === 'drawdown')) return frame;
+  const base = frame.columns.find((c) => c.name === 'navPerShare') ?? frame.columns.find((c) => c.name === 'equity');
+  if (!base) return frame;
+  return { timestampsMs: frame.timestampsMs, columns: [...frame.columns, { name: 'drawdown', values: drawdownSeries(base.values) }] };
 }
 
-function slug(s: string): string {
-  return s.replace(/[^A-Za-z0-9_-]/g, '_');
+/** The parts of the run's parameters the dashboard reads: limits (risk, e-mode, maintenance) and the strategy. */
+function reportParams(params: unknown): unknown {
+  const pick = (v: unknown, key: string): unknown => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined);
+  const mode = pick(params, 'mode');
+  return { mode: { strategy: pick(mode, 'strategy'), risk: pick(mode, 'risk') }, aave: { emode: pick(pick(params, 'aave'), 'emode') }, cex: pick(params, 'cex') };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -407,7 +289,7 @@ interface EventsPayload {
  * object will do (BasisEvent as recorded, no copy with an index signature needed). */
 type RenderedEvent = Pick<ReportEvent, 'order' | 'timestampMs' | 'type' | 'venue' | 'token' | 'status'>;
 
-function buildEvents(events: { readonly length: number; at(index: number): RenderedEvent | undefined }, maxDetail: number): EventsPayload {
+function buildEvents(events: { readonly length: number; at(index: number): RenderedEvent | undefined }, maxDetail: number): { payload: EventsPayload; markers: Array<[number, string, string]> } {
   const dicts = { type: new Map<string, number>(), venue: new Map<string, number>(), token: new Map<string, number>(), status: new Map<string, number>() };
   const idx = (d: Map<string, number>, v: unknown): number => {
     if (v === undefined || v === null) return -1;
@@ -420,6 +302,7 @@ function buildEvents(events: { readonly length: number; at(index: number): Rende
     return i;
   };
   const rows: EventsPayload['rows'] = new Array(events.length);
+  const markers: Array<[number, string, string]> = [];
   for (let i = 0; i < events.length; i++) {
     // Rest destructuring copies the remaining own fields in their order (what Object.entries would give) about twice
     // as fast as a loop over the entries.
@@ -430,16 +313,33 @@ function buildEvents(events: { readonly length: number; at(index: number): Rende
       if (details.length > maxDetail) details = `${details.slice(0, maxDetail)}…`;
     }
     rows[i] = [Number(order), Number(timestampMs), idx(dicts.type, type), idx(dicts.venue, venue), idx(dicts.token, token), idx(dicts.status, status), details];
+    const kind = MARKER_KINDS[type];
+    if (kind !== undefined) markers.push([Number(timestampMs), kind, markerText(type, venue, rest)]);
   }
   return {
-    dict: {
-      type: [...dicts.type.keys()],
-      venue: [...dicts.venue.keys()],
-      token: [...dicts.token.keys()],
-      status: [...dicts.status.keys()],
+    payload: {
+      dict: {
+        type: [...dicts.type.keys()],
+        venue: [...dicts.venue.keys()],
+        token: [...dicts.token.keys()],
+        status: [...dicts.status.keys()],
+      },
+      rows,
     },
-    rows,
+    markers,
   };
+}
+
+/** One readable line for a marker: what happened and why ("Rebalance: margin ratio 0.4904: release …"). */
+function markerText(type: string, venue: string | undefined, rest: Record<string, unknown>): string {
+  const d = typeof rest.details === 'object' && rest.details !== null ? (rest.details as Record<string, unknown>) : {};
+  const words = type.charAt(0) + type.slice(1).toLowerCase().replace(/_/g, ' ');
+  const why =
+    typeof d.detail === 'string' ? d.detail
+    : typeof d.reason === 'string' ? d.reason
+    : typeof d.metric === 'string' ? `${d.metric} ${String(d.level ?? '')} ${typeof d.value === 'number' ? fmtNum(d.value, 4) : ''}`.trim()
+    : '';
+  return `${words}${venue ? ` (${venue})` : ''}${why ? `: ${why}` : ''}`;
 }
 
 /** Event details as JSON, bigints as decimal strings. A replacer function slows every stringify several times over,

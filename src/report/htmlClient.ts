@@ -1,12 +1,14 @@
 /**
- * Inline CSS and browser script of the HTML report (kept as strings so `tsc` ships them in dist/ without a copy
- * step). The script is plain ES2017, reads the JSON blocks written by html.ts, draws the uPlot charts, and drives the
- * paginated event table. It writes event data only through `textContent` / `Option` text, never as markup.
- * On success it sets `<body data-render-status="ok" data-charts="N">`; any error sets "error" and shows it.
+ * Inline CSS and browser script of the HTML report's page and event table (kept as strings so `tsc` ships them in
+ * dist/ without a copy step); the dashboard above the table is the web app's chart code (web/dist/report-client.js,
+ * which sets `data-charts="N"`). The script is plain ES2017, reads the events JSON block written by html.ts and
+ * drives the paginated event table. It writes event data only through `textContent` / `Option` text, never as
+ * markup. Runs last: on success it sets `<body data-render-status="ok">`; any error sets "error" and shows it.
  */
 
 export const CLIENT_CSS = String.raw`
-:root { --fg:#1f2937; --muted:#6b7280; --line:#e5e7eb; --bg:#f6f7f9; --card:#fff; --pos:#15803d; --neg:#b91c1c; --warn:#b45309; --accent:#2563eb; }
+:root { --fg:#1f2937; --muted:#6b7280; --line:#e5e7eb; --bg:#f6f7f9; --card:#fff; --pos:#15803d; --neg:#b91c1c; --warn:#b45309; --accent:#2563eb; --hover:#f9fafb; --tag-bg:#fef3c7; color-scheme: light dark; }
+@media (prefers-color-scheme: dark) { :root { --fg:#e5e7eb; --muted:#9ca3af; --line:#2d3340; --bg:#0f1218; --card:#171b23; --pos:#4ade80; --neg:#f87171; --warn:#fbbf24; --accent:#60a5fa; --hover:#1f2430; --tag-bg:#3a2e0c; } }
 * { box-sizing: border-box; }
 body { margin:0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; font-size:14px; color:var(--fg); background:var(--bg); line-height:1.4; }
 main, .page-header, .page-footer { max-width: 1280px; margin: 0 auto; padding: 0 20px; }
@@ -17,7 +19,7 @@ main, .page-header, .page-footer { max-width: 1280px; margin: 0 auto; padding: 0
 .meta dt { color:var(--muted); }
 .meta dd { margin:0; font-weight:600; }
 .tag { display:inline-block; padding:0 6px; border-radius:4px; font-size:12px; font-weight:700; }
-.tag-warn { background:#fef3c7; color:var(--warn); }
+.tag-warn { background:var(--tag-bg); color:var(--warn); }
 .card { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:14px 16px 16px; margin:0 0 16px; }
 .card h2 { font-size:16px; margin:0 0 2px; font-weight:650; }
 .card .note { color:var(--muted); margin:0 0 10px; font-size:12.5px; }
@@ -29,9 +31,6 @@ main, .page-header, .page-footer { max-width: 1280px; margin: 0 auto; padding: 0
 .tone-good .metric-value { color:var(--pos); }
 .tone-bad .metric-value { color:var(--neg); }
 .tone-warn .metric-value { color:var(--warn); }
-.chart { width:100%; min-height:120px; }
-.uplot { font-family: inherit; }
-.uplot .u-legend { font-size:12px; text-align:left; }
 table { border-collapse:collapse; width:100%; }
 th, td { text-align:left; padding:4px 8px; border-bottom:1px solid var(--line); vertical-align:top; }
 thead th { font-size:12px; color:var(--muted); font-weight:600; }
@@ -41,7 +40,7 @@ thead th { font-size:12px; color:var(--muted); font-weight:600; }
 .attribution td.bars { width:55%; padding:6px 8px; }
 .attribution .bars-head { text-align:center; }
 .half { display:inline-flex; width:50%; height:14px; vertical-align:middle; }
-.half-neg { justify-content:flex-end; border-right:1px solid #9ca3af; }
+.half-neg { justify-content:flex-end; border-right:1px solid var(--muted); }
 .bar { display:block; height:100%; border-radius:2px; }
 .bar-pos { background:#22c55e; } .bar-neg { background:#ef4444; }
 .attribution tfoot th, .attribution tfoot td { font-weight:650; border-bottom:none; }
@@ -50,20 +49,21 @@ thead th { font-size:12px; color:var(--muted); font-weight:600; }
 .ev-controls label { display:flex; gap:6px; align-items:center; color:var(--muted); }
 .ev-controls .grow { flex:1 1 220px; }
 .ev-controls .grow input { flex:1; }
-select, input, button { font:inherit; padding:3px 6px; border:1px solid #d1d5db; border-radius:5px; background:#fff; color:var(--fg); }
+select, input, button { font:inherit; padding:3px 6px; border:1px solid var(--line); border-radius:5px; background:var(--card); color:var(--fg); }
 button { cursor:pointer; } button:disabled { opacity:.45; cursor:default; }
 .pager { white-space:nowrap; }
 .table-wrap { overflow-x:auto; }
 .events { font-size:12.5px; }
 .events td { font-variant-numeric: tabular-nums; }
-.events td.details { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size:11.5px; max-width:560px; overflow:hidden; text-overflow:ellipsis; white-space:nowrap; color:#374151; }
+.events td.details { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size:11.5px; max-width:560px; overflow:hidden; text-overflow:ellipsis; white-space:nowrap; color:var(--fg); }
 .events tr.expanded td.details { white-space:pre-wrap; word-break:break-all; }
 .events tbody tr { cursor:pointer; }
-.events tbody tr:hover { background:#f9fafb; }
+.events tbody tr:hover { background:var(--hover); }
 .status-failed, .status-error, .status-rejected, .status-rolled_back { color:var(--neg); font-weight:600; }
 .count { color:var(--muted); font-weight:400; font-size:13px; }
 .js-errors { max-width:1240px; margin:0 auto 16px; background:#fee2e2; color:var(--neg); border:1px solid #fecaca; padding:10px 14px; border-radius:8px; white-space:pre-wrap; }
 .page-footer { color:var(--muted); font-size:12px; padding-bottom:30px; }
+.synthetic-banner ~ main #dashboard { --bd-sticky-top: 42px; }
 @media print { .synthetic-banner { position:static; } .ev-controls { display:none; } }
 `;
 
@@ -78,88 +78,7 @@ export const CLIENT_JS = String.raw`
   }
   window.addEventListener('error', function (e) { showError(e && e.message ? e.message : String(e)); });
 
-  var PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
-  var FILLS = { equity: 'rgba(37,99,235,0.08)', drawdown: 'rgba(220,38,38,0.12)' };
-  var D, EV;
-
-  function decimalsFor(incr) {
-    if (!(incr > 0)) return 2;
-    return Math.max(0, Math.min(8, -Math.floor(Math.log10(incr) + 1e-9)));
-  }
-  function group(v, dec) {
-    return v.toLocaleString('en-US', { minimumFractionDigits: dec, maximumFractionDigits: dec });
-  }
-  function fmtValue(kind, v) {
-    if (v == null || !isFinite(v)) return '–';
-    switch (kind) {
-      case 'pct': return (v * 100).toFixed(2) + '%';
-      case 'rate8h': return (v * 100).toFixed(4) + '%';
-      case 'ratio': return v.toFixed(3);
-      case 'amount': return group(v, D.amountDecimals);
-      default: return group(v, Math.abs(v) >= 1000 ? 2 : 4);
-    }
-  }
-  function axisValues(kind) {
-    return function (u, splits, axisIdx, space, incr) {
-      var scaled = kind === 'pct' || kind === 'rate8h';
-      var dec = decimalsFor(scaled ? incr * 100 : incr);
-      return splits.map(function (v) {
-        if (v == null) return '';
-        return scaled ? (v * 100).toFixed(dec) + '%' : group(v, dec);
-      });
-    };
-  }
-
-  var charts = [];
-  function makeChart(spec) {
-    var el = document.getElementById('chart-' + spec.id);
-    if (!el) return;
-    var series = [{ label: 'Time (UTC)' }];
-    var hasY2 = false;
-    spec.series.forEach(function (s, i) {
-      var color = PALETTE[i % PALETTE.length];
-      var kind = s.format || spec.format;
-      if (s.scale === 'y2') hasY2 = true;
-      series.push({
-        label: s.label,
-        scale: s.scale || 'y',
-        stroke: color,
-        width: 1.5,
-        fill: s.fill ? (FILLS[spec.id] || 'rgba(37,99,235,0.08)') : undefined,
-        spanGaps: !!spec.spanGaps,
-        points: spec.points ? { show: true, size: 3, width: 1 } : { show: false },
-        value: function (u, v) { return fmtValue(kind, v); }
-      });
-    });
-    var axes = [
-      { stroke: '#6b7280', grid: { stroke: '#f0f1f3' }, ticks: { stroke: '#e5e7eb' } },
-      { scale: 'y', size: 78, stroke: '#6b7280', grid: { stroke: '#f0f1f3' }, ticks: { stroke: '#e5e7eb' }, values: axisValues(spec.format) }
-    ];
-    if (hasY2) axes.push({ scale: 'y2', side: 1, size: 60, stroke: '#6b7280', grid: { show: false }, values: axisValues(spec.y2Format || 'ratio') });
-    var scales = { x: { time: true } };
-    var opts = {
-      width: Math.max(320, el.clientWidth || 900),
-      height: spec.height || 260,
-      series: series,
-      axes: axes,
-      scales: scales,
-      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); },
-      cursor: { sync: { key: 'basis' }, drag: { x: true, y: false } },
-      legend: { live: true }
-    };
-    var data = [spec.x];
-    spec.series.forEach(function (s) { data.push(s.y); });
-    var u = new uPlot(opts, data, el);
-    charts.push({ u: u, el: el, height: opts.height });
-  }
-
-  var resizeTimer = 0;
-  window.addEventListener('resize', function () {
-    clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () {
-      charts.forEach(function (c) { c.u.setSize({ width: Math.max(320, c.el.clientWidth), height: c.height }); });
-    }, 120);
-  });
+  var EV;
 
   // ----- events table -----
   var PAGE = 100;
@@ -270,11 +189,8 @@ export const CLIENT_JS = String.raw`
   }
 
   try {
-    D = JSON.parse(document.getElementById('basis-data').textContent);
     EV = JSON.parse(document.getElementById('basis-events').textContent);
-    D.charts.forEach(makeChart);
     initEvents();
-    body.setAttribute('data-charts', String(charts.length));
     if (body.getAttribute('data-render-status') !== 'error') body.setAttribute('data-render-status', 'ok');
   } catch (e) {
     showError(e && e.stack ? e.stack : String(e));

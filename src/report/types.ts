@@ -67,9 +67,19 @@ export interface FlowSummary {
 }
 
 /**
- * Per-step columns. Names follow one convention so the report picks charts by prefix:
+ * Per-step columns. Names follow one convention so the report and the dashboard pick charts by prefix:
  * `equity`, `drawdown`, `pos:<positionKey>` (token units), `netDelta:<ETH|BTC>` (units), `ltv`, `healthFactor`,
- * `marginRatio:<venue>`, `fundingRate:<venue>` (per 8 h, at settlements), `price:<ETH|BTC>`, `inFlight` (share class).
+ * `marginRatio:<venue>`, `fundingRate:<venue>` (per 8 h, at settlements), `price:<ETH|BTC>`, `inFlight` (share class),
+ * `navPerShare` and `units` (runs with flows), and:
+ * - `pnl:<part>`: cumulative attribution of each P&L part since the start (share class; parts never booked dropped);
+ * - `marginUsdt:<venue>`: collateral + unrealised P&L of the CEX account (USDT);
+ * - `lstRate:<weETH|wstETH>`: ETH per LST at the AAVE oracle, for the LSTs the book held;
+ * - `borrowApr:<asset>` / `supplyApr:<asset>`: AAVE variable borrow / supply rate (decimal per year) of the reserves
+ *   the book borrowed / supplied;
+ * - `stakingApr:<lst>`: the LST's staking yield, its exchange-rate growth over the trailing 7 days, per year
+ *   (report/derivedColumns.ts, computed after the run);
+ * - `benchmark:<name>`: the initial capital held in the benchmark, in the share class: `benchmark:sUSDe` (Ethena,
+ *   USDT books), `benchmark:ETH` (holding ETH) and `benchmark:<lst>` (staking it) for ETH books.
  */
 export interface TimeseriesFrame {
   readonly timestampsMs: Float64Array;

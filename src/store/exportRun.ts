@@ -1,6 +1,6 @@
 import { chainHeadOf, eventsJsonlChunks } from '../events/hashChain.js';
 import type { BasisEvent } from '../events/types.js';
-import { renderReportHtml, timeseriesCsvChunks, writeResultsAtomically, type ResultFile } from '../report/index.js';
+import { assertReportBundle, renderReportHtml, timeseriesCsvChunks, writeResultsAtomically, type ResultFile } from '../report/index.js';
 import { runInfoRows, type RunRecord } from '../engine/runRecord.js';
 import { BasisError } from '../errors/base.js';
 import type { RunStore, StoredRun } from './types.js';
@@ -25,6 +25,7 @@ export async function exportStoredRun(store: RunStore, run: StoredRun, outDir: s
   if (run.status !== 'completed' || run.summary === null || run.config === null) {
     throw new BasisError('STORE-006', `run ${run.id} is ${run.status}: only a completed run has files to export`, { problems: [{ code: 'STORE-006', path: 'id', message: `the run is ${run.status}`, expected: 'a completed run', received: run.status }] });
   }
+  assertReportBundle();
   const frame = await store.timeseries(run.id);
   if (frame === null) throw new BasisError('STORE-001', `run ${run.id} is completed but has no stored timeseries`);
   const events = await allEvents(store, run.id);
@@ -38,7 +39,7 @@ export async function exportStoredRun(store: RunStore, run: StoredRun, outDir: s
     { name: 'config.json', content: JSON.stringify(config, null, 2) + '\n' },
     { name: 'timeseries.csv', content: () => timeseriesCsvChunks(frame) },
     { name: 'events.jsonl', content: () => eventsJsonlChunks(events) },
-    { name: 'report.html', content: () => renderReportHtml(summary, frame, events, { runInfo: runInfoRows(config['run'] as RunRecord) }) },
+    { name: 'report.html', content: () => renderReportHtml(summary, frame, events, { runInfo: runInfoRows(config['run'] as RunRecord), params: config['params'] }) },
     { name: 'summary.json', content: JSON.stringify(summary, null, 2) + '\n' },
   ];
   const written = await writeResultsAtomically(outDir, files, { runId: run.id });

@@ -116,3 +116,26 @@ describe('transfer manager', () => {
     expect(d.pm.inFlight).toHaveLength(0);
   });
 });
+
+describe('a wallet hop whose gas top-up cannot pay for itself', () => {
+  it('is refused as a whole (nothing of the top-up swap left behind), the run goes on, reconciles and replays', async () => {
+    // Tight tolerances make btc_basis move small margin amounts through the wallet: the gasless top-up may take only
+    // a share of such a transit, which does not buy even the swap's own gas.
+    const { run, tmpDir } = await import('./helpers.js');
+    const { verifyRun } = await import('../../src/events/audit.js');
+    const { writeBacktestResults } = await import('../../src/engine/backtest.js');
+    const out = await run({ mode: 'btc_basis', set: ['modes.btc_basis.strategy.hedge.deltaTolerance=0.001', 'modes.btc_basis.strategy.equityDeviation=0.001'] });
+    const refused = out.events.filter((e) => e.type === 'TRANSFER_STEP' && e.status === 'rolled_back');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const e of refused) {
+      expect(e.deltas).toEqual([]);
+      expect(String(e.details?.['reason'])).toMatch(/not enough ETH in the wallet for gas/);
+    }
+    expect(Math.abs(out.summary.reconciliation.residual)).toBeLessThan(1e-6 * out.summary.initialCapital);
+    const dir = tmpDir('refused-hop');
+    await writeBacktestResults(dir, out);
+    const report = await verifyRun(dir);
+    expect(report.problems).toEqual([]);
+    expect(report.finalEquity).toBe(out.summary.finalEquity);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downsampleBuckets, downsampleMinMax, roundForChart, sparsePoints } from '../../src/report/downsample.js';
+import { downsampleBuckets, downsampleMinMax, extremeRows, roundForChart, sparsePoints } from '../../src/report/downsample.js';
 
 const f64 = (xs: number[]): Float64Array => Float64Array.from(xs);
 const idx = (n: number): Float64Array => Float64Array.from({ length: n }, (_, i) => i);
@@ -62,5 +62,14 @@ describe('downsampling', () => {
   it('rounds chart values to 10 significant digits', () => {
     expect(roundForChart(100000.123456789012)).toBe(100000.1235);
     expect(roundForChart(Infinity)).toBeNull();
+  });
+
+  it('extremeRows keeps every row that fits, else each bucket’s first, last and every column’s min and max, in order', () => {
+    expect(extremeRows(3, [f64([1, 2, 3])], 10)).toEqual([0, 1, 2]);
+    // 12 rows, maxPoints 11 → 2 buckets of 6
+    const a = f64([5, 9, 1, 4, 2, 2, /**/ 2, 2, 0, 7, NaN, -8]);
+    const b = f64([0, 0, 0, 0, 0, 3, /**/ -3, 0, 1, 1, 1, 1]);
+    expect(extremeRows(12, [a], 11)).toEqual([0, 1, 2, 5, 6, 9, 11]);
+    expect(extremeRows(12, [a, b], 11)).toEqual([0, 1, 2, 5, 6, 8, 9, 11]);
   });
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReportHtml } from '../../src/report/html.js';
+import { BasisError } from '../../src/errors/base.js';
 import type { ReportEvent, TimeseriesFrame } from '../../src/report/types.js';
 import { HOUR, T0, realisticEvents, realisticFrame, summaryFor } from './fixtures.js';
 
@@ -18,11 +19,14 @@ function jsonBlock(html: string, id: string): unknown {
   return JSON.parse(m![1]!);
 }
 
-interface ChartJson {
-  id: string;
-  x: number[];
-  series: Array<{ label: string; y: Array<number | null> }>;
+/** The dashboard's data block: the run's columns downsampled on one shared axis, and the marker events. */
+interface DashboardJson {
+  series: { timestampsMs: number[]; columns: Record<string, Array<number | null>> };
+  markers: Array<[number, string, string]>;
 }
+
+/** The charts the dashboard draws for realisticFrame (equity, LTV/HF, 3 margin venues, funding, net delta, price). */
+const FRAME_CHARTS = ['equity', 'drawdown', 'rollingApy', 'ltv', 'healthFactor', 'marginRatio', 'funding', 'netDeltaUnits', 'netDeltaUsd', 'netDeltaNav'];
 
 const MALICIOUS = '<img src=x onerror="alert(1)">';
 const SCRIPT_BREAK = '</script><script>alert("pwned")</script>';
@@ -134,49 +138,81 @@ describe('renderReportHtml', () => {
     expect(page).not.toContain('<svg');
   });
 
-  it('has a header, the synthetic banner, metric cards, attribution and every chart section present in the frame', () => {
+  it('has a header, the synthetic banner, metric cards, attribution and every column of the frame for the dashboard', () => {
     expect(html).toContain('id="synthetic-banner"');
     expect(html).toContain('usdt_market_neutral');
     expect(html).toContain(summary.start);
-    for (const id of ['metrics', 'equity', 'drawdown', 'risk', 'margin', 'funding', 'netDelta-ETH', 'price-ETH', 'attribution', 'events']) {
-      expect(html, id).toContain(`id="section-${id}"`);
-    }
-    expect(html).not.toContain('id="section-inFlight"'); // not in the frame
+    for (const id of ['metrics', 'attribution', 'events']) expect(html, id).toContain(`id="section-${id}"`);
+    expect(html).toContain('id="dashboard"');
     expect(html).toContain('Reconciliation: balance P&amp;L');
-    const data = jsonBlock(html, 'basis-data') as { charts: ChartJson[] };
-    expect(data.charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'risk', 'margin', 'funding', 'netDelta-ETH', 'price-ETH']);
-    const margin = data.charts.find((c) => c.id === 'margin')!;
-    expect(margin.series.map((s) => s.label)).toEqual(['binance', 'bybit', 'okx']);
-    expect(data.charts.find((c) => c.id === 'risk')!.series.map((s) => s.label)).toEqual(['LTV', 'Health factor']);
+    const data = jsonBlock(html, 'basis-dashboard') as DashboardJson;
+    expect(Object.keys(data.series.columns).sort()).toEqual([...frame.columns.map((c) => c.name), 'drawdown'].sort());
+    const rebalances = events.filter((e) => e.type === 'rebalance').length;
+    expect(rebalances).toBeGreaterThan(0);
+    expect(data.markers).toHaveLength(0); // the fixture's types are lower case: none is a marker type
   });
 
-  it('omits sections whose columns are missing and the banner for historical data', () => {
+  it('marks rebalances, risk breaches, liquidations, emergency stops and flows with a readable line', () => {
+    const markerEvents: ReportEvent[] = [
+      { order: 1, timestampMs: T0, type: 'REBALANCE', status: 'completed', details: { reason: 'margin_support', detail: 'margin ratio 0.49: release 4.36 ETH' } },
+      { order: 2, timestampMs: T0 + HOUR, type: 'RISK_BREACH', status: 'completed', venue: 'binance', details: { metric: 'marginRatio', level: 'warn', value: 0.2 } },
+      { order: 3, timestampMs: T0 + 2 * HOUR, type: 'PERP_OPEN', status: 'completed' },
+      { order: 4, timestampMs: T0 + 3 * HOUR, type: 'DEPOSIT', status: 'completed' },
+    ];
+    const marked = renderReportHtml(summary, frame, markerEvents);
+    const data = jsonBlock(marked, 'basis-dashboard') as DashboardJson;
+    expect(data.markers).toEqual([
+      [T0, 'rebalance', 'Rebalance: margin ratio 0.49: release 4.36 ETH'],
+      [T0 + HOUR, 'breach', 'Risk breach (binance): marginRatio warn 0.2000'],
+      [T0 + 3 * HOUR, 'deposit', 'Deposit'],
+    ]);
+  });
+
+  it('omits columns that are missing and the banner for historical data', () => {
     const eqOnly = { timestampsMs: frame.timestampsMs, columns: [frame.columns[0]!] };
     const page = renderReportHtml(summaryFor(eqOnly, { synthetic: false }), eqOnly, []);
     expect(page).not.toContain('id="synthetic-banner"');
-    for (const id of ['risk', 'margin', 'funding', 'netDelta-ETH']) expect(page).not.toContain(`id="section-${id}"`);
-    expect(page).toContain('id="section-equity"');
-    expect(page).toContain('id="section-drawdown"'); // computed from equity
+    const data = jsonBlock(page, 'basis-dashboard') as DashboardJson;
+    expect(Object.keys(data.series.columns)).toEqual(['equity', 'drawdown']); // drawdown computed from equity
   });
 
-  it('downsamples every series to ≤ 5,000 points, keeps the equity extremes and plots funding at settlements only', () => {
-    const data = jsonBlock(html, 'basis-data') as { charts: ChartJson[] };
-    for (const c of data.charts) {
-      expect(c.x.length, c.id).toBeLessThanOrEqual(5000);
-      for (const s of c.series) expect(s.y).toHaveLength(c.x.length);
-      for (let i = 1; i < c.x.length; i++) expect(c.x[i]!, c.id).toBeGreaterThan(c.x[i - 1]!);
+  it('downsamples every series to ≤ 5,000 points on one axis, keeping every extreme, and funding only where it settled', () => {
+    const data = jsonBlock(html, 'basis-dashboard') as DashboardJson;
+    const x = data.series.timestampsMs;
+    expect(x.length).toBeLessThanOrEqual(5000);
+    expect(x.length).toBeGreaterThan(4000);
+    for (let i = 1; i < x.length; i++) expect(x[i]!).toBeGreaterThan(x[i - 1]!);
+    for (const c of frame.columns) {
+      const ys = data.series.columns[c.name]!;
+      expect(ys, c.name).toHaveLength(x.length);
+      const defined = ys.filter((v): v is number => v !== null);
+      const real = Array.from(c.values).filter((v) => !Number.isNaN(v));
+      // the page keeps 10 significant digits (roundForChart)
+      for (const [got, want] of [[Math.max(...defined), Math.max(...real)], [Math.min(...defined), Math.min(...real)]] as const) {
+        expect(Math.abs(got - want), c.name).toBeLessThanOrEqual(Math.abs(want) * 1e-9);
+      }
     }
-    const eq = frame.columns.find((c) => c.name === 'equity')!.values;
-    const eqChart = data.charts.find((c) => c.id === 'equity')!;
-    const ys = eqChart.series[0]!.y as number[];
-    expect(Math.max(...ys)).toBeCloseTo(Math.max(...eq), 4);
-    expect(Math.min(...ys)).toBeCloseTo(Math.min(...eq), 4);
-    const dd = data.charts.find((c) => c.id === 'drawdown')!.series[0]!.y as number[];
+    const dd = data.series.columns.drawdown!.filter((v): v is number => v !== null);
     expect(Math.min(...dd)).toBeCloseTo(summary.maxDrawdown, 9);
-    const funding = data.charts.find((c) => c.id === 'funding')!;
-    expect(funding.x).toHaveLength(15_000 / 8); // one point per 8 h settlement
-    expect(funding.series[0]!.y.every((v) => v !== null)).toBe(true);
-    expect(funding.x[1]! - funding.x[0]!).toBe((8 * HOUR) / 1000);
+    // funding is NaN between settlements: every plotted value is a settlement's rate, never a value made up between them
+    const settled = new Set(Array.from(frame.columns.find((c) => c.name === 'fundingRate:binance')!.values).filter((v) => !Number.isNaN(v)).map((v) => Number(v.toPrecision(10))));
+    const plotted = data.series.columns['fundingRate:binance']!.filter((v): v is number => v !== null);
+    expect(plotted.length).toBeGreaterThan(1000);
+    expect(plotted.every((v) => settled.has(v))).toBe(true);
+  });
+
+  it('fails with BT-006, naming the file, when the chart bundle is not built', () => {
+    const missing = path.join(tmpdir(), 'basis-no-such-dir', 'report-client.js');
+    let err: unknown;
+    try {
+      renderReportHtml(summary, frame, [], { bundlePath: missing });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(BasisError);
+    expect((err as BasisError).code).toBe('BT-006');
+    expect((err as BasisError).message).toContain('npm run build:web');
+    expect((err as BasisError).problems[0]).toMatchObject({ code: 'BT-006', file: missing, received: 'no such file' });
   });
 
   describe('in headless Chromium', () => {
@@ -194,13 +230,15 @@ describe('renderReportHtml', () => {
       const errors = /<div id="js-errors"[^>]*>([\s\S]*?)<\/div>/.exec(dom)?.[1] ?? '';
       expect(errors).toBe('');
       expect(status).toBe('ok');
-      expect(/data-charts="(\d+)"/.exec(dom)?.[1]).toBe('7');
-      for (const id of ['equity', 'drawdown', 'risk', 'margin', 'funding', 'netDelta-ETH', 'price-ETH']) {
+      expect(/data-charts="(\d+)"/.exec(dom)?.[1]).toBe(String(FRAME_CHARTS.length));
+      for (const id of FRAME_CHARTS) {
         const start = dom.indexOf(`id="chart-${id}"`);
         expect(start, id).toBeGreaterThan(0);
         const next = dom.indexOf('</section>', start);
         expect(dom.slice(start, next), id).toContain('<canvas');
       }
+      for (const id of ['metrics', 'monthly', 'attribution-apy', 'params', 'run']) expect(dom, id).toContain(`id="section-${id}"`);
+      expect(dom).not.toContain('id="chart-marginUsdt"'); // not in the frame
       // first page of the event table: 100 rows, the hostile event rendered as inert text
       const tbody = /<tbody id="ev-body">([\s\S]*?)<\/tbody>/.exec(dom)![1]!;
       expect(tbody.match(/<tr>/g)).toHaveLength(100);

@@ -77,7 +77,7 @@ describe('the bytes of a real run', () => {
       expect(m, id).not.toBeNull();
       return m![1]!;
     };
-    for (const id of ['basis-data', 'basis-events']) expect(payload(id)).not.toMatch(/[<>&\u2028\u2029]/);
+    for (const id of ['basis-dashboard', 'basis-events']) expect(payload(id)).not.toMatch(/[<>&\u2028\u2029]/);
     const unescape = (s: string): string => s.replace(/\\u003c/g, '<').replace(/\\u003e/g, '>').replace(/\\u0026/g, '&');
     const events = JSON.parse(unescape(payload('basis-events'))) as { dict: Record<'type' | 'venue' | 'token' | 'status', string[]>; rows: Array<[number, number, number, number, number, number, string]> };
     expect(events.rows).toHaveLength(out.events.length);

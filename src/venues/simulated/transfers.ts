@@ -2,6 +2,7 @@ import type { TransferLedger } from '../../components/transferManager.js';
 import { swapBps } from '../costs.js';
 import type { SimDesk } from './desk.js';
 import { dexSwap } from './staking.js';
+import { RejectedError } from '../../errors/families.js';
 
 /** The ledger the transfer manager moves funds through: each leg is one event, all of its moves or none. */
 export function transferLedger(d: SimDesk): TransferLedger {
@@ -44,7 +45,15 @@ export function transferLedger(d: SimDesk): TransferLedger {
       const bps = d.costsOn ? swapBps(d.params.costs.slippage.dexETHUSDT, (b) => (ethNeeded * d.m.ethPx) / (1 - b / 1e4)) : 0;
       const spend = Math.min((ethNeeded * d.m.ethPx) / (1 - bps / 1e4), usdtAvailable * d.params.costs.maxGasTopUpShare);
       if (!(spend > 0)) return 0;
-      dexSwap(d, { kind: 'dex_swap', from: 'USDT', to: 'ETH', amountIn: spend });
+      try {
+        dexSwap(d, { kind: 'dex_swap', from: 'USDT', to: 'ETH', amountIn: spend });
+      } catch (err) {
+        // The share of a small transit the top-up may take does not buy even the swap's own gas: nothing is
+        // bought, and the leg that needed the gas is refused in turn (its funds stay in the wallet).
+        if (!(err instanceof RejectedError)) throw err;
+        d.undoOpen();
+        return 0;
+      }
       return spend;
     },
     gasEthFor: (op) => d.gasEthFor(op),

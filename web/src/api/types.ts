@@ -181,7 +181,7 @@ export interface EventPage {
 
 export interface Comparison {
   runs: RunListItem[];
-  metrics: { name: string; unit: string; values: (number | null)[] }[];
+  metrics: { name: string; label: string; unit: string; values: (number | null)[] }[];
   configDiff: { path: string; values: (string | number | boolean | null)[] }[];
   equity: { timestampsMs: number[]; series: (number | null)[][] };
 }
