@@ -1,6 +1,6 @@
 import { BasisError } from '../errors/base.js';
 import type { PositionKey } from '../domain/positionKey.js';
-import { slotKindOf, type Slot } from './slots.js';
+import { slotKindOf, uniformSlotKind, type Slot } from './slots.js';
 
 export type Numeraire = 'usdt' | 'eth' | 'btc';
 
@@ -62,7 +62,7 @@ export class Book {
   constructor(keys: readonly PositionKey[]) {
     this.slots = keys.map((key, index) => {
       const [venue = '', , symbol = ''] = key.split(':');
-      return { key, venue, symbol, index, def: slotKindOf(key) };
+      return { key, venue, symbol, index, def: uniformSlotKind(slotKindOf(key)) };
     });
     this.slots.forEach((s) => this.byKey.set(s.key, s.index));
     this.amounts = new Float64Array(keys.length);

@@ -76,8 +76,11 @@ export class ExposureMonitor {
     let coll = 0;
     let debt = 0;
     let collUsdt = 0;
-    this.perpNotional.fill(0);
-    this.perpUpnl.fill(0);
+    // Three entries each: plain stores, cheaper than two calls to the fill builtin every step.
+    for (let c = 0; c < 3; c++) {
+      this.perpNotional[c] = 0;
+      this.perpUpnl[c] = 0;
+    }
     const amounts = pm.amounts;
     for (let i = 0; i < this.slots.length; i++) {
       const a = amounts[i] as number;

@@ -29,6 +29,8 @@ export class MarketState {
   /** 1 where this step's funding value came from a fallback series. */
   readonly fundingFallback = new Uint8Array(6);
   gasGwei = NaN;
+  /** The per-slot arrays in {@link MarketField} order, so a reader fills them by index without a lookup per value. */
+  readonly fields: readonly Float64Array[] = [this.liquidityIndex, this.borrowIndex, this.liquidityRate, this.borrowRate, this.lstRate, this.perpMark];
 
   copyFrom(o: MarketState): void {
     this.index = o.index;
@@ -52,6 +54,19 @@ export class MarketState {
   }
 }
 
+/** Steps per transposed block of the market reader (with a dozen columns, about 100 kB). */
+const ROW_BLOCK = 1024;
+
+/** Index of a per-slot array in {@link MarketState.fields}. */
+const enum MarketField {
+  liquidityIndex,
+  borrowIndex,
+  liquidityRate,
+  borrowRate,
+  lstRate,
+  perpMark,
+}
+
 interface Binding {
   readonly values: Float64Array;
   readonly source: Uint8Array | null;
@@ -67,7 +82,15 @@ export class MarketReader {
   private readonly btc: Column;
   private readonly gas: Column;
   private readonly cols: Float64Array[] = [];
-  private readonly targets: Float64Array[] = [];
+  /**
+   * The bound columns transposed for a block of ROW_BLOCK steps, one row per step: a step reads one contiguous run
+   * of memory instead of a value from each of a dozen column streams, which in the engine loop cost cache misses.
+   * A block at a time keeps the copy's memory flat in history length.
+   */
+  private readonly rows: Float64Array;
+  private rowsFrom = 0;
+  private rowsTo = 0;
+  private readonly targets: MarketField[] = [];
   private readonly slots: number[] = [];
   private readonly funding: Binding[] = [];
   private readonly fundingSlot: number[] = [];
@@ -76,26 +99,26 @@ export class MarketReader {
   constructor(private readonly timeline: Timeline, mode: ModeParams) {
     const want = new Set<SeriesKey>(mode.dataRequirements);
     const col = (key: SeriesKey | undefined): Column => (key && want.has(key) && timeline.has(key) ? timeline.series(key).values : null);
-    const bind = (key: SeriesKey, pick: (m: MarketState) => Float64Array, slot: number): void => {
+    const bind = (key: SeriesKey, field: MarketField, slot: number): void => {
       const c = col(key);
       if (!c) return;
       this.cols.push(c);
-      this.targets.push(pick(this.probe));
+      this.targets.push(field);
       this.slots.push(slot);
     };
     this.eth = col(mode.priceSeries.ETH);
     this.btc = col(mode.priceSeries.BTC);
     this.gas = col('gas:ethereum:gwei');
     for (const [name, i] of Object.entries(AAVE_IDX)) {
-      bind(`aave:${name}:liquidityIndex` as SeriesKey, (m) => m.liquidityIndex, i);
-      bind(`aave:${name}:borrowIndex` as SeriesKey, (m) => m.borrowIndex, i);
-      bind(`aave:${name}:liquidityRate` as SeriesKey, (m) => m.liquidityRate, i);
-      bind(`aave:${name}:borrowRate` as SeriesKey, (m) => m.borrowRate, i);
+      bind(`aave:${name}:liquidityIndex` as SeriesKey, MarketField.liquidityIndex, i);
+      bind(`aave:${name}:borrowIndex` as SeriesKey, MarketField.borrowIndex, i);
+      bind(`aave:${name}:liquidityRate` as SeriesKey, MarketField.liquidityRate, i);
+      bind(`aave:${name}:borrowRate` as SeriesKey, MarketField.borrowRate, i);
     }
-    for (const [name, i] of Object.entries(LST_IDX)) bind(`oracle:${name}:ETH` as SeriesKey, (m) => m.lstRate, i);
+    for (const [name, i] of Object.entries(LST_IDX)) bind(`oracle:${name}:ETH` as SeriesKey, MarketField.lstRate, i);
     CEX_LIST.forEach((cex, c) =>
       SYM_LIST.forEach((sym, s) => {
-        bind(`perp:${cex}:${sym}` as SeriesKey, (m) => m.perpMark, perpIdx(c, s));
+        bind(`perp:${cex}:${sym}` as SeriesKey, MarketField.perpMark, perpIdx(c, s));
         const fk = `funding:${cex}:${sym}` as SeriesKey;
         if (want.has(fk) && timeline.has(fk)) {
           const f = timeline.series(fk);
@@ -104,6 +127,7 @@ export class MarketReader {
         }
       }),
     );
+    this.rows = new Float64Array(ROW_BLOCK * this.cols.length);
     for (const key of mode.dataRequirements) {
       if (!key.startsWith('funding:') && timeline.has(key)) {
         const s = timeline.series(key);
@@ -112,27 +136,34 @@ export class MarketReader {
     }
   }
 
-  /** Target arrays are resolved against a probe instance, then re-pointed per output instance. */
-  private readonly probe = new MarketState();
-
   read(i: number, out: MarketState): void {
     out.index = i;
     out.timestampMs = this.timeline.timestampsMs[i] as number;
     out.ethPx = this.eth ? (this.eth[i] as number) : NaN;
     out.btcPx = this.btc ? (this.btc[i] as number) : NaN;
     out.gasGwei = this.gas ? (this.gas[i] as number) : NaN;
-    const probe = this.probe;
-    for (let k = 0; k < this.cols.length; k++) {
-      const t = this.targets[k] as Float64Array;
-      const target =
-        t === probe.liquidityIndex ? out.liquidityIndex
-        : t === probe.borrowIndex ? out.borrowIndex
-        : t === probe.liquidityRate ? out.liquidityRate
-        : t === probe.borrowRate ? out.borrowRate
-        : t === probe.lstRate ? out.lstRate
-        : out.perpMark;
-      target[this.slots[k] as number] = (this.cols[k] as Float64Array)[i] as number;
+    if (i < this.rowsFrom || i >= this.rowsTo) this.transpose(i);
+    const fields = out.fields;
+    const rows = this.rows;
+    const targets = this.targets;
+    const slots = this.slots;
+    const n = targets.length;
+    const at = (i - this.rowsFrom) * n;
+    for (let k = 0; k < n; k++) {
+      (fields[targets[k] as MarketField] as Float64Array)[slots[k] as number] = rows[at + k] as number;
     }
+  }
+
+  /** Fills the row block with steps [from, from + ROW_BLOCK). */
+  private transpose(from: number): void {
+    const n = this.cols.length;
+    const to = Math.min(from + ROW_BLOCK, this.timeline.length);
+    for (let k = 0; k < n; k++) {
+      const c = this.cols[k] as Float64Array;
+      for (let i = from; i < to; i++) this.rows[(i - from) * n + k] = c[i] as number;
+    }
+    this.rowsFrom = from;
+    this.rowsTo = to;
   }
 
   /** Funding rates at a settlement step (NaN where a venue has no settlement value). */

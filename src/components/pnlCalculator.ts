@@ -9,6 +9,12 @@ export const PART_INDEX: Readonly<Record<AttributionPart, number>> = Object.from
   ATTRIBUTION_PARTS.map((p, i) => [p, i]),
 ) as Record<AttributionPart, number>;
 const P = PART_INDEX;
+// The parts a market move books every step, resolved once (a string-keyed lookup per part per step otherwise).
+const SUPPLY = P.supplyInterest;
+const BORROW = P.borrowCost;
+const STAKING = P.stakingYield;
+const BASIS = P.basis;
+const PRICE = P.price;
 
 /**
  * Attribution that adds up by construction. A step's market move (positions fixed, market m0 → m1) is
@@ -25,7 +31,10 @@ export class PnlCalculator {
   constructor(private readonly shareClass: ShareClass, private readonly slots: readonly Slot[]) {}
 
   book(part: AttributionPart, valueShare: number): void {
-    const i = P[part];
+    this.add(P[part], valueShare);
+  }
+
+  private add(i: number, valueShare: number): void {
     this.cumulative[i] = (this.cumulative[i] as number) + valueShare;
   }
 
@@ -92,11 +101,11 @@ export class PnlCalculator {
       (exp.usdtUnits !== 0 ? exp.usdtUnits * (pxUsdt(sc, m1) - u0) : 0) +
       (exp.ethUnits !== 0 ? exp.ethUnits * (pxEth(sc, m1) - e0) : 0) +
       (exp.btcUnits !== 0 ? exp.btcUnits * (pxBtc(sc, m1) - b0) : 0);
-    this.book('supplyInterest', (dUSupply !== 0 ? dUSupply * u0 : 0) + (dESupply !== 0 ? dESupply * e0 : 0));
-    this.book('borrowCost', (dUBorrow !== 0 ? dUBorrow * u0 : 0) + (dEBorrow !== 0 ? dEBorrow * e0 : 0));
-    this.book('stakingYield', dEStake !== 0 ? dEStake * e0 : 0);
-    this.book('basis', dUBasis !== 0 ? dUBasis * u0 : 0);
-    this.book('price', (dUPerpPrice !== 0 ? dUPerpPrice * u0 : 0) + priceMove);
+    this.add(SUPPLY, (dUSupply !== 0 ? dUSupply * u0 : 0) + (dESupply !== 0 ? dESupply * e0 : 0));
+    this.add(BORROW, (dUBorrow !== 0 ? dUBorrow * u0 : 0) + (dEBorrow !== 0 ? dEBorrow * e0 : 0));
+    this.add(STAKING, dEStake !== 0 ? dEStake * e0 : 0);
+    this.add(BASIS, dUBasis !== 0 ? dUBasis * u0 : 0);
+    this.add(PRICE, (dUPerpPrice !== 0 ? dUPerpPrice * u0 : 0) + priceMove);
   }
 
   attribution(): Attribution {

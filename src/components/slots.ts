@@ -36,6 +36,15 @@ export interface Slot {
   readonly def: SlotKind;
 }
 
+/**
+ * Every slot definition with the same fields in the same order, whatever its kind: the hot loops (exposure, P&L,
+ * funding) read `def.kind`, `def.asset`, … of every slot each step, and seven object shapes at one site make those
+ * reads megamorphic (a dictionary lookup each). Fields a kind does not use hold -1 / 'usdt' and are never read.
+ */
+export function uniformSlotKind(k: SlotKind): SlotKind {
+  return Object.assign({ kind: k.kind, lst: -1, asset: -1, numeraire: 'usdt', cex: -1, sym: -1, perp: -1 }, k);
+}
+
 function unsupported(key: string, why: string): never {
   throw new BasisError('POS-002', `position key ${key} is not supported: ${why}`, {
     problems: [{ code: 'POS-002', message: why, received: key }],

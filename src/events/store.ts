@@ -101,6 +101,12 @@ export class EventStore implements EventSource {
   private readonly details = new PairColumns();
   /** Values of a type the columns do not hold (never written by the engine; kept rather than dropped). */
   private readonly otherValues: unknown[] = [];
+  /**
+   * The keys of the last details object seen and their ids: events of a kind reuse one details shape (a funding
+   * settlement's five fields), so a key that matches the one at the same position needs no Map lookup.
+   */
+  private readonly detailKeys: string[] = [];
+  private readonly detailKeyIds: number[] = [];
   /** Transfers in flight after an event, for the events recorded while some are. */
   private readonly inFlight = new Map<number, InFlightView>();
 
@@ -230,10 +236,20 @@ export class EventStore implements EventSource {
   setDetails(details: EventDetails): void {
     this.flags[this.n - 1] = (this.flags[this.n - 1] as number) | F_DETAILS;
     const d = this.details;
+    const seen = this.detailKeys;
+    const seenIds = this.detailKeyIds;
+    let j = 0;
     for (const k in details) {
       if (!Object.hasOwn(details, k)) continue;
       const v: unknown = details[k];
-      const key = this.intern(k);
+      let key: number;
+      if (seen[j] === k) key = seenIds[j] as number;
+      else {
+        key = this.intern(k);
+        seen[j] = k;
+        seenIds[j] = key;
+      }
+      j++;
       if (typeof v === 'number') d.push(key, TAG_NUMBER, v);
       else if (typeof v === 'string') d.push(key, TAG_STRING, this.intern(v));
       else if (v === true) d.push(key, TAG_TRUE, 0);

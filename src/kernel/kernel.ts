@@ -1,7 +1,7 @@
 import { BasisError, type Problem } from '../errors/base.js';
 import { ATTRIBUTION_PARTS, type AttributionPart } from '../domain/attribution.js';
 import type { RunParams } from '../domain/params.js';
-import { isSettlement } from '../domain/fundingSchedule.js';
+import { settlementTest } from '../domain/fundingSchedule.js';
 import type { RewardPrograms } from '../domain/rewards.js';
 import { positionKey } from '../domain/positionKey.js';
 import type { BasisEvent, EventStatus, EventType } from '../events/types.js';
@@ -94,6 +94,7 @@ export class StrategyKernel implements VenueReports {
   private ran = false;
   private ticks = 0;
   private settlesFunding = false;
+  private readonly isSettlement: (t: number) => boolean;
 
   constructor(parts: KernelParts) {
     const params = parts.params;
@@ -104,6 +105,7 @@ export class StrategyKernel implements VenueReports {
     this.strategy = parts.strategy;
     this.sinks = parts.sinks ?? [];
     this.onTick = parts.onTick;
+    this.isSettlement = settlementTest(params.engine.fundingHoursUtc);
     this.positions = new PositionMonitor(mode.positions);
     this.events = new EventLogger(this.positions, () => this.clock.nowMs);
     this.exposure = new ExposureMonitor(mode.shareClass, this.positions.slots);
@@ -293,7 +295,7 @@ export class StrategyKernel implements VenueReports {
       this.settlement.settleArrivals();
       touched = this.events.length !== before;
     }
-    this.settlesFunding = isSettlement(now, this.params.engine.fundingHoursUtc);
+    this.settlesFunding = this.isSettlement(now);
     if (this.settlesFunding) {
       this.feed.readFunding(this.cur);
       const before = this.events.length;

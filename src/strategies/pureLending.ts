@@ -21,10 +21,13 @@ type Params = PureLendingParams;
 /** Supply all USDT to AAVE v3 and hold; interest accrues in the liquidity index, so there is nothing to trade. */
 export class PureLendingStrategy implements Strategy {
   halted = false;
+  /** Slot of the wallet's USDT, looked up on the first step: decide reads it every step. */
+  private idleSlot = -1;
   constructor(private readonly p: Params) {}
 
   decide(ctx: StrategyContext): Decision | null {
-    const idle = ctx.positions.amount('wallet:BaseToken:USDT');
+    if (this.idleSlot < 0) this.idleSlot = ctx.positions.slotOf('wallet:BaseToken:USDT');
+    const idle = ctx.positions.amounts[this.idleSlot] as number;
     // Only idle wallet cash triggers action (deposits); index growth never does.
     if (idle <= 1e-6) return null;
     return {

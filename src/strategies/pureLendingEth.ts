@@ -24,10 +24,13 @@ const DUST_ETH = 1e-9;
  */
 export class PureLendingEthStrategy implements Strategy {
   halted = false;
+  /** Slot of the wallet's ETH, looked up on the first step: decide reads it every step. */
+  private ethSlot = -1;
   constructor(private readonly p: PureLendingEthParams) {}
 
   decide(ctx: StrategyContext): Decision | null {
-    const idle = ctx.positions.amount('wallet:BaseToken:ETH') - (ctx.costsOn ? this.p.gasFloat.targetEth : 0);
+    if (this.ethSlot < 0) this.ethSlot = ctx.positions.slotOf('wallet:BaseToken:ETH');
+    const idle = (ctx.positions.amounts[this.ethSlot] as number) - (ctx.costsOn ? this.p.gasFloat.targetEth : 0);
     if (idle <= DUST_ETH) return null;
     return {
       reason: 'entry',

@@ -136,8 +136,13 @@ export class SimDesk {
 
   emit(type: EventType, tx: Tx, extra: EmitExtra = {}): number {
     const gas = tx.gasUnits > 0;
-    const k = this.open.lastIndexOf(tx);
-    if (k >= 0) this.open.splice(k, 1);
+    const open = this.open;
+    // The event emitted is almost always the one begun last: popping it spares splice's array of removed items.
+    if (open[open.length - 1] === tx) open.pop();
+    else {
+      const k = open.lastIndexOf(tx);
+      if (k >= 0) open.splice(k, 1);
+    }
     return this.reports.report(
       type,
       extra.status ?? 'completed',

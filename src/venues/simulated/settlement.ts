@@ -15,6 +15,8 @@ import { aaveBook } from './aave.js';
  */
 interface FundingScratch {
   readonly usdtKeys: readonly string[];
+  /** Slot of each of those keys (-1 where the mode has none), read every settlement. */
+  readonly usdtSlots: Int32Array;
   readonly details: { rate8h: number; markUsdt: number; sizeBase: number; paymentUsdt: number; fallback: boolean };
   readonly extra: { venue: string; token: string; details: FundingScratch['details'] };
 }
@@ -25,7 +27,17 @@ function scratchFor(pm: SimDesk['pm']): FundingScratch {
   let s = fundingScratch.get(pm);
   if (s === undefined) {
     const details = { rate8h: 0, markUsdt: 0, sizeBase: 0, paymentUsdt: 0, fallback: false };
-    s = { usdtKeys: pm.slots.map((slot) => `${slot.venue}:BaseToken:USDT`), details, extra: { venue: '', token: '', details } };
+    const usdtSlots = Int32Array.from(pm.slots, (slot) => {
+      const k = `${slot.venue}:BaseToken:USDT`;
+      return pm.has(k) ? pm.slotOf(k) : -1;
+    });
+    // The book's own key strings where it has the slot: every Map on the event path (venue book, positions, event
+    // log) then finds them by identity instead of comparing characters.
+    const usdtKeys = pm.slots.map((slot, i) => {
+      const u = usdtSlots[i] as number;
+      return u >= 0 ? (pm.slots[u] as (typeof pm.slots)[number]).key : `${slot.venue}:BaseToken:USDT`;
+    });
+    s = { usdtKeys, usdtSlots, details, extra: { venue: '', token: '', details } };
     fundingScratch.set(pm, s);
   }
   return s;
@@ -44,7 +56,9 @@ export function settleFunding(d: SimDesk): void {
     const mark = d.m.perpMark[p] as number;
     const payment = -size * mark * rate;
     const usdtKey = scratch.usdtKeys[s.index] as string;
-    const held = pm.amount(usdtKey);
+    const usdtSlot = scratch.usdtSlots[s.index] as number;
+    // A venue without a USDT slot fails as it always did, naming the key (POS-001).
+    const held = usdtSlot >= 0 ? (pm.amounts[usdtSlot] as number) : pm.amount(usdtKey);
     if (payment < 0 && held + payment < -1e-9 * Math.max(1, held, -payment)) {
       throw new BasisError('POS-005', `funding of ${-payment} USDT is due from ${s.venue}, which holds ${held} USDT against its ${s.symbol} perp`, {
         problems: [{ code: 'POS-005', message: 'a perp position whose venue has no collateral to pay funding from', path: usdtKey, expected: `>= ${-payment} USDT`, received: `${held} USDT` }],
@@ -73,22 +87,23 @@ export function settleFunding(d: SimDesk): void {
  */
 export function creditReward(d: SimDesk, p: RewardPayout, avgEethBalance: number, priceEth: number): boolean {
   const tokens = p.perEeth * avgEethBalance;
-  const tx = d.tx();
-  const details = { token: p.token, perEeth: p.perEeth, avgEethBalance, rewardTokens: tokens, priceEth, periodStart: new Date(p.periodStartMs).toISOString(), periodEnd: new Date(p.periodEndMs).toISOString(), source: p.source };
+  // Built only for an event: a claim the wallet cannot pay gas for is retried every step until it can.
+  const details = (): Record<string, number | string> => ({ token: p.token, perEeth: p.perEeth, avgEethBalance, rewardTokens: tokens, priceEth, periodStart: new Date(p.periodStartMs).toISOString(), periodEnd: new Date(p.periodEndMs).toISOString(), source: p.source });
   if (!(tokens > 0) || !(priceEth > 0)) {
-    d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, status: 'failed', details: { ...details, reason: priceEth > 0 ? 'no eETH held over the period' : 'no reward token price at payout' } });
+    d.emit('REWARD_CREDITED', d.tx(), { venue: 'etherfi', token: p.token, status: 'failed', details: { ...details(), reason: priceEth > 0 ? 'no eETH held over the period' : 'no reward token price at payout' } });
     return true;
   }
   const grossEth = tokens * priceEth;
   const curve = p.token === 'EIGEN' ? d.params.costs.slippage.rewardEIGEN : d.params.costs.slippage.rewardETHFI;
   const cost = d.costsOn ? slippageBps(curve, grossEth * d.m.ethPx) / 1e4 : 0;
   if (d.pm.amount('wallet:BaseToken:ETH') + grossEth * (1 - cost) < d.gasEthFor('CLAIM_REWARDS') + d.gasEthFor('TOKEN_SWAP')) return false;
+  const tx = d.tx();
   tx.move('wallet:BaseToken:ETH', grossEth * (1 - cost));
   tx.book('rewards', grossEth * d.pxE());
   tx.book('slippage', -grossEth * cost * d.pxE());
   d.payGas(tx, 'CLAIM_REWARDS');
   d.payGas(tx, 'TOKEN_SWAP');
-  d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, details: { ...details, grossEth, costBps: cost * 1e4 } });
+  d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, details: { ...details(), grossEth, costBps: cost * 1e4 } });
   return true;
 }
 
