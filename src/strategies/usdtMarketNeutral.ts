@@ -1,8 +1,10 @@
 import type { GasFloatParams, LeverageParams, LstParams, PerpHedgeParams } from '../domain/params.js';
 import type { CexVenue } from '../domain/venues.js';
-import { CEX_IDX, CEX_LIST } from '../components/slots.js';
+import { CEX_IDX, CEX_LIST, SYM_IDX, perpIdx } from '../components/slots.js';
 import type { Decision, FlowAnswer, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, shrinkTransfers, venueEquities, withdrawable, worstMarginRatio } from './common.js';
+import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, perpSize, redeployPlan, shrinkTransfers, venueEquities, withdrawable, worstMarginRatio } from './common.js';
+import type { Order } from '../orders/order.js';
+import { slippageBps, swapBps } from '../venues/costs.js';
 import type { StakingBook } from './stakingBook.js';
 
 /** The hedged staking book, USDT share class: usdt_market_neutral (domain.md §3.9) levers it on AAVE. */
@@ -53,7 +55,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
   /** USDT being gathered at the spot venue to redeploy into the staking book. */
   private redeployUsdt = 0;
   /** Where the deployment of a deposit stands (null: none under way). */
-  private deposit: { stage: 'bought' | 'levered' | 'done'; spendUsdt: number } | null = null;
+  private deposit: { stage: 'bought' | 'levered' | 'done'; spendUsdt: number; marginUsdt: number } | null = null;
 
   constructor(
     private readonly p: Params,
@@ -265,10 +267,12 @@ export class UsdtMarketNeutralStrategy implements Strategy {
 
   /**
    * A deposit grows every part of the book by the same factor, in three steps a step apart (transfers land in
-   * between): (1) each venue receives its share of the deposit in proportion to its equity now, and the spot venue
-   * also the on-chain book's share; (2) that share buys ETH, hedged at once, and the ETH goes on chain; (3) it is
-   * levered to the target LTV and the hedge follows the realized net ETH. Margin ratios and the on-chain share stay
-   * what they were, so the deposit earns what the book earns.
+   * between): (1) the spot venue receives the on-chain book's share of the deposit to buy ETH with, the rest waits
+   * in the wallet; (2) the ETH is bought and every venue's short grows by the factor the long grows by, while the
+   * wallet sends each venue exactly the margin (and the trade's costs) that keeps it at the margin ratio it has now,
+   * the ETH going on chain; (3) it is levered and the shorts follow the realized net ETH by the same factor. Every
+   * venue keeps the ratio the rest of the book has, so the grown book meets the same triggers at the same prices as
+   * the book without the deposit, and the deposit earns what the book earns less the costs of deploying it.
    */
   deploy(ctx: StrategyContext, amountShare: number): FlowAnswer {
     const p = this.p;
@@ -278,54 +282,75 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     }
     if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
     const d = this.deposit;
+    const venue = p.spotVenue;
     if (d === null) {
-      // Shares of the book as it stands, the deposit (still wallet cash) left out.
+      // The on-chain share of the book as it stands, the deposit (still wallet cash) left out.
       const book = ctx.exposure.equity - ctx.positions.amount('wallet:BaseToken:USDT');
-      const venueShares = venueEquities(ctx).map((eq) => Math.max(0, eq) / book);
-      const onchainShare = Math.max(0, 1 - venueShares.reduce((a, b) => a + b, 0));
-      this.deposit = { stage: 'bought', spendUsdt: 0 };
-      const spotIdx = CEX_IDX[p.spotVenue];
+      const cexShare = venueEquities(ctx).reduce((a, eq) => a + Math.max(0, eq), 0) / book;
+      const onchainShare = Math.max(0, 1 - cexShare);
+      const deposit = { stage: 'bought' as const, spendUsdt: 0, marginUsdt: 0 };
+      this.deposit = deposit;
       return {
         reason: 'deposit',
-        detail: `fund venues with the deposit in proportion to the book: ${(onchainShare * 100).toFixed(2)}% to stake`,
+        detail: `send the spot venue the book's on-chain share of the deposit (${(onchainShare * 100).toFixed(2)}%) to buy ETH; the margin waits in the wallet`,
         orders: [
           (c) => gasFloatTopUp(c, p.gasFloat),
-          (c) =>
-            fundingTransfers(c, (usdt) => {
-              const amount = Math.min(usdt, amountShare);
-              (this.deposit as { spendUsdt: number }).spendUsdt = amount * onchainShare;
-              return CEX_LIST.map((_, k) => amount * (venueShares[k] as number) + (k === spotIdx ? amount * onchainShare : 0));
-            }),
+          (c) => {
+            const usdt = Math.min(c.positions.amount('wallet:BaseToken:USDT'), amountShare);
+            deposit.spendUsdt = usdt * onchainShare;
+            deposit.marginUsdt = usdt - deposit.spendUsdt;
+            return deposit.spendUsdt > 0 ? { kind: 'transfer', token: 'USDT', from: 'wallet', to: venue, amount: deposit.spendUsdt, purpose: 'deposit: ETH purchase' } : null;
+          },
         ],
       };
     }
     if (d.stage === 'bought') {
-      this.deposit = { stage: 'levered', spendUsdt: 0 };
-      const venue = p.spotVenue;
+      this.deposit = { stage: 'levered', spendUsdt: 0, marginUsdt: 0 };
+      const plan = depositPlan(ctx, p, d.spendUsdt, Math.min(d.marginUsdt, ctx.positions.amount('wallet:BaseToken:USDT')));
       return {
         reason: 'deposit',
-        detail: `buy ETH with ${d.spendUsdt.toFixed(2)} USDT of the deposit, hedge it and send it on chain`,
+        detail: `buy ${plan.eth.toFixed(4)} ETH with the deposit, grow every short by ${((plan.growth - 1) * 100).toFixed(2)}% and send each venue the margin that keeps its ratio; the ETH goes on chain`,
         orders: [
-          (c) => {
-            const size = affordableBase(c, venue, 'ETHUSDT', Math.min(d.spendUsdt, c.positions.amount(`${venue}:BaseToken:USDT`)));
-            return size > 0 ? { kind: 'spot_trade', venue, pair: 'ETHUSDT', side: 'buy', sizeBase: size } : null;
-          },
-          (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
+          () => (plan.eth > 0 ? { kind: 'spot_trade', venue, pair: 'ETHUSDT', side: 'buy', sizeBase: plan.eth } : null),
+          (c) => scaledShorts(c, plan.shortsBase, plan.growth),
           (c) => {
             const eth = c.positions.amount(`${venue}:BaseToken:ETH`);
             return eth > 0 ? { kind: 'transfer', token: 'ETH', from: venue, to: 'wallet', amount: eth, purpose: 'deposit into the staking book' } : null;
+          },
+          (c) => {
+            // Each venue is brought back to the ratio it had before the trades; the spot venue's need is net of
+            // what the purchase left there.
+            const need = CEX_LIST.map((_, k) => Math.max(0, (plan.ratio[k] as number) * (c.exposure.perpNotional[k] as number) - (c.exposure.cexCollateral[k] as number) - (c.exposure.perpUpnl[k] as number)));
+            const total = need.reduce((a, b) => a + b, 0);
+            // What the cost estimate left over goes with the margin, in proportion, rather than idle in the wallet.
+            const scale = total > 0 ? Math.min(c.positions.amount('wallet:BaseToken:USDT'), d.marginUsdt) / total : 0;
+            const out: Order[] = [];
+            CEX_LIST.forEach((v, k) => {
+              const amount = (need[k] as number) * scale;
+              if (amount > 0) out.push({ kind: 'transfer', token: 'USDT', from: 'wallet', to: v, amount, purpose: 'deposit: margin' });
+            });
+            return out;
           },
         ],
       };
     }
     if (d.stage === 'levered') {
-      this.deposit = { stage: 'done', spendUsdt: 0 };
+      this.deposit = { stage: 'done', spendUsdt: 0, marginUsdt: 0 };
       const book = this.book;
       const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
+      let shortsBase: number[] = [];
+      let longBefore = 0;
       return {
         reason: 'deposit',
-        detail: `${book.describeEntry(ctx)} (the deposited ETH) and hedge the realized net ETH`,
-        orders: [(c) => book.enter(c, book.deployable(c, float)), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)],
+        detail: `${book.describeEntry(ctx)} (the deposited ETH) and scale the shorts to the realized net ETH`,
+        orders: [
+          (c) => {
+            shortsBase = CEX_LIST.map((v) => -perpSize(c, v, 'ETHUSDT'));
+            longBefore = c.exposure.longEth;
+            return book.enter(c, book.deployable(c, float));
+          },
+          (c) => (longBefore > 0 ? scaledShorts(c, shortsBase, c.exposure.longEth / longBefore) : null),
+        ],
       };
     }
     this.deposit = null;
@@ -347,35 +372,81 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     }
     if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
     const fraction = Math.min(1, need / ctx.exposure.equity);
-    const before = venueEquities(ctx);
     const netEth = this.book.netEth(ctx);
-    const full = fraction >= 1;
+    if (fraction >= 1) return { reason: 'withdrawal', detail: `unwind the whole book for a withdrawal of ${amountShare.toFixed(2)} USDT`, orders: this.releaseAll(ctx, float) };
+    // The book as it stands: each venue keeps its margin ratio and its share of the shorts, the long and the shorts
+    // shrink by the same factor, so the smaller book meets the same triggers at the same prices.
+    const e = ctx.exposure;
+    const long0 = e.longEth;
+    const shorts0 = CEX_LIST.map((v) => -perpSize(ctx, v, 'ETHUSDT'));
+    // A venue without a short keeps nothing back.
+    const ratio0 = CEX_LIST.map((_, c) => ((e.perpNotional[c] as number) > 0 ? ((e.cexCollateral[c] as number) + (e.perpUpnl[c] as number)) / (e.perpNotional[c] as number) : 0));
+    const idle0 = Math.max(0, ctx.positions.amount('wallet:BaseToken:ETH') - float);
+    const keepEth = (c: StrategyContext): number => c.positions.amount('wallet:BaseToken:ETH') - float;
+    // `amountShare` is what the withdrawal needs beyond the wallet's USDT now: what it still owes at a later step.
+    const wallet0 = ctx.positions.amount('wallet:BaseToken:USDT');
+    const owedNow = (c: StrategyContext): number => need - (c.positions.amount('wallet:BaseToken:USDT') - wallet0) - usdtComingHome(c);
+    const orders: OrderStep[] = [
+      this.book.release(ctx, netEth * fraction),
+      (c) => {
+        // The release's cost came out of the book (ETH the release took beyond what reached the wallet), and the
+        // shorts will shrink with it, which lets the venues send more: sell only the ETH that, with what the venues
+        // then send, brings the wallet the withdrawal. ETH left over stays hedged in the wallet like any idle ETH.
+        const released = keepEth(c) - idle0;
+        const costEth = Math.max(0, netEth - this.book.netEth(c) - released);
+        const cexEq = venueEquities(c).reduce((x, y) => x + y, 0);
+        const fromVenues = cexEq / long0;
+        const sellAt = (bps: number): number => (owedNow(c) - costEth * fromVenues) / (c.m.ethPx * (1 - bps / 1e4) + fromVenues);
+        const sell = Math.min(keepEth(c), sellAt(c.costsOn ? swapBps(c.params.costs.slippage.dexETHUSDT, (bps) => sellAt(bps) * c.m.ethPx) : 0));
+        return sell > 0 ? { kind: 'dex_swap', from: 'ETH', to: 'USDT', amountIn: sell } : null;
+      },
+      (c) => (long0 > 0 ? scaledShorts(c, shorts0, c.exposure.longEth / long0) : null),
+      (c) => {
+        // Each venue sends what leaves it at its ratio; no more than the withdrawal still needs, none idle.
+        const owed = owedNow(c);
+        const sends = CEX_LIST.map((v, k) => {
+          const eq = (c.exposure.cexCollateral[k] as number) + (c.exposure.perpUpnl[k] as number);
+          return Math.max(0, Math.min(eq - (ratio0[k] as number) * (c.exposure.perpNotional[k] as number), withdrawable(c, v, k)));
+        });
+        const total = sends.reduce((x, y) => x + y, 0);
+        const scale = total > owed ? Math.max(0, owed) / total : 1;
+        const out: Order[] = [];
+        CEX_LIST.forEach((v, k) => {
+          const amount = (sends[k] as number) * scale;
+          if (amount > 0) out.push({ kind: 'transfer', token: 'USDT', from: v, to: 'wallet', amount, purpose: 'withdrawal' });
+        });
+        return out;
+      },
+      // A venue lets us withdraw only what its open shorts' losses and initial margin leave: what the venues could
+      // not send comes from the on-chain book instead, so one unwind covers the withdrawal. Only a wallet short of
+      // the withdrawal itself (not of the margin kept for costs) pays for this second unwind.
+      (c) => (owedNow(c) > need - amountShare && this.book.canRelease(c) ? this.book.release(c, (owedNow(c) * (1 + RELEASE_MARGIN)) / c.m.ethPx) : null),
+      (c) => {
+        const eth = Math.min(keepEth(c), (owedNow(c) * (1 + RELEASE_MARGIN)) / c.m.ethPx);
+        return owedNow(c) > need - amountShare && eth > 0 ? { kind: 'dex_swap', from: 'ETH', to: 'USDT', amountIn: eth } : null;
+      },
+      (c) => (long0 > 0 ? scaledShorts(c, shorts0, c.exposure.longEth / long0) : null),
+    ];
+    return { reason: 'withdrawal', detail: `unwind ${(fraction * 100).toFixed(2)}% of the book for a withdrawal of ${amountShare.toFixed(2)} USDT`, orders };
+  }
+
+  /** A withdrawal of the whole book: full unwind, every ETH sold, the shorts closed, each venue swept home. */
+  private releaseAll(ctx: StrategyContext, float: number): OrderStep[] {
+    const before = venueEquities(ctx);
     const orders: OrderStep[] = [];
-    if (netEth > 0) {
+    if (this.book.netEth(ctx) > 0) {
       const unwind = this.book.unwind(ctx);
-      if (full && unwind.length > 0) orders.push(...unwind);
-      else orders.push(this.book.release(ctx, full ? Infinity : netEth * fraction));
+      orders.push(...(unwind.length > 0 ? unwind : [this.book.release(ctx, Infinity)]));
     }
     orders.push(
       (c) => {
         const eth = c.positions.amount('wallet:BaseToken:ETH') - float;
         return eth > 0 ? { kind: 'dex_swap', from: 'ETH', to: 'USDT', amountIn: eth } : null;
       },
-      (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
-      (c) => shrinkTransfers(c, fraction, before, 'withdrawal'),
-      // A venue lets us withdraw only what its open shorts' losses and initial margin leave: what the venues could
-      // not send comes from the on-chain book instead, so one unwind covers the withdrawal.
-      (c) => {
-        const shortUsdt = need - c.positions.amount('wallet:BaseToken:USDT') - usdtComingHome(c);
-        return shortUsdt > 0 && this.book.canRelease(c) ? this.book.release(c, (shortUsdt * (1 + RELEASE_MARGIN)) / c.m.ethPx) : null;
-      },
-      (c) => {
-        const eth = c.positions.amount('wallet:BaseToken:ETH') - float;
-        return eth > 0 ? { kind: 'dex_swap', from: 'ETH', to: 'USDT', amountIn: eth } : null;
-      },
-      (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
+      (c) => hedgeOrders(c, this.p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth),
+      (c) => shrinkTransfers(c, 1, before, 'withdrawal'),
     );
-    return { reason: 'withdrawal', detail: `unwind ${(fraction * 100).toFixed(2)}% of the book for a withdrawal of ${amountShare.toFixed(2)} USDT`, orders };
+    return orders;
   }
 }
 
@@ -384,4 +455,70 @@ function usdtComingHome(ctx: StrategyContext): number {
   let sum = 0;
   for (const t of ctx.positions.inFlight) if (t.to === 'wallet:BaseToken:USDT') sum += t.amount;
   return sum;
+}
+
+/** Perp orders bringing each venue's short to `factor` × its size in `shortsBase` (ETH, positive for a short). */
+function scaledShorts(ctx: StrategyContext, shortsBase: readonly number[], factor: number): Order[] {
+  const out: Order[] = [];
+  CEX_LIST.forEach((v, c) => {
+    const delta = -(shortsBase[c] as number) * factor - perpSize(ctx, v, 'ETHUSDT');
+    const mark = ctx.m.perpMark[perpIdx(c, SYM_IDX.ETHUSDT)] as number;
+    if (delta !== 0 && Math.abs(delta) * mark >= ctx.params.cex[v].minOrderUsdt) out.push({ kind: 'perp_trade', venue: v, symbol: 'ETHUSDT', deltaBase: delta, reduceOnly: false });
+  });
+  return out;
+}
+
+interface DepositPlan {
+  /** ETH to buy at the spot venue. */
+  readonly eth: number;
+  /** Factor every short grows by: (long ETH + eth) / long ETH. */
+  readonly growth: number;
+  /** Each venue's short before the deposit (ETH, positive). */
+  readonly shortsBase: readonly number[];
+  /** Each venue's margin ratio before the deposit (the spot venue's without the purchase money). */
+  readonly ratio: readonly number[];
+}
+
+/**
+ * Sizes the deposit's ETH purchase so that the purchase money at the spot venue (`spendUsdt`, already there) and
+ * the margin in the wallet (`walletUsdt`) are both used: buying x ETH grows every short by x / long ETH, and each
+ * venue then needs its current margin ratio (measured without the purchase money) times its added notional, plus
+ * the perp trade's fee and slippage. Without any short yet the allocation and target ratio stand in.
+ */
+function depositPlan(ctx: StrategyContext, p: Params, spendUsdt: number, walletUsdt: number): DepositPlan {
+  const e = ctx.exposure;
+  const spotIdx = CEX_IDX[p.spotVenue];
+  const shortsBase = CEX_LIST.map((v) => -perpSize(ctx, v, 'ETHUSDT'));
+  const totalShort = shortsBase.reduce((a, b) => a + b, 0);
+  const long = e.longEth;
+  const hedged = totalShort > 0 && long > 0;
+  // Short ETH added per ETH bought, on each venue.
+  const perEth = CEX_LIST.map((v, c) => (hedged ? (shortsBase[c] as number) / long : p.hedge.hedgeAllocation[v]));
+  const ratio = CEX_LIST.map((_, c) => {
+    const notional = e.perpNotional[c] as number;
+    const own = (e.cexCollateral[c] as number) + (e.perpUpnl[c] as number) - (c === spotIdx ? spendUsdt : 0);
+    return notional > 0 ? own / notional : p.hedge.targetMarginRatio;
+  });
+  const mark = CEX_LIST.map((_, c) => ctx.m.perpMark[perpIdx(c, SYM_IDX.ETHUSDT)] as number);
+  const marginFor = (eth: number): number[] =>
+    CEX_LIST.map((v, c) => {
+      const notional = eth * (perEth[c] as number) * (mark[c] as number);
+      const cost = ctx.costsOn ? slippageBps(ctx.params.costs.slippage.perp, notional) / 1e4 + ctx.params.cex[v].perpFees.takerRate : 0;
+      return notional * ((ratio[c] as number) + cost);
+    });
+  const spendable = affordableBase(ctx, p.spotVenue, 'ETHUSDT', spendUsdt);
+  // Margin per ETH bought and purchase cost per ETH, at the sizes of a first estimate, then at the sizes they give.
+  let eth = spendable;
+  for (let pass = 0; pass < 2 && eth > 0; pass++) {
+    const margin = marginFor(eth).reduce((a, b) => a + b, 0) / eth;
+    const price = spendUsdt / spendable;
+    eth = Math.min(spendable, (spendUsdt + walletUsdt) / (price + margin));
+  }
+  const growth = hedged ? (long + eth) / long : 1;
+  return {
+    eth,
+    growth,
+    shortsBase: hedged ? shortsBase : CEX_LIST.map((_, c) => (perEth[c] as number) * eth),
+    ratio,
+  };
 }

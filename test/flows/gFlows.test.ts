@@ -33,7 +33,7 @@ describe.each(['pure_lending', 'btc_basis', 'usdt_market_neutral'] as const)('G-
   });
 });
 
-describe.each(['pure_lending', 'btc_basis'] as const)('G-flows case, %s', (mode) => {
+describe.each(['pure_lending', 'btc_basis', 'usdt_market_neutral'] as const)('G-flows case, %s', (mode) => {
   it('keeps the APY within one point of the run without flows', async () => {
     const plain = await run({ mode, ...WINDOW });
     const flows = await run({ mode, ...WINDOW, flows: FLOWS });
