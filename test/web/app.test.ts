@@ -1,15 +1,14 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type BasisServer } from '../../src/api/server.js';
 import { openStore } from '../../src/store/open.js';
 import type { RunStore } from '../../src/store/types.js';
 import type { EventPage, RunDetail, RunSummary } from '../../web/src/api/types.js';
 import { fmtAmount, fmtPct } from '../../web/src/charts/format.js';
+import { CHROMIUM_ARGS, ROOT, WEB, ensureWebBuilt } from './helpers.js';
 
 /**
  * The web app in a real browser (Debian's Chromium through playwright-core) against a real `basis serve` with a
@@ -17,32 +16,10 @@ import { fmtAmount, fmtPct } from '../../web/src/charts/format.js';
  * the runs list and the comparison are checked against what the API stores.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const WEB = join(ROOT, 'web');
 const SHOTS = join(ROOT, 'test-results', 'web');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
 /** How long a poll waits for the page to reach a state (vitest's default of 1 s is short for a loaded CI machine). */
 const POLL = { timeout: 20_000 };
-
-function newestMtimeMs(path: string): number {
-  const s = statSync(path);
-  if (!s.isDirectory()) return s.mtimeMs;
-  return Math.max(s.mtimeMs, ...readdirSync(path).map((n) => newestMtimeMs(join(path, n))));
-}
-
-/**
- * Builds web/dist as `npm run build:web` does (the app, then the report's chart bundle) when an output is missing or
- * older than the sources, so the browser sees the code under test. web/dist is not emptied first: other test files
- * running beside this one read web/dist/report-client.js.
- */
-async function ensureWebBuilt(): Promise<void> {
-  const outputs = [join(WEB, 'dist', 'index.html'), join(WEB, 'dist', 'report-client.js')];
-  const sources = Math.max(newestMtimeMs(join(WEB, 'src')), newestMtimeMs(join(WEB, 'index.html')), newestMtimeMs(join(WEB, 'vite.config.ts')), newestMtimeMs(join(WEB, 'vite.report.config.ts')));
-  if (outputs.every((o) => existsSync(o) && statSync(o).mtimeMs >= sources)) return;
-  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn', build: { emptyOutDir: false } });
-  await build({ configFile: join(WEB, 'vite.report.config.ts'), logLevel: 'warn' });
-}
 
 let dir: string;
 let store: RunStore;

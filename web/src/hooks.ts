@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api, apiUrl } from './api/client';
+import { ApiError, api } from './api/client';
+import { followServerEvents } from './api/sse';
 import type { RunStatus } from './api/types';
 
 export type Loaded<T> = { readonly state: 'loading' } | { readonly state: 'error'; readonly error: ApiError | Error } | { readonly state: 'ok'; readonly data: T };
@@ -45,7 +46,7 @@ export interface RunProgress {
 
 const FINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
 
-/** Follows GET /backtests/:id/progress (server-sent events) until the run reaches a final status. */
+/** Follows GET /backtests/:id/progress (server-sent events, with the token when one is set) until the run reaches a final status. */
 export function useRunProgress(id: string | null, initial: RunStatus | null): RunProgress {
   const [progress, setProgress] = useState<RunProgress>({ status: initial, fraction: 0, done: 0, total: 0, error: null });
   const finished = useRef(false);
@@ -53,25 +54,26 @@ export function useRunProgress(id: string | null, initial: RunStatus | null): Ru
     finished.current = initial !== null && FINAL.includes(initial);
     setProgress({ status: initial, fraction: initial === 'completed' ? 1 : 0, done: 0, total: 0, error: null });
     if (id === null || finished.current) return;
-    // EventSource cannot send headers; the progress stream is a read, and reads need no token (docs/api.md).
-    const source = new EventSource(apiUrl(`backtests/${encodeURIComponent(id)}/progress`));
-    source.addEventListener('progress', (e) => {
-      const p = JSON.parse((e as MessageEvent<string>).data) as { done: number; total: number; fraction: number };
-      setProgress((prev) => ({ ...prev, status: prev.status === 'queued' || prev.status === null ? 'running' : prev.status, ...p }));
+    const ctl = new AbortController();
+    void followServerEvents(
+      `backtests/${encodeURIComponent(id)}/progress`,
+      (e) => {
+        if (e.type === 'progress') {
+          const p = JSON.parse(e.data) as { done: number; total: number; fraction: number };
+          setProgress((prev) => ({ ...prev, status: prev.status === 'queued' || prev.status === null ? 'running' : prev.status, ...p }));
+          return false;
+        }
+        if (e.type !== 'status') return false;
+        const s = JSON.parse(e.data) as { status: RunStatus; error?: { code: string; message: string } };
+        setProgress((prev) => ({ ...prev, status: s.status, error: s.error ?? null, fraction: s.status === 'completed' ? 1 : prev.fraction }));
+        finished.current = FINAL.includes(s.status);
+        return finished.current;
+      },
+      ctl.signal,
+    ).catch((err: unknown) => {
+      if (!ctl.signal.aborted) setProgress((prev) => ({ ...prev, error: { code: 'API-009', message: err instanceof Error ? err.message : String(err) } }));
     });
-    source.addEventListener('status', (e) => {
-      const s = JSON.parse((e as MessageEvent<string>).data) as { status: RunStatus; error?: { code: string; message: string } };
-      if (FINAL.includes(s.status)) {
-        finished.current = true;
-        source.close();
-      }
-      setProgress((prev) => ({ ...prev, status: s.status, error: s.error ?? null, fraction: s.status === 'completed' ? 1 : prev.fraction }));
-    });
-    source.onerror = () => {
-      // The stream ends after the final status; the browser would otherwise reconnect to a finished run forever.
-      if (finished.current) source.close();
-    };
-    return () => source.close();
+    return () => ctl.abort();
   }, [id, initial]);
   return progress;
 }

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer, type BasisServer } from '../../src/api/server.js';
+import { openStore } from '../../src/store/open.js';
+import type { RunStore } from '../../src/store/types.js';
+import { CHROMIUM_ARGS, WEB, ensureWebBuilt } from './helpers.js';
+
+/**
+ * A team server: bound beyond loopback with BASIS_API_TOKEN, so every API read needs the token, the progress stream
+ * included. The web app, given the token, follows a queued run to its dashboard.
+ */
+
+const TOKEN = 'team-token-for-the-browser-test';
+let dir: string;
+let store: RunStore;
+let server: BasisServer;
+let base: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  await ensureWebBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'basis-web-token-'));
+  process.env.BASIS__PATHS__RESULTSDIR = join(dir, 'results');
+  const file = join(dir, 'basis.sqlite');
+  store = await openStore({ file, env: {} });
+  server = await buildServer({ store, storeAccess: { file }, host: '0.0.0.0', workers: 1, token: TOKEN, logger: false, webDir: join(WEB, 'dist') });
+  const port = new URL(await server.listen(0)).port;
+  base = `http://127.0.0.1:${port}`;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await store?.close();
+  delete process.env.BASIS__PATHS__RESULTSDIR;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function post(body: object): Promise<string> {
+  const res = await fetch(`${base}/api/v1/backtests`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+  expect(res.status).toBe(202);
+  return ((await res.json()) as { id: string }).id;
+}
+
+describe('the web app on a server that needs the token for every read', () => {
+  it('refuses the progress stream without the token', async () => {
+    const id = await post({ mode: 'pure_lending', start: '2025-09-01T00:00:00Z', end: '2025-09-03T00:00:00Z' });
+    expect((await fetch(`${base}/api/v1/backtests/${id}/progress`)).status).toBe(401);
+  });
+
+  it('follows a queued run over the authenticated progress stream to its dashboard', async () => {
+    // One worker: a long run first keeps the second queued while the page opens, so only the stream can say it finished.
+    await post({ mode: 'usdt_market_neutral' });
+    const id = await post({ mode: 'btc_basis', start: '2024-06-01T00:00:00Z', end: '2024-07-01T00:00:00Z', capital: 100000 });
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/`);
+    // Runs in the page; typed structurally because the test's own compilation has no DOM library.
+    await page.evaluate((t) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('basis.apiToken', t), TOKEN);
+    await page.goto(`${base}/#/runs/${id}`);
+    await page.getByTestId('run-page').waitFor();
+    expect(await page.getByTestId('dashboard').count()).toBe(0);
+    await page.getByTestId('dashboard').waitFor({ timeout: 90_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
