@@ -168,8 +168,11 @@ export class MarketReader {
 
   /** Funding rates at a settlement step (NaN where a venue has no settlement value). */
   readFunding(i: number, out: MarketState): void {
-    out.fundingRate.fill(NaN);
-    out.fundingFallback.fill(0);
+    // Six entries: plain stores, cheaper than two calls to the fill builtin at every settlement.
+    for (let p = 0; p < out.fundingRate.length; p++) {
+      out.fundingRate[p] = NaN;
+      out.fundingFallback[p] = 0;
+    }
     for (let f = 0; f < this.funding.length; f++) {
       const b = this.funding[f] as Binding;
       const slot = this.fundingSlot[f] as number;

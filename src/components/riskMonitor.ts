@@ -28,6 +28,8 @@ export class RiskMonitor {
   /** A venue below maintenance or HF < 1: the market would liquidate now. */
   liquidatableAave = false;
   readonly liquidatableCex = new Uint8Array(3);
+  /** liquidatableAave or any liquidatableCex: the kernel tests one flag in the usual step where nothing is. */
+  liquidatableAny = false;
   /** Distance to liquidation: relative LST/ETH oracle drop that takes HF to 1. */
   lstDropToLiquidation = Infinity;
 
@@ -54,13 +56,16 @@ export class RiskMonitor {
       this.healthFactor < this.risk.healthFactorEmergency ? 'breach' : this.healthFactor < this.risk.healthFactorWarn ? 'warn' : 'ok';
 
     let worst = NaN;
+    let liquidatable = this.liquidatableAave;
     for (let c = 0; c < CEX_LIST.length; c++) {
       const notional = exp.perpNotional[c] as number;
       if (notional > 0) {
         const mr = ((exp.cexCollateral[c] as number) + (exp.perpUpnl[c] as number)) / notional;
         this.marginRatio[c] = mr;
         this.marginLevel[c] = mr < this.risk.marginRatioEmergency ? 'breach' : mr < this.risk.marginRatioWarn ? 'warn' : 'ok';
-        this.liquidatableCex[c] = mr < (this.maintenance[c] as number) ? 1 : 0;
+        const below = mr < (this.maintenance[c] as number);
+        this.liquidatableCex[c] = below ? 1 : 0;
+        liquidatable = liquidatable || below;
         if (!(mr >= worst)) worst = mr;
       } else {
         this.marginRatio[c] = NaN;
@@ -69,6 +74,7 @@ export class RiskMonitor {
       }
     }
     this.worstMarginRatio = worst;
+    this.liquidatableAny = liquidatable;
 
     // Target net delta: none for a hedged book; the whole equity when the share class is the asset (ETH in ETH).
     let net = 0;

@@ -7,14 +7,28 @@ const DAY_MS = 24 * HOUR_MS;
  * built once, and the arithmetic avoids `%` on timestamps (beyond the small-integer range V8 computes it with a
  * call to fmod, which dominated a pure_lending step). For an integer t, t / HOUR_MS is exact when t is a whole
  * hour, and the product check rules out a quotient that merely rounded to an integer.
+ * Most steps fall strictly between the last time tested and the next settlement after it, where the answer is
+ * false without arithmetic: the test remembers that open interval and does the full test only outside it.
  */
 export function settlementTest(hoursUtc: readonly number[]): (t: number) => boolean {
   const mask = new Uint8Array(24);
   for (const h of hoursUtc) if (Number.isInteger(h) && h >= 0 && h < 24) mask[h] = 1;
+  const hasHours = mask.includes(1);
+  // (quietAfter, quietUntil) holds no settlement time; empty until the first test.
+  let quietAfter = 0;
+  let quietUntil = 0;
   return (t) => {
+    if (t > quietAfter && t < quietUntil) return false;
     const hours = t / HOUR_MS;
-    if (Math.floor(hours) !== hours || hours * HOUR_MS !== t) return false;
-    return mask[hours - Math.floor(hours / 24) * 24] === 1;
+    const hit = Math.floor(hours) === hours && hours * HOUR_MS === t && mask[hours - Math.floor(hours / 24) * 24] === 1;
+    if (!Number.isFinite(t)) return hit;
+    // The first whole hour strictly after t whose hour of day is a settlement hour (none: no settlement ever).
+    let next = Math.floor(hours);
+    if (next * HOUR_MS <= t) next++;
+    while (hasHours && mask[next - Math.floor(next / 24) * 24] !== 1) next++;
+    quietAfter = t;
+    quietUntil = hasHours ? next * HOUR_MS : Infinity;
+    return hit;
   };
 }
 

@@ -6,17 +6,27 @@ import type { FallbackStart, MarketFeed } from '../kernel/marketFeed.js';
 interface Watched {
   readonly source: Uint8Array;
   readonly start: FallbackStart;
+  /** Grid indices where a fallback run of this series begins, ascending. */
+  readonly runStarts: readonly number[];
+}
+
+/** A fallback announced at one grid step. */
+interface Announcement {
+  readonly index: number;
+  readonly start: FallbackStart;
 }
 
 /**
  * The backtest's market feed: the aligned historical timeline, one grid step per snapshot (all of it, or the
  * selected window). A fallback is announced at the snapshot where it starts (or at the first snapshot when one
- * is already under way), from the current and previous source tags only.
+ * is already under way); the runs of fallback values are found once per feed, so a step checks one index.
  */
 export class HistoricalFeed implements MarketFeed {
   private readonly reader: MarketReader;
   private readonly watched: Watched[] = [];
   private readonly starts: FallbackStart[] = [];
+  private announcements: readonly Announcement[] = [];
+  private nextAnnouncement = 0;
   private i = -1;
   private startIndex = 0;
   private endIndex: number;
@@ -27,8 +37,12 @@ export class HistoricalFeed implements MarketFeed {
     for (const key of mode.dataRequirements) {
       if (!timeline.has(key)) continue;
       const s = timeline.series(key);
-      if (s.source.includes(SOURCE.fallback)) this.watched.push({ source: s.source, start: { series: key as SeriesKey, fallback: s.fallbackKey ?? 'zero' } });
+      if (!s.source.includes(SOURCE.fallback)) continue;
+      const runStarts: number[] = [];
+      for (let i = 0; i < s.source.length; i++) if (s.source[i] === SOURCE.fallback && (i === 0 || s.source[i - 1] !== SOURCE.fallback)) runStarts.push(i);
+      this.watched.push({ source: s.source, start: { series: key as SeriesKey, fallback: s.fallbackKey ?? 'zero' }, runStarts });
     }
+    this.select(0, this.endIndex);
   }
 
   /** Limits the feed to grid steps startIndex..endIndex inclusive, before it is read. */
@@ -36,6 +50,16 @@ export class HistoricalFeed implements MarketFeed {
     this.startIndex = startIndex;
     this.endIndex = endIndex;
     this.i = startIndex - 1;
+    // The window's announcements in step order (series order within a step), so a step compares one index
+    // instead of testing every watched series.
+    const due: { index: number; k: number; start: FallbackStart }[] = [];
+    this.watched.forEach((w, k) => {
+      if (w.source[startIndex] === SOURCE.fallback) due.push({ index: startIndex, k, start: w.start });
+      for (const i of w.runStarts) if (i > startIndex && i <= endIndex) due.push({ index: i, k, start: w.start });
+    });
+    due.sort((a, b) => a.index - b.index || a.k - b.k);
+    this.announcements = due.map(({ index, start }) => ({ index, start }));
+    this.nextAnnouncement = 0;
   }
 
   /** Fails fast, before a run, when a required series has a hole inside the feed's window (EXP-003). */
@@ -57,9 +81,9 @@ export class HistoricalFeed implements MarketFeed {
     const i = ++this.i;
     this.reader.read(i, into);
     if (this.starts.length > 0) this.starts.length = 0;
-    for (let k = 0; k < this.watched.length; k++) {
-      const w = this.watched[k] as Watched;
-      if (w.source[i] === SOURCE.fallback && (i === this.startIndex || w.source[i - 1] !== SOURCE.fallback)) this.starts.push(w.start);
+    const due = this.announcements;
+    while (this.nextAnnouncement < due.length && (due[this.nextAnnouncement] as Announcement).index === i) {
+      this.starts.push((due[this.nextAnnouncement++] as Announcement).start);
     }
     return true;
   }

@@ -360,22 +360,15 @@ export class StrategyKernel implements VenueReports {
 
   /** Liquidations the market itself would apply this tick (HF < 1, margin below maintenance). */
   private applyMarketLiquidations(): void {
-    let hit = false;
-    if (this.risk.liquidatableAave) {
-      this.settlement.liquidateAave(this.risk.healthFactor);
-      hit = true;
-    }
+    if (!this.risk.liquidatableAny) return;
+    if (this.risk.liquidatableAave) this.settlement.liquidateAave(this.risk.healthFactor);
     for (let c = 0; c < CEX_LIST.length; c++) {
-      if (this.risk.liquidatableCex[c] === 1) {
-        this.settlement.liquidateCex(CEX_LIST[c] as (typeof CEX_LIST)[number], this.risk.marginRatio[c] as number);
-        hit = true;
-      }
+      if (this.risk.liquidatableCex[c] === 1) this.settlement.liquidateCex(CEX_LIST[c] as (typeof CEX_LIST)[number], this.risk.marginRatio[c] as number);
     }
-    if (hit) {
-      this.exposure.compute(this.positions, this.cur);
-      this.risk.assess(this.exposure);
-    }
+    this.exposure.compute(this.positions, this.cur);
+    this.risk.assess(this.exposure);
   }
+
 
   /**
    * Runs a decision's orders in sequence. Each order step may be computed from the balances the previous outcome

@@ -120,6 +120,8 @@ export class SimDesk {
    * would put the venue's book and the kernel's positions out of step: a bug, so it stops the run.
    */
   closeOpen(): void {
+    // Usually nothing is open: storing length calls a builtin even when it does not change.
+    if (this.open.length === 0) return;
     for (const tx of this.open) if (tx.deltas.length > 0) throw new Error(`a simulated venue moved ${tx.deltas.map((d) => d[0]).join(', ')} without reporting it`);
     this.open.length = 0;
   }
