@@ -190,7 +190,7 @@ export class SqlRunStore implements RunStore {
         .where('status', 'in', ['queued', 'running'])
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) === 0) throw await this.notChangeable(id, trx);
-      await trx.insertInto('run_series').values(frameRows(result.frame).map((c) => ({ run_id: id, ...c }))).execute();
+      for (const c of frameRows(result.frame)) await trx.insertInto('run_series').values({ run_id: id, ...c }).execute();
       let batch: StoreDatabase['run_events'][] = [];
       for (const e of result.events) {
         batch.push(eventRow(id, e));
