@@ -136,7 +136,7 @@ function finiteOrNull(v: number): number | null {
 }
 
 /** A --set override as it may be recorded: the value of a secret-named path (or of anything without "=") redacted. */
-function redactOverride(o: string): string {
+export function redactOverride(o: string): string {
   const eq = o.indexOf('=');
   if (eq <= 0) return isSecretName(o) ? REDACTED : o;
   return isSecretPath(o.slice(0, eq).split('.')) ? `${o.slice(0, eq)}=${REDACTED}` : o;

@@ -1,7 +1,8 @@
 import { BasisError } from '../errors/base.js';
-import { runBacktest, runConfigDocument, writeBacktestResults, writeBacktestRun, type BacktestOutput, type BacktestRequest, type BacktestWriteOptions, type WrittenBacktest } from '../engine/backtest.js';
+import { redactOverride, runBacktest, runConfigDocument, writeBacktestResults, writeBacktestRun, type BacktestOutput, type BacktestRequest, type BacktestWriteOptions, type WrittenBacktest } from '../engine/backtest.js';
 import type { RunParams } from '../domain/params.js';
 import { currentBuild } from '../engine/runRecord.js';
+import { flowRecords, parseFlowSpec } from '../flows/schedule.js';
 import { processOwner } from '../store/sqlStore.js';
 import { faultPoint } from '../runs/fault.js';
 import type { NewRun, RunError, RunSource, RunStore } from '../store/types.js';
@@ -45,14 +46,13 @@ export function newRunFor(req: BacktestRequest, params: RunParams, source: RunSo
       ...(req.end !== undefined ? { end: req.end } : {}),
       ...(req.capital !== undefined ? { capital: req.capital } : {}),
       costs: req.costs !== false,
-      ...(req.set !== undefined && req.set.length > 0 ? { set: [...req.set] } : {}),
+      // Recorded as config.json records them: a secret-named override keeps its path, not its value.
+      ...(req.set !== undefined && req.set.length > 0 ? { set: req.set.map(redactOverride) } : {}),
       ...(req.flows !== undefined && req.flows.length > 0 ? { flows: [...req.flows] } : {}),
       ...(req.env !== undefined ? { env: req.env } : {}),
     },
-    flows: (req.flows ?? []).map((spec) => {
-      const eq = spec.lastIndexOf('=');
-      return { at: spec.slice(0, eq), amount: Number(spec.slice(eq + 1)) };
-    }),
+    // What --flow gave, read as the run reads it; flows from a file or the mode config are added when the run completes.
+    flows: flowRecords((req.flows ?? []).map((spec, i) => parseFlowSpec(spec, i + 1))).map(({ at, amount }) => ({ at, amount })),
   };
 }
 

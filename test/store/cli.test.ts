@@ -75,6 +75,16 @@ describe('basis runs: the results store from the command line', () => {
     expect(cli.err()).toMatch(/CLI-001.*--status.*expected queued \| running/);
   });
 
+  it('records a secret-named --set override by its path only, as config.json does', async () => {
+    expect(await cli.basis('--db', db, 'backtest', '--mode', 'pure_lending', '--start', '2025-09-01', '--end', '2025-09-03', '--set', 'secrets.binance.apiKey=not-for-the-store', '--no-progress', '--out', path.join(dir, 'secret'))).toBe(0);
+    const id = /stored: run ([0-9a-f]{12})/.exec(cli.out())?.[1] as string;
+    const store = await openStore({ file: db, env: {} });
+    const run = await store.getRun(id);
+    await store.close();
+    expect(run?.request['set']).toEqual(['secrets.binance.apiKey=[redacted]']);
+    expect(JSON.stringify(run)).not.toContain('not-for-the-store');
+  });
+
   it('a CLI run killed mid-run is marked failed, with the reason, on the next open', async () => {
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/basis.js'), '--db', db, 'backtest', '--mode', 'btc_basis', ...WINDOW, '--no-progress', '--out', path.join(dir, 'killed')], {
       env: { ...process.env, BASIS_FAULT_PAUSE: 'run-started' },
