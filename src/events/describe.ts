@@ -1,10 +1,11 @@
 import { assertNever } from '../errors/base.js';
 import type { BasisEvent, EventType } from './types.js';
+import { fmtNum } from '../report/format.js';
 
-// Number.toLocaleString builds a formatter on every call (~50 µs); a run's events are described by the thousand.
-const FIXED = [0, 1, 2, 3, 4, 5, 6].map((d) => new Intl.NumberFormat('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+// Cached formatters (report/format.ts): Number.toLocaleString builds one per call (~50 µs), and a run's events are
+// described by the thousand.
 const SIGNIFICANT4 = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4 });
-const fmt = (v: number, digits = 2): string => (FIXED[digits] as Intl.NumberFormat).format(v);
+const fmt = (v: number, digits = 2): string => fmtNum(v, digits);
 const signed = (v: number, digits = 2): string => `${v > 0 ? '+' : v < 0 ? '−' : ''}${fmt(Math.abs(v), digits)}`;
 const digitsFor = (token: string | undefined): number => (token === 'USDT' || token === 'USDC' ? 2 : 4);
 

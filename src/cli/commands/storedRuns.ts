@@ -4,6 +4,7 @@ import { BasisError } from '../../errors/base.js';
 import type { RunStatus, RunStore, StoredRun } from '../../store/types.js';
 import { RUN_STATUSES } from '../../store/types.js';
 import { storeOptionsOf } from './storeOptions.js';
+import { fmtAmount, fmtPct } from '../../report/format.js';
 
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
@@ -25,14 +26,13 @@ async function mustGet(store: RunStore, id: string): Promise<StoredRun> {
   return run;
 }
 
+/** The summary's own formats (report/format.ts), with a dash where a run has no figure yet. */
 function pct(x: number | null | undefined): string {
-  return typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : '–';
+  return typeof x === 'number' && Number.isFinite(x) ? fmtPct(x) : '–';
 }
 
 function amount(x: number | null | undefined, shareClass: string): string {
-  if (typeof x !== 'number' || !Number.isFinite(x)) return '–';
-  const d = shareClass === 'ETH' ? 6 : 2;
-  return x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  return typeof x === 'number' && Number.isFinite(x) ? fmtAmount(x, shareClass === 'ETH' ? 'ETH' : 'USDT') : '–';
 }
 
 /** Left-aligned text columns, right-aligned numbers (cells starting with a digit, sign or –). */
