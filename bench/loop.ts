@@ -5,26 +5,17 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, resolveRunParams } from '../src/config/index.js';
-import { openHistoricalData, resolveDataDir } from '../src/data/index.js';
+import { loadConfig } from '../src/config/index.js';
+import { resolveDataDir } from '../src/data/index.js';
+import type { ModeName } from '../src/domain/params.js';
 import { EventDrivenStrategyEngine } from '../src/engine/engine.js';
-import { rewardScheduleFor } from '../src/engine/backtest.js';
+import { engineInputs } from './engineInputs.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [mode = 'usdt_market_neutral', repsArg = '10', warmArg = '5', ts] = process.argv.slice(2);
 const dataDir = resolveDataDir(process.env['BASIS_DATA_DIR'] ?? null);
 const { config } = loadConfig({ dataDir });
-const params = resolveRunParams(config, mode as Parameters<typeof resolveRunParams>[1]);
-const cacheDir = config.paths.cacheDir === null ? null : path.resolve(root, config.paths.cacheDir);
-const timeline = await openHistoricalData({
-  dataDir,
-  requirements: params.mode.dataRequirements,
-  policy: config.data,
-  stepMinutes: params.engine.stepMinutes,
-  fundingHoursUtc: params.engine.fundingHoursUtc,
-  cacheDir,
-});
-const rewards = rewardScheduleFor(params, dataDir, config.data, cacheDir);
+const { params, timeline, rewards } = await engineInputs(config, mode as ModeName, dataDir, root);
 const recordTimeseries = ts === 'timeseries';
 const run = (): { steps: number; ms: number } => {
   const e = new EventDrivenStrategyEngine(params, timeline, { costs: true, recordTimeseries, ...(rewards ? { rewards } : {}) });

@@ -11,14 +11,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, resolveRunParams } from '../src/config/index.js';
-import { openHistoricalData, resolveDataDir } from '../src/data/index.js';
+import { loadConfig } from '../src/config/index.js';
+import { resolveDataDir } from '../src/data/index.js';
 import { MODE_NAMES } from '../src/modes/registry.js';
 import { EventDrivenStrategyEngine } from '../src/engine/engine.js';
-import { rewardScheduleFor, runBacktest } from '../src/engine/backtest.js';
+import { runBacktest } from '../src/engine/backtest.js';
 import { formatEventsJsonl } from '../src/events/hashChain.js';
 import { formatTimeseriesCsv, renderReportHtml } from '../src/report/index.js';
 import { generateSynthetic } from '../src/data/synth/index.js';
+import { engineInputs } from './engineInputs.js';
 import { benchDataLoad } from './dataLoad.js';
 import { benchCli } from './cli.js';
 
@@ -67,26 +68,15 @@ const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve,
 // Every mode the configuration knows (new modes appear here without touching the bench).
 const modes = MODE_NAMES.filter((m) => Object.hasOwn(config.modes, m));
 for (const mode of modes) {
-  let params: ReturnType<typeof resolveRunParams>;
-  let timeline: Awaited<ReturnType<typeof openHistoricalData>>;
-  let rewards: ReturnType<typeof rewardScheduleFor>;
+  let inputs: Awaited<ReturnType<typeof engineInputs>>;
   try {
-    params = resolveRunParams(config, mode);
-    const cacheDir = config.paths.cacheDir === null ? null : path.resolve(root, config.paths.cacheDir);
-    timeline = await openHistoricalData({
-      dataDir,
-      requirements: params.mode.dataRequirements,
-      policy: config.data,
-      stepMinutes: params.engine.stepMinutes,
-      fundingHoursUtc: params.engine.fundingHoursUtc,
-      cacheDir,
-    });
-    rewards = rewardScheduleFor(params, dataDir, config.data, cacheDir);
+    inputs = await engineInputs(config, mode, dataDir, root);
   } catch (err) {
     skipped[mode] = err instanceof Error ? err.message.split('\n')[0] ?? String(err) : String(err);
     process.stderr.write(`${mode}: skipped (${skipped[mode]})\n`);
     continue;
   }
+  const { params, timeline, rewards } = inputs;
   const speed = async (recordTimeseries: boolean): Promise<{ stepsPerSec: number; spread: number; gcShare: number }> => {
     const rates: number[] = [];
     const windows: Array<[number, number]> = [];
