@@ -1,14 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer, type BasisServer } from '../../src/api/server.js';
-import { openStore } from '../../src/store/open.js';
-import type { RunStore } from '../../src/store/types.js';
 import type { EventPage, RunDetail, RunSummary } from '../../web/src/api/types.js';
 import { fmtAmount, fmtPct } from '../../web/src/charts/format.js';
-import { CHROMIUM_ARGS, ROOT, WEB, ensureWebBuilt } from './helpers.js';
+import { ROOT, startWebStack, type WebStack } from './helpers.js';
 
 /**
  * The web app in a real browser (Debian's Chromium through playwright-core) against a real `basis serve` with a
@@ -21,11 +17,8 @@ const FINAL = new Set(['completed', 'failed', 'cancelled']);
 /** How long a poll waits for the page to reach a state (vitest's default of 1 s is short for a loaded CI machine). */
 const POLL = { timeout: 20_000 };
 
-let dir: string;
-let store: RunStore;
-let server: BasisServer;
+let stack: WebStack;
 let base: string;
-let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
@@ -70,25 +63,14 @@ async function drawnCanvases(selector: string): Promise<{ total: number; drawn: 
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  await ensureWebBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'basis-web-'));
-  // Run directories go to this test's temp dir, not the checkout's results/ (the worker threads read the same environment).
-  process.env.BASIS__PATHS__RESULTSDIR = join(dir, 'results');
-  const file = join(dir, 'basis.sqlite');
-  store = await openStore({ file, env: {} });
-  server = await buildServer({ store, storeAccess: { file }, workers: 1, token: null, logger: false, webDir: join(WEB, 'dist') });
-  base = (await server.listen(0)).replace(/\/$/, '');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  stack = await startWebStack();
+  base = stack.base;
+  page = await stack.browser.newPage({ viewport: { width: 1360, height: 900 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await store?.close();
-  delete process.env.BASIS__PATHS__RESULTSDIR;
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 describe('the web app in Chromium against basis serve', () => {
@@ -151,7 +133,7 @@ describe('the web app in Chromium against basis serve', () => {
     expect(run.status).toBe('completed');
     expect(run.mode).toBe('btc_basis');
     expect(run.flows.map((f) => [Date.parse(f.at), f.amount])).toEqual([[Date.parse('2024-06-15T12:00:00Z'), 10000]]);
-    expect(run.runDir?.startsWith(join(dir, 'results'))).toBe(true);
+    expect(run.runDir?.startsWith(stack.resultsDir)).toBe(true);
     summary = await getJson<RunSummary>(`backtests/${runId}/summary`);
     expect(summary.initialCapital).toBe(100000);
   });

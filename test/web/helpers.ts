@@ -1,7 +1,11 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
+import { buildServer } from '../../src/api/server.js';
+import { openStore } from '../../src/store/open.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const WEB = join(ROOT, 'web');
@@ -30,4 +34,40 @@ export async function ensureWebBuilt(): Promise<void> {
   if (outputs.every((o) => existsSync(o) && statSync(o).mtimeMs >= sources)) return;
   await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn', build: { emptyOutDir: false } });
   await build({ configFile: join(WEB, 'vite.report.config.ts'), logLevel: 'warn' });
+}
+
+export interface WebStack {
+  /** The app's base URL, on 127.0.0.1 whatever interface the server binds. */
+  readonly base: string;
+  /** Where the runs' directories are written. */
+  readonly resultsDir: string;
+  readonly browser: Browser;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real `basis serve` (one worker thread, a SQLite store in a temp dir, the built web app) and Debian's Chromium.
+ * Run directories go to the temp dir, not the checkout's results/ (the worker threads read the same environment).
+ */
+export async function startWebStack(opts: { readonly host?: string; readonly token?: string } = {}): Promise<WebStack> {
+  await ensureWebBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'basis-web-'));
+  process.env.BASIS__PATHS__RESULTSDIR = join(dir, 'results');
+  const file = join(dir, 'basis.sqlite');
+  const store = await openStore({ file, env: {} });
+  const server = await buildServer({ store, storeAccess: { file }, ...(opts.host !== undefined ? { host: opts.host } : {}), workers: 1, token: opts.token ?? null, logger: false, webDir: join(WEB, 'dist') });
+  const port = new URL(await server.listen(0)).port;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    resultsDir: join(dir, 'results'),
+    browser,
+    async stop(): Promise<void> {
+      await browser.close();
+      await server.close();
+      await store.close();
+      delete process.env.BASIS__PATHS__RESULTSDIR;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,12 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer, type BasisServer } from '../../src/api/server.js';
-import { openStore } from '../../src/store/open.js';
-import type { RunStore } from '../../src/store/types.js';
-import { CHROMIUM_ARGS, WEB, ensureWebBuilt } from './helpers.js';
+import { startWebStack, type WebStack } from './helpers.js';
 
 /**
  * A team server: bound beyond loopback with BASIS_API_TOKEN, so every API read needs the token, the progress stream
@@ -14,30 +7,16 @@ import { CHROMIUM_ARGS, WEB, ensureWebBuilt } from './helpers.js';
  */
 
 const TOKEN = 'team-token-for-the-browser-test';
-let dir: string;
-let store: RunStore;
-let server: BasisServer;
+let stack: WebStack;
 let base: string;
-let browser: Browser;
 
 beforeAll(async () => {
-  await ensureWebBuilt();
-  dir = mkdtempSync(join(tmpdir(), 'basis-web-token-'));
-  process.env.BASIS__PATHS__RESULTSDIR = join(dir, 'results');
-  const file = join(dir, 'basis.sqlite');
-  store = await openStore({ file, env: {} });
-  server = await buildServer({ store, storeAccess: { file }, host: '0.0.0.0', workers: 1, token: TOKEN, logger: false, webDir: join(WEB, 'dist') });
-  const port = new URL(await server.listen(0)).port;
-  base = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  stack = await startWebStack({ host: '0.0.0.0', token: TOKEN });
+  base = stack.base;
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await store?.close();
-  delete process.env.BASIS__PATHS__RESULTSDIR;
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 async function post(body: object): Promise<string> {
@@ -56,7 +35,7 @@ describe('the web app on a server that needs the token for every read', () => {
     // One worker: a long run first keeps the second queued while the page opens, so only the stream can say it finished.
     await post({ mode: 'usdt_market_neutral' });
     const id = await post({ mode: 'btc_basis', start: '2024-06-01T00:00:00Z', end: '2024-07-01T00:00:00Z', capital: 100000 });
-    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const page = await stack.browser.newPage({ viewport: { width: 1360, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${base}/`);
