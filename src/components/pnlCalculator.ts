@@ -34,6 +34,11 @@ export class PnlCalculator {
     this.add(P[part], valueShare);
   }
 
+  /** {@link book} by the part's index in ATTRIBUTION_PARTS (what venue fills carry). */
+  bookIndex(part: number, valueShare: number): void {
+    this.add(part, valueShare);
+  }
+
   private add(i: number, valueShare: number): void {
     this.cumulative[i] = (this.cumulative[i] as number) + valueShare;
   }

@@ -17,7 +17,14 @@ export interface ReadonlyFloat64Array {
  * the balance changes of one event, the perp entry prices it set, and the transfer it started or credited.
  */
 export interface Fill {
-  readonly deltas: ReadonlyArray<readonly [string, number]>;
+  /**
+   * The balance moves, in the order made: move k adds `deltaAmounts[k]` to the slot `deltaSlots[k]` (an index into
+   * {@link PositionsView.slots}), for k < `deltaCount`. Slot indices, not keys: applying and recording a fill then
+   * looks nothing up by name.
+   */
+  readonly deltaCount: number;
+  readonly deltaSlots: ArrayLike<number>;
+  readonly deltaAmounts: ArrayLike<number>;
   /** Perp slots whose entry price changed, with the new price (NaN once flat). */
   readonly perpEntries: ReadonlyArray<readonly [number, number]>;
   readonly started: InFlightTransfer | undefined;
@@ -82,11 +89,9 @@ export class PositionMonitor implements PositionsView {
   applyFill(fill: Fill): void {
     const book = this.#book;
     if (fill.creditedId !== undefined) this.creditTransfer(fill.creditedId);
-    const deltas = fill.deltas;
-    for (let k = 0; k < deltas.length; k++) {
-      const d = deltas[k] as readonly [string, number];
-      book.apply(book.slotOf(d[0]), d[1]);
-    }
+    const slots = fill.deltaSlots;
+    const amounts = fill.deltaAmounts;
+    for (let k = 0; k < fill.deltaCount; k++) book.apply(slots[k] as number, amounts[k] as number);
     const entries = fill.perpEntries;
     for (let k = 0; k < entries.length; k++) {
       const e = entries[k] as readonly [number, number];

@@ -8,6 +8,9 @@ import { CEX_LIST } from './slots.js';
 
 export type RiskLevel = 'ok' | 'warn' | 'breach';
 
+/** Levels by code (0 ok, 1 warn, 2 breach): the monitor compares codes, which are numbers, not strings. */
+const LEVELS: readonly RiskLevel[] = ['ok', 'warn', 'breach'];
+
 /**
  * Exposure → risk: AAVE LTV and health factor under e-mode (LST collateral, WETH debt, oracle values, so
  * ETH/USD cancels and only the LST rate moves HF), CEX margin ratio per venue including unrealized P&L,
@@ -32,8 +35,15 @@ export class RiskMonitor {
   liquidatableAny = false;
   /** Distance to liquidation: relative LST/ETH oracle drop that takes HF to 1. */
   lstDropToLiquidation = Infinity;
+  /** Some venue's margin ratio is below the emergency level (a marginLevel is 'breach'). */
+  marginBreached = false;
+  /** How many times a level changed since the run began: equal between two reads means no level moved. */
+  levelChanges = 0;
 
   private readonly maintenance: Float64Array;
+  private hfCode = 0;
+  private deltaCode = 0;
+  private readonly marginCode = new Uint8Array(3);
 
   constructor(
     private readonly risk: RiskParams,
@@ -52,27 +62,39 @@ export class RiskMonitor {
     this.healthFactor = healthFactor(coll, this.aave.emode.liquidationThreshold, debt);
     this.lstDropToLiquidation = debt > 0 ? 1 - 1 / this.healthFactor : Infinity;
     this.liquidatableAave = this.healthFactor < 1;
-    this.hfLevel =
-      this.healthFactor < this.risk.healthFactorEmergency ? 'breach' : this.healthFactor < this.risk.healthFactorWarn ? 'warn' : 'ok';
+    const hfCode = this.healthFactor < this.risk.healthFactorEmergency ? 2 : this.healthFactor < this.risk.healthFactorWarn ? 1 : 0;
+    if (hfCode !== this.hfCode) {
+      this.hfCode = hfCode;
+      this.hfLevel = LEVELS[hfCode] as RiskLevel;
+      this.levelChanges++;
+    }
 
     let worst = NaN;
     let liquidatable = this.liquidatableAave;
+    let breached = false;
     for (let c = 0; c < CEX_LIST.length; c++) {
       const notional = exp.perpNotional[c] as number;
+      let code = 0;
       if (notional > 0) {
         const mr = ((exp.cexCollateral[c] as number) + (exp.perpUpnl[c] as number)) / notional;
         this.marginRatio[c] = mr;
-        this.marginLevel[c] = mr < this.risk.marginRatioEmergency ? 'breach' : mr < this.risk.marginRatioWarn ? 'warn' : 'ok';
+        code = mr < this.risk.marginRatioEmergency ? 2 : mr < this.risk.marginRatioWarn ? 1 : 0;
         const below = mr < (this.maintenance[c] as number);
         this.liquidatableCex[c] = below ? 1 : 0;
         liquidatable = liquidatable || below;
         if (!(mr >= worst)) worst = mr;
       } else {
         this.marginRatio[c] = NaN;
-        this.marginLevel[c] = 'ok';
         this.liquidatableCex[c] = 0;
       }
+      if (code !== this.marginCode[c]) {
+        this.marginCode[c] = code;
+        this.marginLevel[c] = LEVELS[code] as RiskLevel;
+        this.levelChanges++;
+      }
+      breached = breached || code === 2;
     }
+    this.marginBreached = breached;
     this.worstMarginRatio = worst;
     this.liquidatableAny = liquidatable;
 
@@ -87,7 +109,12 @@ export class RiskMonitor {
       gross = Math.max(exp.longEth, exp.shortEth);
     }
     this.deltaRatio = gross > 0 ? Math.abs(net) / gross : 0;
-    this.deltaLevel = this.deltaRatio > this.risk.deltaBreach ? 'breach' : this.deltaRatio > this.risk.deltaWarn ? 'warn' : 'ok';
+    const deltaCode = this.deltaRatio > this.risk.deltaBreach ? 2 : this.deltaRatio > this.risk.deltaWarn ? 1 : 0;
+    if (deltaCode !== this.deltaCode) {
+      this.deltaCode = deltaCode;
+      this.deltaLevel = LEVELS[deltaCode] as RiskLevel;
+      this.levelChanges++;
+    }
   }
 }
 

@@ -2,6 +2,16 @@ import type { PositionsView } from '../components/positionMonitor.js';
 import { EventStore, type EventSource } from './store.js';
 import type { BasisEvent } from './types.js';
 
+/** The moves and P&L of a venue fill, by slot and part index (the kernel's VenueFill). */
+export interface FillRecord {
+  readonly deltaCount: number;
+  readonly deltaSlots: ArrayLike<number>;
+  readonly deltaAmounts: ArrayLike<number>;
+  readonly pnlCount: number;
+  readonly pnlParts: ArrayLike<number>;
+  readonly pnlValues: ArrayLike<number>;
+}
+
 export type EventInput = Omit<BasisEvent, 'order' | 'timestampMs' | 'balances' | 'perpEntries' | 'inFlight'>;
 
 /**
@@ -69,6 +79,34 @@ export class EventLogger implements EventSource {
     }
     if (pnl) {
       for (const part in pnl) if (Object.hasOwn(pnl, part)) s.addPnl(part, pnl[part as keyof typeof pnl]);
+    }
+    if (details) s.setDetails(details);
+    return i + 1;
+  }
+
+  /** A venue's fill as an event: its moves by slot and its P&L by part index (see VenueFill), nothing looked up by name. */
+  recordFill(
+    type: BasisEvent['type'],
+    status: BasisEvent['status'],
+    venue: string | undefined,
+    token: string | undefined,
+    parent: number | undefined,
+    fill: FillRecord,
+    gasUnits: number | undefined,
+    gasPriceGwei: number | undefined,
+    gasEth: number | undefined,
+    feeAmount: number | undefined,
+    feeToken: string | undefined,
+    details: BasisEvent['details'],
+  ): number {
+    const s = this.store;
+    const i = s.begin(type, status, venue, token, parent, gasUnits, gasPriceGwei, gasEth, feeAmount, feeToken, this.now());
+    const slots = fill.deltaSlots;
+    const amounts = fill.deltaAmounts;
+    for (let k = 0; k < fill.deltaCount; k++) s.addDeltaSlot(slots[k] as number, amounts[k] as number);
+    for (let k = 0; k < fill.pnlCount; k++) {
+      const part = fill.pnlParts[k] as number;
+      s.addPnlPart(part, fill.pnlValues[part] as number);
     }
     if (details) s.setDetails(details);
     return i + 1;

@@ -1,4 +1,5 @@
 import { grownF64, grownI32, grownU8 } from '../growable.js';
+import { ATTRIBUTION_PARTS } from '../domain/attribution.js';
 import { EVENT_TYPES, type BasisEvent, type EventStatus, type EventType } from './types.js';
 
 /** What writers, the report and the audit read events from: an array of events, or the columnar store. */
@@ -74,6 +75,8 @@ export class EventStore implements EventSource {
   private readonly stringIds = new Map<string, number>();
   /** Interned id of each slot key, by slot index. */
   private readonly slotKeyIds: Int32Array;
+  /** Interned id of each attribution part's name, by its index in ATTRIBUTION_PARTS. */
+  private readonly partIds: Int32Array;
   private readonly perpSlots: Int32Array;
   private readonly nSlots: number;
 
@@ -107,12 +110,17 @@ export class EventStore implements EventSource {
    */
   private readonly detailKeys: string[] = [];
   private readonly detailKeyIds: number[] = [];
+  private lastType: EventType | undefined;
+  private lastTypeId = 0;
+  private lastStatus: EventStatus | undefined;
+  private lastStatusId = 0;
   /** Transfers in flight after an event, for the events recorded while some are. */
   private readonly inFlight = new Map<number, InFlightView>();
 
   constructor(private readonly book: BookView) {
     this.nSlots = book.slots.length;
     this.slotKeyIds = Int32Array.from(book.slots, (s) => this.intern(s.key));
+    this.partIds = Int32Array.from(ATTRIBUTION_PARTS, (p) => this.intern(p));
     const perps: number[] = [];
     book.slots.forEach((s, i) => {
       if (s.def.kind === 'perp') perps.push(i);
@@ -182,8 +190,17 @@ export class EventStore implements EventSource {
   ): number {
     if (this.n === this.cap) this.grow();
     const i = this.n++;
-    this.type[i] = TYPE_INDEX.get(type) as number;
-    this.status[i] = STATUS_INDEX.get(status) as number;
+    // Events come in runs of one type and status (a funding settlement per venue): look each up only when it changes.
+    if (type !== this.lastType) {
+      this.lastType = type;
+      this.lastTypeId = TYPE_INDEX.get(type) as number;
+    }
+    if (status !== this.lastStatus) {
+      this.lastStatus = status;
+      this.lastStatusId = STATUS_INDEX.get(status) as number;
+    }
+    this.type[i] = this.lastTypeId;
+    this.status[i] = this.lastStatusId;
     this.venue[i] = this.optId(venue);
     this.token[i] = this.optId(token);
     this.feeToken[i] = this.optId(feeToken);
@@ -224,6 +241,17 @@ export class EventStore implements EventSource {
 
   addDelta(key: string, amount: number): void {
     this.deltas.push(this.intern(key), TAG_NUMBER, amount);
+  }
+
+  /** A move of the book's slot `slot` (its key is interned once, at construction). */
+  addDeltaSlot(slot: number, amount: number): void {
+    this.deltas.push(this.slotKeyIds[slot] as number, TAG_NUMBER, amount);
+  }
+
+  /** A P&L part by its index in ATTRIBUTION_PARTS. */
+  addPnlPart(part: number, value: number): void {
+    this.flags[this.n - 1] = (this.flags[this.n - 1] as number) | F_PNL;
+    this.pnl.push(this.partIds[part] as number, TAG_NUMBER, value);
   }
 
   /** P&L part by name; an event gets a `pnl` object once anything is added (even a value JSON leaves out). */

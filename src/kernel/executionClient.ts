@@ -1,4 +1,3 @@
-import type { AttributionPart } from '../domain/attribution.js';
 import type { GasOperation } from '../domain/params.js';
 import type { RewardPayout } from '../domain/rewards.js';
 import type { LstToken } from '../domain/tokens.js';
@@ -23,9 +22,15 @@ export type OrderOutcome =
 export const FILLED: OrderOutcome = Object.freeze({ status: 'filled' });
 export const PENDING: OrderOutcome = Object.freeze({ status: 'pending' });
 
-/** A venue event as reported: its fill (balance moves, entry prices, transfer) and the P&L it books. */
+/**
+ * A venue event as reported: its fill (balance moves, entry prices, transfer) and the P&L it books: the parts
+ * `pnlParts[k]` for k < `pnlCount` (indices into ATTRIBUTION_PARTS, in the order first booked), each worth
+ * `pnlValues[part]` in the share class.
+ */
 export interface VenueFill extends Fill {
-  readonly pnl: Partial<Record<AttributionPart, number>>;
+  readonly pnlCount: number;
+  readonly pnlParts: ArrayLike<number>;
+  readonly pnlValues: ArrayLike<number>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { BasisError, type Problem } from '../errors/base.js';
-import { ATTRIBUTION_PARTS, type AttributionPart } from '../domain/attribution.js';
+import { ATTRIBUTION_PARTS } from '../domain/attribution.js';
 import type { RunParams } from '../domain/params.js';
 import { settlementTest } from '../domain/fundingSchedule.js';
 import type { RewardPrograms } from '../domain/rewards.js';
@@ -193,9 +193,11 @@ export class StrategyKernel implements VenueReports {
     details: BasisEvent['details'],
   ): number {
     this.positions.applyFill(fill);
-    const pnl = fill.pnl;
-    for (const part in pnl) this.pnl.book(part as AttributionPart, pnl[part as AttributionPart] as number);
-    const order = this.events.record(type, status, venue, token, parent, fill.deltas, pnl, gasUnits, gasPriceGwei, gasEth, feeAmount, feeToken, details);
+    for (let k = 0; k < fill.pnlCount; k++) {
+      const part = fill.pnlParts[k] as number;
+      this.pnl.bookIndex(part, fill.pnlValues[part] as number);
+    }
+    const order = this.events.recordFill(type, status, venue, token, parent, fill, gasUnits, gasPriceGwei, gasEth, feeAmount, feeToken, details);
     if (this.sinks.length > 0) this.publishLast();
     return order;
   }
@@ -339,14 +341,13 @@ export class StrategyKernel implements VenueReports {
   }
 
   private readonly riskLevels: RiskLevel[] = ['ok', 'ok', ...CEX_LIST.map((): RiskLevel => 'ok')];
+  private riskLevelChanges = 0;
   /** A RISK_BREACH event each time a risk level changes (ok ↔ warn ↔ breach), with the value that moved it. */
   private logRiskTransitions(): void {
     const r = this.risk;
-    const l = this.riskLevels;
-    // The common case (nothing changed) is a few string compares: no allocation on the hot path.
-    let same = r.hfLevel === l[0] && r.deltaLevel === l[1];
-    for (let c = 0; same && c < CEX_LIST.length; c++) same = r.marginLevel[c] === l[2 + c];
-    if (same) return;
+    // The common case (no level moved since the last tick) is one number compare.
+    if (r.levelChanges === this.riskLevelChanges) return;
+    this.riskLevelChanges = r.levelChanges;
     this.riskTransition(0, r.hfLevel, 'healthFactor', r.healthFactor);
     this.riskTransition(1, r.deltaLevel, 'deltaRatio', r.deltaRatio);
     for (let c = 0; c < CEX_LIST.length; c++) this.riskTransition(2 + c, r.marginLevel[c] as RiskLevel, `marginRatio:${CEX_LIST[c]}`, r.marginRatio[c] as number);

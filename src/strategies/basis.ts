@@ -64,7 +64,7 @@ export class BasisStrategy implements Strategy {
   decide(ctx: StrategyContext): Decision | null {
     const { risk, exposure } = ctx;
     const h = this.p.hedge;
-    if (this.phase === 'active') {
+    if (this.phase === 'active' && risk.marginBreached) {
       for (let c = 0; c < CEX_LIST.length; c++) {
         if (risk.marginLevel[c] === 'breach') return this.emergency(ctx, `${CEX_LIST[c]} margin ratio ${(risk.marginRatio[c] as number).toFixed(4)} below emergency ${ctx.params.mode.risk.marginRatioEmergency}`);
       }

@@ -1,4 +1,4 @@
-import type { GasFloatParams, PerpHedgeParams } from '../domain/params.js';
+import type { CexVenueParams, GasFloatParams, PerpHedgeParams } from '../domain/params.js';
 import type { CexVenue } from '../domain/venues.js';
 import type { PerpSymbol } from '../domain/tokens.js';
 import type { Order } from '../orders/order.js';
@@ -71,7 +71,18 @@ export function hedgeOrders(ctx: StrategyContext, alloc: Readonly<Record<CexVenu
  */
 export function withdrawable(ctx: StrategyContext, venue: CexVenue, c: number): number {
   const e = ctx.exposure;
-  return (e.cexCollateral[c] as number) + Math.min(0, e.perpUpnl[c] as number) - ctx.params.cex[venue].initialMarginRate * (e.perpNotional[c] as number);
+  return (e.cexCollateral[c] as number) + Math.min(0, e.perpUpnl[c] as number) - cexAt(ctx.params.cex, c).initialMarginRate * (e.perpNotional[c] as number);
+}
+
+// cexAt reads venue c of CEX_LIST by property name; this fails to compile if that list changes order.
+const CEX_ORDER: readonly ['binance', 'bybit', 'okx'] = CEX_LIST;
+
+/**
+ * The parameters of venue c of CEX_LIST. Per step, `cex[venue]` with a varying venue name is a megamorphic
+ * (hashed) load; a load by a fixed name is one instruction.
+ */
+function cexAt(cex: Readonly<Record<CexVenue, CexVenueParams>>, c: number): CexVenueParams {
+  return c === 0 ? cex[CEX_ORDER[0]] : c === 1 ? cex[CEX_ORDER[1]] : cex[CEX_ORDER[2]];
 }
 
 /** Moves USDT from venues with more than `target` margin ratio to those below it, via withdraw → deposit. */

@@ -74,7 +74,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     }
     if (this.phase === 'active' || this.phase === 'supporting' || this.phase === 'gathering') {
       if (risk.hfLevel === 'breach') return this.emergency(ctx, `health factor ${risk.healthFactor.toFixed(4)} below ${ctx.params.mode.risk.healthFactorEmergency}`);
-      for (let c = 0; c < CEX_LIST.length; c++) {
+      for (let c = 0; risk.marginBreached && c < CEX_LIST.length; c++) {
         if (risk.marginLevel[c] === 'breach') return this.emergency(ctx, `${CEX_LIST[c]} margin ratio ${(risk.marginRatio[c] as number).toFixed(4)} below ${ctx.params.mode.risk.marginRatioEmergency}`);
       }
     }

@@ -4,6 +4,7 @@ import type { CexVenue } from '../../domain/venues.js';
 import type { RewardPayout } from '../../domain/rewards.js';
 import { AAVE_IDX, LST_IDX, LST_LIST } from '../../components/slots.js';
 import { slippageBps } from '../costs.js';
+import { PART_INDEX } from '../../components/pnlCalculator.js';
 import type { SimDesk } from './desk.js';
 import { aaveBook } from './aave.js';
 
@@ -20,6 +21,8 @@ interface FundingScratch {
   readonly details: { rate8h: number; markUsdt: number; sizeBase: number; paymentUsdt: number; fallback: boolean };
   readonly extra: { venue: string; token: string; details: FundingScratch['details'] };
 }
+
+const FUNDING = PART_INDEX.funding;
 
 const fundingScratch = new WeakMap<SimDesk['pm'], FundingScratch>();
 
@@ -65,8 +68,9 @@ export function settleFunding(d: SimDesk): void {
       });
     }
     const tx = d.tx();
-    tx.move(usdtKey, payment);
-    tx.book('funding', payment * d.pxU());
+    if (usdtSlot >= 0) tx.moveSlot(usdtSlot, payment);
+    else tx.move(usdtKey, payment);
+    tx.bookPart(FUNDING, payment * d.pxU());
     const details = scratch.details;
     details.rate8h = rate;
     details.markUsdt = mark;
