@@ -143,7 +143,10 @@ export class ExposureMonitor {
       }
     }
     let flight = 0;
-    for (const t of pm.inFlight) {
+    // Indexed: an empty for-of still sets up an iterator every step.
+    const inFlight = pm.inFlight;
+    for (let k = 0; k < inFlight.length; k++) {
+      const t = inFlight[k] as (typeof inFlight)[number];
       if (t.numeraire === 'usdt') u += t.amount;
       else if (t.numeraire === 'eth') {
         e += t.amount;

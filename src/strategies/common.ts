@@ -145,14 +145,10 @@ export function fundingTransfers(ctx: StrategyContext, split: (walletUsdt: numbe
   return out;
 }
 
-/** Lowest margin ratio over venues with an open perp (Infinity when none). */
+/** Lowest margin ratio over venues with an open perp (Infinity when none): the risk monitor's, computed once per assessment. */
 export function worstMarginRatio(ctx: StrategyContext): number {
-  let worst = Infinity;
-  for (let c = 0; c < CEX_LIST.length; c++) {
-    const mr = ctx.risk.marginRatio[c] as number;
-    if (mr < worst) worst = mr;
-  }
-  return worst;
+  const worst = ctx.risk.worstMarginRatio;
+  return worst === worst ? worst : Infinity;
 }
 
 /**
