@@ -24,6 +24,10 @@ const STATUSES: readonly EventStatus[] = ['completed', 'failed', 'rolled_back', 
 const TYPE_INDEX = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, i]));
 const STATUS_INDEX = new Map<string, number>(STATUSES.map((s, i) => [s, i]));
 
+/** Events per block of balance rows (a power of two: a row is found by shift and mask). */
+const BLOCK_SHIFT = 10;
+const BLOCK_ROWS = 1 << BLOCK_SHIFT;
+
 const F_PNL = 1;
 const F_DETAILS = 2;
 const F_GAS_UNITS = 4;
@@ -97,8 +101,12 @@ export class EventStore implements EventSource {
   private deltaStart = new Int32Array(this.cap);
   private pnlStart = new Int32Array(this.cap);
   private detailStart = new Int32Array(this.cap);
-  private balances: Float64Array<ArrayBuffer>;
-  private perpEntries: Float64Array<ArrayBuffer>;
+  /**
+   * The balances after each event, one row of nSlots per event, in blocks of BLOCK_ROWS rows (perp entry prices
+   * likewise): a new block is added when the last fills, so a growing run never copies or re-zeroes earlier rows.
+   */
+  private readonly balanceBlocks: Float64Array[] = [];
+  private readonly perpBlocks: Float64Array[] = [];
   private readonly deltas = new PairColumns();
   private readonly pnl = new PairColumns();
   private readonly details = new PairColumns();
@@ -126,8 +134,6 @@ export class EventStore implements EventSource {
       if (s.def.kind === 'perp') perps.push(i);
     });
     this.perpSlots = Int32Array.from(perps);
-    this.balances = new Float64Array(this.cap * this.nSlots);
-    this.perpEntries = new Float64Array(this.cap * this.perpSlots.length);
   }
 
   get length(): number {
@@ -166,8 +172,6 @@ export class EventStore implements EventSource {
     this.deltaStart = grownI32(this.deltaStart, cap);
     this.pnlStart = grownI32(this.pnlStart, cap);
     this.detailStart = grownI32(this.detailStart, cap);
-    this.balances = grownF64(this.balances, cap * this.nSlots);
-    this.perpEntries = grownF64(this.perpEntries, cap * this.perpSlots.length);
     this.cap = cap;
   }
 
@@ -227,11 +231,17 @@ export class EventStore implements EventSource {
     this.pnlStart[i] = this.pnl.length;
     this.detailStart[i] = this.details.length;
     const b = this.book;
-    this.balances.set(b.amounts, i * this.nSlots);
     const np = this.perpSlots.length;
+    const row = i & (BLOCK_ROWS - 1);
+    if (row === 0) {
+      this.balanceBlocks.push(new Float64Array(BLOCK_ROWS * this.nSlots));
+      this.perpBlocks.push(new Float64Array(BLOCK_ROWS * np));
+    }
+    (this.balanceBlocks[i >> BLOCK_SHIFT] as Float64Array).set(b.amounts, row * this.nSlots);
+    const perpBlock = this.perpBlocks[i >> BLOCK_SHIFT] as Float64Array;
     for (let k = 0; k < np; k++) {
       const s = this.perpSlots[k] as number;
-      this.perpEntries[i * np + k] = b.perpEntry[s] as number;
+      perpBlock[row * np + k] = b.perpEntry[s] as number;
       if (b.amounts[s] !== 0) f |= F_PERP;
     }
     this.flags[i] = f;
@@ -379,9 +389,10 @@ export class EventStore implements EventSource {
 
   private balancesOf(i: number): Record<string, number> {
     const out: Record<string, number> = {};
-    const base = i * this.nSlots;
+    const block = this.balanceBlocks[i >> BLOCK_SHIFT] as Float64Array;
+    const base = (i & (BLOCK_ROWS - 1)) * this.nSlots;
     for (let s = 0; s < this.nSlots; s++) {
-      const a = this.balances[base + s] as number;
+      const a = block[base + s] as number;
       if (a !== 0) out[this.strings[this.slotKeyIds[s] as number] as string] = a;
     }
     return out;
@@ -390,9 +401,12 @@ export class EventStore implements EventSource {
   private perpEntriesOf(i: number): Record<string, number> {
     const out: Record<string, number> = {};
     const np = this.perpSlots.length;
+    const row = i & (BLOCK_ROWS - 1);
+    const balances = this.balanceBlocks[i >> BLOCK_SHIFT] as Float64Array;
+    const entries = this.perpBlocks[i >> BLOCK_SHIFT] as Float64Array;
     for (let k = 0; k < np; k++) {
       const s = this.perpSlots[k] as number;
-      if (this.balances[i * this.nSlots + s] !== 0) out[this.strings[this.slotKeyIds[s] as number] as string] = this.perpEntries[i * np + k] as number;
+      if (balances[row * this.nSlots + s] !== 0) out[this.strings[this.slotKeyIds[s] as number] as string] = entries[row * np + k] as number;
     }
     return out;
   }
