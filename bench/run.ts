@@ -9,24 +9,21 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/index.js';
 import { resolveDataDir } from '../src/data/index.js';
 import { MODE_NAMES } from '../src/modes/registry.js';
-import { EventDrivenStrategyEngine } from '../src/engine/engine.js';
 import { runBacktest } from '../src/engine/backtest.js';
 import { formatEventsJsonl } from '../src/events/hashChain.js';
 import { formatTimeseriesCsv, renderReportHtml } from '../src/report/index.js';
 import { generateSynthetic } from '../src/data/synth/index.js';
 import { engineInputs } from './engineInputs.js';
+import { RUNS, WARMUP, type SpeedFigures } from './speedPlan.js';
 import { benchDataLoad } from './dataLoad.js';
 import { benchCli } from './cli.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
-const WARMUP = 5;
-const RUNS = 15;
 /** engine.stepMinutes of the long-history memory run (15× the default hourly steps). */
 const LONG_STEP_MINUTES = 4;
 const median = (xs: number[]): number => {
@@ -59,11 +56,12 @@ const child = (mode: string, kind: 'whole' | 'memory', set: readonly string[] = 
   return JSON.parse(line.trim().split('\n').pop() as string) as { wholeRunMs: number; peakRssMb: number; loadMs: number; steps: number };
 };
 
-// GC pauses of the whole process; each run's share is the pauses that start inside its own time window.
-const gcPauses: PerformanceEntry[] = [];
-const gcObserver = new PerformanceObserver((list) => void gcPauses.push(...list.getEntries()));
-gcObserver.observe({ entryTypes: ['gc'] });
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
+// Each mode's engine speed in a process of its own, as the CLI runs a backtest: in one process shared by every
+// mode, the type feedback the JIT keeps from the modes measured earlier slows the later ones.
+const speedOf = (mode: string): { plain: SpeedFigures; withTimeseries: SpeedFigures } => {
+  const line = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(here, 'speed.ts'), mode], { cwd: root, encoding: 'utf8' });
+  return JSON.parse(line.trim().split('\n').pop() as string) as { plain: SpeedFigures; withTimeseries: SpeedFigures };
+};
 
 // Every mode the configuration knows (new modes appear here without touching the bench).
 const modes = MODE_NAMES.filter((m) => Object.hasOwn(config.modes, m));
@@ -76,30 +74,8 @@ for (const mode of modes) {
     process.stderr.write(`${mode}: skipped (${skipped[mode]})\n`);
     continue;
   }
-  const { params, timeline, rewards } = inputs;
-  const speed = async (recordTimeseries: boolean): Promise<{ stepsPerSec: number; spread: number; gcShare: number }> => {
-    const rates: number[] = [];
-    const windows: Array<[number, number]> = [];
-    for (let k = 0; k < WARMUP + RUNS; k++) {
-      const e = new EventDrivenStrategyEngine(params, timeline, { costs: true, recordTimeseries, ...(rewards ? { rewards } : {}) });
-      const t0 = performance.now();
-      const r = e.runBacktest(0, timeline.length - 1);
-      if (k >= WARMUP) {
-        windows.push([t0, performance.now()]);
-        rates.push(r.steps / (r.runMs / 1000));
-      }
-    }
-    await settle();
-    let gcMs = 0;
-    let runMs = 0;
-    for (const [a, b] of windows) {
-      runMs += b - a;
-      for (const g of gcPauses) if (g.startTime >= a && g.startTime < b) gcMs += g.duration;
-    }
-    return { stepsPerSec: median(rates), spread: Math.max(...rates) / Math.min(...rates), gcShare: gcMs / runMs };
-  };
-  const plain = await speed(false);
-  const withTs = await speed(true);
+  const { timeline } = inputs;
+  const { plain, withTimeseries: withTs } = speedOf(mode);
   child(mode, 'whole'); // warms the cache for this mode's requirement set
   const whole = median([0, 1, 2].map(() => child(mode, 'whole').wholeRunMs));
   const mem = child(mode, 'memory');
@@ -117,7 +93,6 @@ for (const mode of modes) {
   };
   process.stderr.write(`${mode}: ${JSON.stringify(engine[mode])}\n`);
 }
-gcObserver.disconnect();
 
 // Memory flat in history length: the same run at 15× the steps, every output written.
 const longMode = 'usdt_market_neutral';
@@ -203,9 +178,10 @@ Parts of that backtest (medians, from its own \`time:\` line): ${Object.entries(
 
 ## Engine, full history per mode
 
-Steps/s is the median of ${RUNS} warm runs (after ${WARMUP} warm-ups) of the engine loop with events to memory;
-spread is the fastest of those runs over the slowest; GC is the garbage-collection pauses (PerformanceObserver \`gc\`
-entries) that start inside the measured runs, as a share of their time. The second group also records the per-step
+Steps/s is the median of ${RUNS} warm runs (after ${WARMUP} warm-ups) of the engine loop with events to memory, each
+mode in a process of its own (\`bench/speed.ts\`) as the CLI runs a backtest, the heap collected before each run so a
+run pays for its own garbage only; spread is the fastest of those runs over the slowest; GC is the garbage-collection
+pauses (PerformanceObserver \`gc\` entries) that start inside the measured runs, as a share of their time. The second group also records the per-step
 timeseries. This machine is shared (2 cores, other sessions run tests at the same time): read medians and spreads,
 not single runs. Peak RSS is a fresh process running one full backtest and writing all five result files. Whole run is
 a fresh process: config load, data from the warm cache, engine, summary (median of 3).

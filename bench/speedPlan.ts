@@ -1,0 +1,12 @@
+/** How bench/speed.ts measures a mode, and what it reports (shared with bench/run.ts, which writes the tables). */
+export const WARMUP = 5;
+export const RUNS = 15;
+
+export interface SpeedFigures {
+  readonly steps: number;
+  readonly stepsPerSec: number;
+  /** Fastest / slowest of the measured runs. */
+  readonly spread: number;
+  /** Garbage-collection pauses as a share of the measured runs' engine time. */
+  readonly gcShare: number;
+}
