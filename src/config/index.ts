@@ -1,5 +1,6 @@
 export { loadConfig, ENVIRONMENTS, PACKAGE_ROOT, type EnvironmentName, type LoadConfigOptions, type LoadedConfig } from './load.js';
 export { resolveRunParams, modeWindow, modeFlows } from './runParams.js';
+export { internStrings } from './intern.js';
 export { redactSecrets, redactUrl, redactUrlsIn, isSecretName, isSecretPath, REDACTED } from './redact.js';
 export { formatSource, LAYERS, type ExplainedValue, type LayerName, type ValueSource } from './sources.js';
 export {

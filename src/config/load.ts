@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import { BasisError, type Problem } from '../errors/base.js';
+import { internStrings } from './intern.js';
 import type { ModeName } from '../domain/params.js';
 import { MODE_NAMES } from '../modes/registry.js';
 import { CEX_VENUES, isCexVenue, type CexVenue } from '../domain/venues.js';
@@ -332,7 +333,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
   }
 
   if (problems.length > 0 || !result.success) fail(problems);
-  const config = result.data;
+  const config = internStrings(result.data);
   const resolvedEnv = env as EnvironmentName;
 
   return {

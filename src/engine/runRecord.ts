@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { basisConfigSchema, type BasisConfig } from '../config/index.js';
+import { basisConfigSchema, internStrings, type BasisConfig } from '../config/index.js';
 import { BasisError } from '../errors/base.js';
 import type { DataInput, Timeline } from '../data/series.js';
 import { gitCommit, packageVersion } from '../packageInfo.js';
@@ -136,5 +136,5 @@ export function readRecordedRun(dir: string): RecordedRun {
       problems: parsed.error.issues.slice(0, 10).map((i) => ({ code: 'CFG-005' as const, file, path: ['config', ...i.path.map(String)].join('.'), message: i.message })),
     });
   }
-  return { mode: doc.mode, run: run as unknown as RunRecord, config: parsed.data };
+  return { mode: doc.mode, run: run as unknown as RunRecord, config: internStrings(parsed.data) };
 }
