@@ -1,4 +1,5 @@
 import { BasisError } from '../errors/base.js';
+import { internalized } from '../internalize.js';
 import type { PositionKey } from '../domain/positionKey.js';
 import { slotKindOf, uniformSlotKind, type Slot } from './slots.js';
 
@@ -62,7 +63,8 @@ export class Book {
   constructor(keys: readonly PositionKey[]) {
     this.slots = keys.map((key, index) => {
       const [venue = '', , symbol = ''] = key.split(':');
-      return { key, venue, symbol, index, def: uniformSlotKind(slotKindOf(key)) };
+      // Events and strategies compare these with literals and look them up in maps on the per-step path.
+      return { key: internalized(key) as PositionKey, venue: internalized(venue), symbol: internalized(symbol), index, def: uniformSlotKind(slotKindOf(key)) };
     });
     this.slots.forEach((s) => this.byKey.set(s.key, s.index));
     this.amounts = new Float64Array(keys.length);
