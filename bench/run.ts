@@ -59,7 +59,7 @@ const child = (mode: string, kind: 'whole' | 'memory', set: readonly string[] = 
 // Each mode's engine speed in a process of its own, as the CLI runs a backtest: in one process shared by every
 // mode, the type feedback the JIT keeps from the modes measured earlier slows the later ones.
 const speedOf = (mode: string): { plain: SpeedFigures; withTimeseries: SpeedFigures } => {
-  const line = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(here, 'speed.ts'), mode], { cwd: root, encoding: 'utf8' });
+  const line = execFileSync(process.execPath, ['--expose-gc', path.join(here, 'speed.js'), mode, dataDir, String(WARMUP), String(RUNS)], { cwd: root, encoding: 'utf8' });
   return JSON.parse(line.trim().split('\n').pop() as string) as { plain: SpeedFigures; withTimeseries: SpeedFigures };
 };
 
@@ -179,8 +179,8 @@ Parts of that backtest (medians, from its own \`time:\` line): ${Object.entries(
 ## Engine, full history per mode
 
 Steps/s is the median of ${RUNS} warm runs (after ${WARMUP} warm-ups) of the engine loop with events to memory, each
-mode in a process of its own (\`bench/speed.ts\`) as the CLI runs a backtest, the heap collected before each run so a
-run pays for its own garbage only; spread is the fastest of those runs over the slowest; GC is the garbage-collection
+mode in a process of its own on the compiled code (\`bench/speed.js\`), as the CLI runs a backtest, the heap collected
+before each run so a run pays for its own garbage only; spread is the fastest of those runs over the slowest; GC is the garbage-collection
 pauses (PerformanceObserver \`gc\` entries) that start inside the measured runs, as a share of their time. The second group also records the per-step
 timeseries. This machine is shared (2 cores, other sessions run tests at the same time): read medians and spreads,
 not single runs. Peak RSS is a fresh process running one full backtest and writing all five result files. Whole run is

@@ -1,4 +1,4 @@
-/** How bench/speed.ts measures a mode, and what it reports (shared with bench/run.ts, which writes the tables). */
+/** How bench/speed.js measures a mode, and what it reports (bench/run.ts writes the tables). */
 export const WARMUP = 5;
 export const RUNS = 15;
 

@@ -28,6 +28,9 @@ const STATUS_INDEX = new Map<string, number>(STATUSES.map((s, i) => [s, i]));
 const BLOCK_SHIFT = 10;
 const BLOCK_ROWS = 1 << BLOCK_SHIFT;
 
+/** How many recent venue and token strings {@link EventStore.optId} remembers. */
+const RECENT = 4;
+
 const F_PNL = 1;
 const F_DETAILS = 2;
 const F_GAS_UNITS = 4;
@@ -118,6 +121,9 @@ export class EventStore implements EventSource {
    */
   private readonly detailKeys: string[] = [];
   private readonly detailKeyIds: number[] = [];
+  private readonly recent: Array<string | undefined> = new Array<string | undefined>(RECENT).fill(undefined);
+  private readonly recentIds = new Int32Array(RECENT);
+  private recentNext = 0;
   private lastType: EventType | undefined;
   private lastTypeId = 0;
   private lastStatus: EventStatus | undefined;
@@ -151,8 +157,20 @@ export class EventStore implements EventSource {
     return id;
   }
 
+  /**
+   * The id of an event's venue, token or fee token. The last few seen are compared first, by identity: the engine's
+   * venue and token strings are internalized (one object per spelling), and events come in runs over a few venues.
+   */
   private optId(s: string | undefined): number {
-    return s === undefined ? -1 : this.intern(s);
+    if (s === undefined) return -1;
+    const recent = this.recent;
+    for (let k = 0; k < RECENT; k++) if (recent[k] === s) return this.recentIds[k] as number;
+    const id = this.intern(s);
+    const slot = this.recentNext;
+    recent[slot] = s;
+    this.recentIds[slot] = id;
+    this.recentNext = (slot + 1) % RECENT;
+    return id;
   }
 
   private grow(): void {

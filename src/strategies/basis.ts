@@ -117,8 +117,10 @@ export class BasisStrategy implements Strategy {
       return { reason: 'delta', detail: `net ${this.asset} delta ${(risk.deltaRatio * 100).toFixed(2)}% of the hedge`, orders: hedgeOrders(ctx, h.hedgeAllocation, this.pair, this.long(exposure)) };
     }
     // Only move collateral when a venue is meaningfully under target (avoids shuffling on noise).
-    const moves = worst < h.redistributeMarginRatio ? collateralMoves(ctx, h.targetMarginRatio, minMove(h, E), 'margin distribution') : [];
-    if (moves.length > 0) return { reason: 'margin_support', detail: `bring every venue back to margin ratio ${h.targetMarginRatio}`, orders: moves };
+    if (worst < h.redistributeMarginRatio) {
+      const moves = collateralMoves(ctx, h.targetMarginRatio, minMove(h, E), 'margin distribution');
+      if (moves.length > 0) return { reason: 'margin_support', detail: `bring every venue back to margin ratio ${h.targetMarginRatio}`, orders: moves };
+    }
     return null;
   }
 

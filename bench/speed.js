@@ -1,0 +1,59 @@
+// Engine speed of one mode in a process of its own, on the compiled code the CLI runs (dist/, built by npm run bench):
+// the median and spread of RUNS warm runs after WARMUP warm-ups, events to memory, with and without the per-step
+// timeseries, and the share of the measured runs' time spent in garbage-collection pauses. The heap is collected
+// before each run, so a run pays for its own garbage, not for the previous run's.
+// Usage: node --expose-gc bench/speed.js <mode> <dataDir> <warmup> <runs>   (prints one JSON line)
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { loadConfig, resolveRunParams } from '../dist/config/index.js';
+import { openHistoricalData } from '../dist/data/index.js';
+import { EventDrivenStrategyEngine } from '../dist/engine/engine.js';
+import { rewardScheduleFor } from '../dist/engine/backtest.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [mode, dataDir, warmupArg = '5', runsArg = '15'] = process.argv.slice(2);
+const WARMUP = Number(warmupArg);
+const RUNS = Number(runsArg);
+if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
+const { config } = loadConfig({ dataDir });
+const params = resolveRunParams(config, mode);
+const cacheDir = config.paths.cacheDir === null ? null : path.resolve(root, config.paths.cacheDir);
+const timeline = await openHistoricalData({ dataDir, requirements: params.mode.dataRequirements, policy: config.data, stepMinutes: params.engine.stepMinutes, fundingHoursUtc: params.engine.fundingHoursUtc, cacheDir });
+const rewards = rewardScheduleFor(params, dataDir, config.data, cacheDir);
+
+// GC pauses of the process; each run's share is the pauses that start inside its own time window.
+const gcPauses = [];
+const gcObserver = new PerformanceObserver((list) => void gcPauses.push(...list.getEntries()));
+gcObserver.observe({ entryTypes: ['gc'] });
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function speed(recordTimeseries) {
+  const rates = [];
+  const windows = [];
+  for (let k = 0; k < WARMUP + RUNS; k++) {
+    globalThis.gc();
+    const e = new EventDrivenStrategyEngine(params, timeline, { costs: true, recordTimeseries, ...(rewards ? { rewards } : {}) });
+    const t0 = performance.now();
+    const r = e.runBacktest(0, timeline.length - 1);
+    if (k >= WARMUP) {
+      windows.push([t0, performance.now()]);
+      rates.push(r.steps / (r.runMs / 1000));
+    }
+  }
+  await settle();
+  let gcMs = 0;
+  let runMs = 0;
+  for (const [a, b] of windows) {
+    runMs += b - a;
+    // The collections asked for between runs are not the engine's.
+    for (const g of gcPauses) if (g.startTime >= a && g.startTime < b) gcMs += g.duration;
+  }
+  return { steps: timeline.length, stepsPerSec: median(rates), spread: Math.max(...rates) / Math.min(...rates), gcShare: gcMs / runMs };
+}
+
+const plain = await speed(false);
+const withTimeseries = await speed(true);
+gcObserver.disconnect();
+process.stdout.write(JSON.stringify({ mode, plain, withTimeseries }) + '\n');
