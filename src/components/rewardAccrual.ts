@@ -31,8 +31,10 @@ export class RewardAccrual {
   /** Adds the holdings after the previous tick (valued at its market `prev`) over the time since then. */
   accrue(nowMs: number, prev: MarketState, positions: PositionsView): void {
     const n = this.n;
-    this.times = grownF64(this.times, n + 1);
-    this.integral = grownF64(this.integral, n + 1);
+    if (n === this.times.length) {
+      this.times = grownF64(this.times, n + 1);
+      this.integral = grownF64(this.integral, n + 1);
+    }
     let value = 0;
     if (n > 0) {
       const a = positions.amounts;

@@ -166,7 +166,15 @@ export class SimDesk {
     readonly pm: Book,
     private readonly reports: VenueReports,
     readonly costsOn: boolean,
-  ) {}
+  ) {
+    this.gasUnits = new Map(Object.entries(params.costs.gasUnits) as Array<[GasOperation, number]>);
+  }
+
+  /**
+   * Gas units per operation. A map, not the config record: strategies ask for several operations a step, and a
+   * record read by a varying name is a megamorphic (stub cache) load at that one site.
+   */
+  private readonly gasUnits: ReadonlyMap<GasOperation, number>;
 
   /** A new, empty venue event (a reused Tx: callers hold it only until they emit it). */
   tx(): Tx {
@@ -209,6 +217,24 @@ export class SimDesk {
   }
 
   emit(type: EventType, tx: Tx, extra: EmitExtra = {}): number {
+    return this.emitFields(type, tx, extra.status ?? 'completed', extra.venue, extra.token, extra.parent ?? this.parent, extra.feeAmount, extra.feeAmount !== undefined ? extra.feeToken : undefined, extra.details);
+  }
+
+  /**
+   * {@link emit} with its fields one by one, for the steady path (a funding payment per venue every 8 hours): the
+   * many shapes of `extra` objects make every field read in emit a megamorphic lookup.
+   */
+  emitFields(
+    type: EventType,
+    tx: Tx,
+    status: 'completed' | 'failed' | 'rolled_back',
+    venue: string | undefined,
+    token: string | undefined,
+    parent: number | undefined,
+    feeAmount: number | undefined,
+    feeToken: string | undefined,
+    details: EmitExtra['details'],
+  ): number {
     const gas = tx.gasUnits > 0;
     const open = this.open;
     // The event emitted is almost always the one begun last: popping it spares splice's array of removed items.
@@ -217,20 +243,7 @@ export class SimDesk {
       const k = open.lastIndexOf(tx);
       if (k >= 0) open.splice(k, 1);
     }
-    const order = this.reports.report(
-      type,
-      extra.status ?? 'completed',
-      extra.venue,
-      extra.token,
-      extra.parent ?? this.parent,
-      tx,
-      gas ? tx.gasUnits : undefined,
-      gas ? this.m.gasGwei : undefined,
-      gas ? tx.gasEth : undefined,
-      extra.feeAmount,
-      extra.feeAmount !== undefined ? extra.feeToken : undefined,
-      extra.details,
-    );
+    const order = this.reports.report(type, status, venue, token, parent, tx, gas ? tx.gasUnits : undefined, gas ? this.m.gasGwei : undefined, gas ? tx.gasEth : undefined, feeAmount, feeToken, details);
     // Reported: the kernel applied and recorded it, so the Tx can serve the next event.
     this.spare.push(tx);
     return order;
@@ -239,7 +252,7 @@ export class SimDesk {
   /** Gas for one operation, in ETH, at this step's gas price. */
   gasEthFor(op: GasOperation): number {
     if (!this.costsOn) return 0;
-    return this.params.costs.gasUnits[op] * this.m.gasGwei * 1e-9 * this.params.costs.gasPriceMultiplier;
+    return (this.gasUnits.get(op) as number) * this.m.gasGwei * 1e-9 * this.params.costs.gasPriceMultiplier;
   }
 
   /** Pays an operation's gas from the wallet's ETH; EXEC-004 when the float cannot cover it. */

@@ -12,14 +12,13 @@ import { aaveBook } from './aave.js';
 
 /**
  * What every funding settlement of a book reuses: each slot's venue USDT key, built once instead of per payment,
- * and one details object and one emit options object (the event log copies both when it records the event).
+ * and one details object (the event log copies it when it records the event).
  */
 interface FundingScratch {
   readonly usdtKeys: readonly string[];
   /** Slot of each of those keys (-1 where the mode has none), read every settlement. */
   readonly usdtSlots: Int32Array;
   readonly details: { rate8h: number; markUsdt: number; sizeBase: number; paymentUsdt: number; fallback: boolean };
-  readonly extra: { venue: string; token: string; details: FundingScratch['details'] };
 }
 
 const FUNDING = PART_INDEX.funding;
@@ -40,7 +39,7 @@ function scratchFor(pm: SimDesk['pm']): FundingScratch {
       const u = usdtSlots[i] as number;
       return u >= 0 ? (pm.slots[u] as (typeof pm.slots)[number]).key : `${slot.venue}:BaseToken:USDT`;
     });
-    s = { usdtKeys, usdtSlots, details, extra: { venue: '', token: '', details } };
+    s = { usdtKeys, usdtSlots, details };
     fundingScratch.set(pm, s);
   }
   return s;
@@ -77,9 +76,7 @@ export function settleFunding(d: SimDesk): void {
     details.sizeBase = size;
     details.paymentUsdt = payment;
     details.fallback = d.m.fundingFallback[p] === 1;
-    scratch.extra.venue = s.venue;
-    scratch.extra.token = s.symbol;
-    d.emit('FUNDING_SETTLED', tx, scratch.extra);
+    d.emitFields('FUNDING_SETTLED', tx, 'completed', s.venue, s.symbol, d.parent, undefined, undefined, details);
   }
 }
 
