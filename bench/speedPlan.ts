@@ -1,5 +1,5 @@
 /** How bench/speed.js measures a mode, and what it reports (bench/run.ts writes the tables). */
-export const WARMUP = 5;
+export const WARMUP = 25;
 export const RUNS = 15;
 
 export interface SpeedFigures {
