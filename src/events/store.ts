@@ -48,9 +48,11 @@ const TAG_OTHER = 5;
 
 /** Key/value pairs of every event in one growable column set: deltas, P&L parts or details. */
 class PairColumns {
-  keys = new Int32Array(256);
-  tags = new Uint8Array(256);
-  nums = new Float64Array(256);
+  // Sized for a few thousand events (a year of hourly funding on three venues is about 3,300) before the first
+  // copy: growing from small sizes copied and re-zeroed the columns several times inside the run.
+  keys = new Int32Array(16384);
+  tags = new Uint8Array(16384);
+  nums = new Float64Array(16384);
   length = 0;
 
   reserve(extra: number): void {
@@ -88,7 +90,8 @@ export class EventStore implements EventSource {
   private readonly nSlots: number;
 
   private n = 0;
-  private cap = 1024;
+  /** Events the columns hold before they grow (see PairColumns for why it starts at a few thousand). */
+  private cap = 4096;
   private type = new Uint8Array(this.cap);
   private status = new Uint8Array(this.cap);
   private flags = new Uint8Array(this.cap);
