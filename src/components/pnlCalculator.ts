@@ -29,7 +29,15 @@ export class PnlCalculator {
   initialEquity = 0;
   private running = 0;
 
-  constructor(private readonly shareClass: ShareClass, private readonly slots: readonly Slot[]) {}
+  /**
+   * The slots whose value a market move changes by more than their numeraire's price (LST, AAVE supply and debt,
+   * perps), in slot order: plain tokens only move with prices, which the price part takes from the exposure.
+   */
+  private readonly moving: Int32Array;
+
+  constructor(private readonly shareClass: ShareClass, private readonly slots: readonly Slot[]) {
+    this.moving = Int32Array.from(slots.filter((s) => s.def.kind !== 'usdt' && s.def.kind !== 'eth' && s.def.kind !== 'btc').map((s) => s.index));
+  }
 
   book(part: AttributionPart, valueShare: number): void {
     this.add(P[part], valueShare);
@@ -64,7 +72,9 @@ export class PnlCalculator {
     let dUPerpPrice = 0;
     let dUBasis = 0;
     const amounts = pm.amounts;
-    for (let i = 0; i < this.slots.length; i++) {
+    const moving = this.moving;
+    for (let k = 0; k < moving.length; k++) {
+      const i = moving[k] as number;
       const a = amounts[i] as number;
       if (a === 0) continue;
       const d = (this.slots[i] as Slot).def;
