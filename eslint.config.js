@@ -26,7 +26,7 @@ const modesLayerRule = {
 };
 
 export default tseslint.config(
-  { ignores: ['web/dist/**', 'dist/**', 'node_modules/**', 'var/**', 'out/**', 'results/**', 'bench/*.js', 'bin/**'] },
+  { ignores: ['web/dist/**', 'dist/**', '.perf/**', 'node_modules/**', 'var/**', 'out/**', 'results/**', 'bench/*.js', 'bin/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
