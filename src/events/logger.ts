@@ -51,36 +51,17 @@ export class EventLogger implements EventSource {
     return this.built;
   }
 
+  /** Records an event the kernel itself emits (a decision, a fallback, a risk level, the run's end); the arrays and
+   * objects it holds are copied. */
   emit(e: EventInput): number {
-    return this.record(e.type, e.status, e.venue, e.token, e.parent, e.deltas, e.pnl, e.gasUnits, e.gasPriceGwei, e.gasEth, e.feeAmount, e.feeToken, e.details);
-  }
-
-  /** The same as emit, field by field. The arrays and objects passed are copied, so a caller may reuse them. */
-  record(
-    type: BasisEvent['type'],
-    status: BasisEvent['status'],
-    venue: string | undefined,
-    token: string | undefined,
-    parent: number | undefined,
-    deltas: BasisEvent['deltas'],
-    pnl: BasisEvent['pnl'],
-    gasUnits: number | undefined,
-    gasPriceGwei: number | undefined,
-    gasEth: number | undefined,
-    feeAmount: number | undefined,
-    feeToken: string | undefined,
-    details: BasisEvent['details'],
-  ): number {
     const s = this.store;
-    const i = s.begin(type, status, venue, token, parent, gasUnits, gasPriceGwei, gasEth, feeAmount, feeToken, this.now());
-    for (let k = 0; k < deltas.length; k++) {
-      const d = deltas[k] as readonly [string, number];
-      s.addDelta(d[0], d[1]);
-    }
+    const i = s.begin(e.type, e.status, e.venue, e.token, e.parent, e.gasUnits, e.gasPriceGwei, e.gasEth, e.feeAmount, e.feeToken, this.now());
+    for (const [key, amount] of e.deltas) s.addDelta(key, amount);
+    const pnl = e.pnl;
     if (pnl) {
       for (const part in pnl) if (Object.hasOwn(pnl, part)) s.addPnl(part, pnl[part as keyof typeof pnl]);
     }
-    if (details) s.setDetails(details);
+    if (e.details) s.setDetails(e.details);
     return i + 1;
   }
 

@@ -19,6 +19,8 @@ import { PACKAGE_ROOT } from '../../src/packageRoot.js';
 import { Book } from '../../src/components/book.js';
 import type { PositionKey } from '../../src/domain/positionKey.js';
 import { EventLogger } from '../../src/events/logger.js';
+import { PART_INDEX } from '../../src/components/pnlCalculator.js';
+import { ATTRIBUTION_PARTS } from '../../src/domain/attribution.js';
 
 const [mode = 'usdt_market_neutral', dataArg, stepArg] = process.argv.slice(2);
 const gc = (globalThis as { gc?: (o?: { type: 'major' | 'minor' }) => void }).gc;
@@ -32,10 +34,9 @@ if (mode === 'events') {
   book.perpEntry[book.slotOf('binance:Perp:ETHUSDT')] = 3000;
   const clock = { nowMs: 0 };
   const log = new EventLogger(book, () => clock.nowMs);
-  // The log copies what it is given, so a settlement path can reuse one deltas list, P&L and details object.
-  const delta: [string, number] = ['binance:BaseToken:USDT', 0];
-  const deltas = [delta];
-  const pnl = { funding: 0 };
+  // The log copies what it is given, so a settlement path reuses one fill (its move by slot, its P&L by part index)
+  // and one details object, as the simulated venues do.
+  const fill = { deltaCount: 1, deltaSlots: Int32Array.of(usdt), deltaAmounts: new Float64Array(1), pnlCount: 1, pnlParts: Int32Array.of(PART_INDEX.funding), pnlValues: new Float64Array(ATTRIBUTION_PARTS.length) };
   const details = { rate8h: 0, markUsdt: 0, sizeBase: 0, paymentUsdt: 0, fallback: false };
   // In a function of its own (not module top level) so the loop is optimized like the engine's.
   const settleMany = (from: number, to: number): void => {
@@ -43,14 +44,14 @@ if (mode === 'events') {
       clock.nowMs += 28_800_000;
       const payment = 1 + (k % 7) * 0.25;
       book.apply(usdt, payment);
-      delta[1] = payment;
-      pnl.funding = payment;
+      fill.deltaAmounts[0] = payment;
+      fill.pnlValues[PART_INDEX.funding] = payment;
       details.rate8h = 1e-4 * (k % 5);
       details.markUsdt = 3000 + k;
       details.sizeBase = -10;
       details.paymentUsdt = payment;
       details.fallback = k % 2 === 0;
-      log.record('FUNDING_SETTLED', 'completed', 'binance', 'ETHUSDT', undefined, deltas, pnl, undefined, undefined, undefined, undefined, undefined, details);
+      log.recordFill('FUNDING_SETTLED', 'completed', 'binance', 'ETHUSDT', undefined, fill, undefined, undefined, undefined, undefined, undefined, details);
     }
   };
   const N = 100_000;
