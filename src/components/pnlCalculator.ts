@@ -79,10 +79,6 @@ export class PnlCalculator {
       if (a === 0) continue;
       const d = (this.slots[i] as Slot).def;
       switch (d.kind) {
-        case 'usdt':
-        case 'eth':
-        case 'btc':
-          break;
         case 'lst':
           dEStake += a * ((m1.lstRate[d.lst] as number) - (m0.lstRate[d.lst] as number));
           break;

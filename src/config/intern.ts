@@ -29,4 +29,3 @@ export function internStrings<T>(value: T): T {
   };
   return walk(value) as T;
 }
-

@@ -1,7 +1,6 @@
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** Is time t (ms, UTC) a funding settlement: minute 0 of one of the venue's settlement hours `hoursUtc`? */
 /**
  * The same test as {@link isSettlement} for the kernel, which asks it every step: the hours are a 24-entry mask
  * built once, and the arithmetic avoids `%` on timestamps (beyond the small-integer range V8 computes it with a
@@ -32,6 +31,7 @@ export function settlementTest(hoursUtc: readonly number[]): (t: number) => bool
   };
 }
 
+/** Is time t (ms, UTC) a funding settlement: minute 0 of one of the venue's settlement hours `hoursUtc`? */
 export function isSettlement(t: number, hoursUtc: readonly number[]): boolean {
   if (t % HOUR_MS !== 0) return false;
   const h = Math.floor((((t % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS);

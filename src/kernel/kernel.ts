@@ -371,7 +371,6 @@ export class StrategyKernel implements VenueReports {
     this.risk.assess(this.exposure);
   }
 
-
   /**
    * Runs a decision's orders in sequence. Each order step may be computed from the balances the previous outcome
    * left, so the next order is only built once the previous one is settled. Synchronous outcomes are handled in

@@ -11,8 +11,8 @@ import { aaveBook } from './aave.js';
 /** What the market does without an order of ours: funding, reward payouts, liquidations. */
 
 /**
- * What every funding settlement of a book reuses: each slot's venue USDT key, built once instead of per payment,
- * and one details object (the event log copies it when it records the event).
+ * What every funding settlement of a book reuses: each slot's venue USDT key and slot, found once instead of per
+ * payment, and one details object (the event log copies it when it records the event).
  */
 interface FundingScratch {
   readonly usdtKeys: readonly string[];
@@ -29,16 +29,8 @@ function scratchFor(pm: SimDesk['pm']): FundingScratch {
   let s = fundingScratch.get(pm);
   if (s === undefined) {
     const details = { rate8h: 0, markUsdt: 0, sizeBase: 0, paymentUsdt: 0, fallback: false };
-    const usdtSlots = Int32Array.from(pm.slots, (slot) => {
-      const k = `${slot.venue}:BaseToken:USDT`;
-      return pm.has(k) ? pm.slotOf(k) : -1;
-    });
-    // The book's own key strings where it has the slot: every Map on the event path (venue book, positions, event
-    // log) then finds them by identity instead of comparing characters.
-    const usdtKeys = pm.slots.map((slot, i) => {
-      const u = usdtSlots[i] as number;
-      return u >= 0 ? (pm.slots[u] as (typeof pm.slots)[number]).key : `${slot.venue}:BaseToken:USDT`;
-    });
+    const usdtKeys = pm.slots.map((slot) => `${slot.venue}:BaseToken:USDT`);
+    const usdtSlots = Int32Array.from(usdtKeys, (k) => (pm.has(k) ? pm.slotOf(k) : -1));
     s = { usdtKeys, usdtSlots, details };
     fundingScratch.set(pm, s);
   }
@@ -67,8 +59,7 @@ export function settleFunding(d: SimDesk): void {
       });
     }
     const tx = d.tx();
-    if (usdtSlot >= 0) tx.moveSlot(usdtSlot, payment);
-    else tx.move(usdtKey, payment);
+    tx.moveSlot(usdtSlot, payment);
     tx.bookPart(FUNDING, payment * d.pxU());
     const details = scratch.details;
     details.rate8h = rate;
