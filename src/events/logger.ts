@@ -65,6 +65,17 @@ export class EventLogger implements EventSource {
     return i + 1;
   }
 
+  /**
+   * An event that moves nothing and books nothing, only its details (a data fallback starting): no arrays or
+   * wrapper object to build and walk for it, as {@link emit} would.
+   */
+  note(type: BasisEvent['type'], details: NonNullable<BasisEvent['details']>): number {
+    const s = this.store;
+    const i = s.begin(type, 'completed', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, this.now());
+    s.setDetails(details);
+    return i + 1;
+  }
+
   /** A venue's fill as an event: its moves by slot and its P&L by part index (see VenueFill), nothing looked up by name. */
   recordFill(
     type: BasisEvent['type'],

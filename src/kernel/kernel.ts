@@ -92,6 +92,8 @@ export class StrategyKernel implements VenueReports {
   rebalances = 0;
   emergencyStops = 0;
   private ran = false;
+  /** A DATA_FALLBACK event's details, refilled for each (the event log copies them). */
+  private readonly fallbackDetails = { series: '', fallback: '' };
   private ticks = 0;
   private settlesFunding = false;
   private readonly isSettlement: (t: number) => boolean;
@@ -309,7 +311,11 @@ export class StrategyKernel implements VenueReports {
     const fallbacks = this.feed.fallbackStarts;
     for (let k = 0; k < fallbacks.length; k++) {
       const f = fallbacks[k] as (typeof fallbacks)[number];
-      this.emit({ type: 'DATA_FALLBACK', status: 'completed', deltas: [], details: { series: f.series, fallback: f.fallback } });
+      const details = this.fallbackDetails;
+      details.series = f.series;
+      details.fallback = f.fallback;
+      this.events.note('DATA_FALLBACK', details);
+      if (this.sinks.length > 0) this.publishLast();
     }
     if (touched) this.exposure.compute(pm, this.cur);
     this.risk.assess(this.exposure);

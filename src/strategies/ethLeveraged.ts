@@ -2,6 +2,7 @@ import type { GasFloatParams, LeverageParams, LstParams } from '../domain/params
 import type { Decision, FlowAnswer, Strategy, StrategyContext } from './strategy.js';
 import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
 import { RELEASE_MARGIN } from './common.js';
+import { PositionRef } from '../components/positionRef.js';
 
 /** eth_leveraged: LST collateral against WETH debt in AAVE e-mode, unhedged (domain.md §3.7). */
 export interface EthLeveragedParams {
@@ -27,6 +28,7 @@ type Params = EthLeveragedParams;
 export class EthLeveragedStrategy implements Strategy {
   halted = false;
   private entered = false;
+  private readonly walletEth = new PositionRef('wallet:BaseToken:ETH');
   constructor(private readonly p: Params) {}
 
   decide(ctx: StrategyContext): Decision | null {
@@ -54,13 +56,17 @@ export class EthLeveragedStrategy implements Strategy {
     }
     const band = ltvBandOrder(ctx, lst, this.p.leverage, ltv);
     if (band) return { reason: 'rebalance', detail: band.why, orders: [band.order] };
-    // Rewards land as wallet ETH: above the threshold they join the book.
-    const idle = leverableEth(ctx, ctx.costsOn ? this.p.gasFloat.targetEth : 0);
-    if (idle > Math.max(this.p.gasFloat.targetEth, this.p.leverage.idleEthFraction * ctx.exposure.longEth)) {
-      return { reason: 'rebalance', detail: `lever ${idle.toFixed(4)} idle wallet ETH`, orders: [entryOrder(lst, this.p.leverage, idle, ltv)] };
+    // Rewards land as wallet ETH: above the threshold they join the book. The entry's gas only lowers what can be
+    // levered, so a wallet at or below the threshold before gas needs no gas estimate.
+    const walletEth = this.walletEth.amount(ctx.positions);
+    const float = ctx.costsOn ? this.p.gasFloat.targetEth : 0;
+    const idleThreshold = Math.max(this.p.gasFloat.targetEth, this.p.leverage.idleEthFraction * ctx.exposure.longEth);
+    if (walletEth - float > idleThreshold) {
+      const idle = leverableEth(ctx, float);
+      if (idle > idleThreshold) return { reason: 'rebalance', detail: `lever ${idle.toFixed(4)} idle wallet ETH`, orders: [entryOrder(lst, this.p.leverage, idle, ltv)] };
     }
-    if (ctx.costsOn && ctx.positions.amount('wallet:BaseToken:ETH') < this.p.gasFloat.minEth && ctx.exposure.aaveDebtEth > 0) {
-      const release = this.p.gasFloat.targetEth - ctx.positions.amount('wallet:BaseToken:ETH');
+    if (ctx.costsOn && walletEth < this.p.gasFloat.minEth && ctx.exposure.aaveDebtEth > 0) {
+      const release = this.p.gasFloat.targetEth - walletEth;
       return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [{ kind: 'atomic_deleverage', lst, targetLtv: ltv, releaseEth: release }] };
     }
     return null;

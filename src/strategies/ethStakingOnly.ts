@@ -3,6 +3,7 @@ import type { Order } from '../orders/order.js';
 import { LST_IDX } from '../components/slots.js';
 import type { Decision, DecisionReason, FlowAnswer, Strategy, StrategyContext } from './strategy.js';
 import { RELEASE_MARGIN } from './common.js';
+import { PositionRef } from '../components/positionRef.js';
 
 /** How the staking book leaves its LST. */
 export interface StakingExitParams {
@@ -44,12 +45,17 @@ export class EthStakingOnlyStrategy implements Strategy {
   private peakRate = 0;
   /** When the queued exit can be claimed; NaN when nothing waits. */
   private claimableMs = Number.NaN;
+  private readonly walletEth = new PositionRef('wallet:BaseToken:ETH');
+  /** The wallet's LST, which the book holds. */
+  private readonly staked: PositionRef;
 
   /** `exitAtMs`: `exit.at` as epoch ms (null: no scheduled exit). */
   constructor(
     private readonly p: EthStakingOnlyParams,
     private readonly exitAtMs: number | null,
-  ) {}
+  ) {
+    this.staked = new PositionRef(`wallet:BaseToken:${p.lst.token}`);
+  }
 
   decide(ctx: StrategyContext): Decision | null {
     const lst = this.p.lst.token;
@@ -67,16 +73,18 @@ export class EthStakingOnlyStrategy implements Strategy {
       if (this.exitAtMs !== null && now >= this.exitAtMs) return this.exit(ctx, 'exit', `scheduled exit at ${this.p.exit.at}`);
     }
     const float = ctx.costsOn ? this.p.gasFloat.targetEth : 0;
-    const wallet = ctx.positions.amount('wallet:BaseToken:ETH');
-    const idle = wallet - float - ctx.costs.gasEthFor('STAKE_DEPOSIT');
+    const wallet = this.walletEth.amount(ctx.positions);
     if (!this.entered) {
       this.entered = true;
+      const idle = wallet - float - ctx.costs.gasEthFor('STAKE_DEPOSIT');
       if (!(idle > 0)) return null;
       return { reason: 'entry', detail: `stake ${idle.toFixed(6)} ETH into ${lst}`, orders: [{ kind: 'stake', lst, amountEth: idle }] };
     }
-    const stakedEth = ctx.positions.amount(`wallet:BaseToken:${lst}`) * rate;
-    if (idle > Math.max(this.p.gasFloat.targetEth, this.p.restakeFraction * stakedEth)) {
-      return { reason: 'rebalance', detail: `stake ${idle.toFixed(6)} idle wallet ETH`, orders: [{ kind: 'stake', lst, amountEth: idle }] };
+    const threshold = Math.max(this.p.gasFloat.targetEth, this.p.restakeFraction * this.staked.amount(ctx.positions) * rate);
+    // The stake's gas only lowers what can be staked: a wallet at or below the threshold before gas needs no estimate.
+    if (wallet - float > threshold) {
+      const idle = wallet - float - ctx.costs.gasEthFor('STAKE_DEPOSIT');
+      if (idle > threshold) return { reason: 'rebalance', detail: `stake ${idle.toFixed(6)} idle wallet ETH`, orders: [{ kind: 'stake', lst, amountEth: idle }] };
     }
     if (ctx.costsOn && wallet < this.p.gasFloat.minEth) {
       // Sell just enough LST for the float; the DEX's cost and the swap's gas come out of what it buys.

@@ -6,6 +6,7 @@ import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, funding
 import type { Order } from '../orders/order.js';
 import { slippageBps, swapBps } from '../venues/costs.js';
 import type { StakingBook } from './stakingBook.js';
+import { PositionRef } from '../components/positionRef.js';
 
 /** The hedged staking book, USDT share class: usdt_market_neutral (domain.md §3.9) levers it on AAVE. */
 export interface UsdtMarketNeutralParams {
@@ -56,6 +57,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
   private redeployUsdt = 0;
   /** Where the deployment of a deposit stands (null: none under way). */
   private deposit: { stage: 'bought' | 'levered' | 'done'; spendUsdt: number; marginUsdt: number } | null = null;
+  private readonly walletEth = new PositionRef('wallet:BaseToken:ETH');
 
   constructor(
     private readonly p: Params,
@@ -221,13 +223,19 @@ export class UsdtMarketNeutralStrategy implements Strategy {
       const moves = collateralMoves(ctx, r, minMove(p.hedge, E), 'margin distribution');
       if (moves.length > 0) return { reason: 'margin_support', detail: `bring venues back to margin ratio ${r}`, orders: moves };
     }
-    // ETH left idle in the wallet (a leverage that could not run, rewards) goes into the book.
-    const idle = book.deployable(ctx, ctx.costsOn ? p.gasFloat.targetEth : 0);
-    if (idle > Math.max(p.gasFloat.targetEth, book.idleEthFraction * exposure.longEth)) {
-      return { reason: 'rebalance', detail: `${book.verb} ${idle.toFixed(4)} idle wallet ETH`, orders: [book.enter(ctx, idle), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)] };
+    // ETH left idle in the wallet (a leverage that could not run, rewards) goes into the book. Its entry gas only
+    // lowers what can be deployed, so a wallet at or below the threshold before gas needs no gas estimate.
+    const walletEth = this.walletEth.amount(positions);
+    const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
+    const idleThreshold = Math.max(p.gasFloat.targetEth, book.idleEthFraction * exposure.longEth);
+    if (walletEth - float > idleThreshold) {
+      const idle = book.deployable(ctx, float);
+      if (idle > idleThreshold) {
+        return { reason: 'rebalance', detail: `${book.verb} ${idle.toFixed(4)} idle wallet ETH`, orders: [book.enter(ctx, idle), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)] };
+      }
     }
-    if (ctx.costsOn && positions.amount('wallet:BaseToken:ETH') < p.gasFloat.minEth && book.canRelease(ctx)) {
-      const release = p.gasFloat.targetEth - positions.amount('wallet:BaseToken:ETH');
+    if (ctx.costsOn && walletEth < p.gasFloat.minEth && book.canRelease(ctx)) {
+      const release = p.gasFloat.targetEth - walletEth;
       return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [book.release(ctx, release)] };
     }
     return null;
