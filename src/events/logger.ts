@@ -1,6 +1,7 @@
 import type { PositionsView } from '../components/positionMonitor.js';
 import { EventStore, type EventSource } from './store.js';
 import type { BasisEvent } from './types.js';
+import { DetailRow, type DetailsInput } from './detailRow.js';
 
 /** The moves and P&L of a venue fill, by slot and part index (the kernel's VenueFill). */
 export interface FillRecord {
@@ -89,7 +90,7 @@ export class EventLogger implements EventSource {
     gasEth: number | undefined,
     feeAmount: number | undefined,
     feeToken: string | undefined,
-    details: BasisEvent['details'],
+    details: DetailsInput | undefined,
   ): number {
     const s = this.store;
     const i = s.begin(type, status, venue, token, parent, gasUnits, gasPriceGwei, gasEth, feeAmount, feeToken, this.now());
@@ -100,7 +101,8 @@ export class EventLogger implements EventSource {
       const part = fill.pnlParts[k] as number;
       s.addPnlPart(part, fill.pnlValues[part] as number);
     }
-    if (details) s.setDetails(details);
+    if (details instanceof DetailRow) s.setDetailRow(details);
+    else if (details) s.setDetails(details);
     return i + 1;
   }
 

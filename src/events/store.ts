@@ -1,5 +1,6 @@
 import { grownF64, grownI32, grownU8 } from '../growable.js';
 import { ATTRIBUTION_PARTS } from '../domain/attribution.js';
+import type { DetailRow } from './detailRow.js';
 import { EVENT_TYPES, type BasisEvent, type EventStatus, type EventType } from './types.js';
 
 /** What writers, the report and the audit read events from: an array of events, or the columnar store. */
@@ -127,6 +128,9 @@ export class EventStore implements EventSource {
   private readonly recent: Array<string | undefined> = new Array<string | undefined>(RECENT).fill(undefined);
   private readonly recentIds = new Int32Array(RECENT);
   private recentNext = 0;
+  /** The keys of the last detail row's shape and their ids. */
+  private rowKeys: readonly string[] | null = null;
+  private rowKeyIds = new Int32Array(0);
   private lastType: EventType | undefined;
   private lastTypeId = 0;
   private lastStatus: EventStatus | undefined;
@@ -324,6 +328,39 @@ export class EventStore implements EventSource {
         this.otherValues.push(v);
       }
     }
+  }
+
+  /**
+   * Copies a fixed-shape detail row, key by key in its order. The key ids of the last shape seen are kept: the
+   * events that use a row (funding payments) share one shape.
+   */
+  setDetailRow(row: DetailRow): void {
+    this.flags[this.n - 1] = (this.flags[this.n - 1] as number) | F_DETAILS;
+    if (row.keys !== this.rowKeys) {
+      this.rowKeys = row.keys;
+      this.rowKeyIds = Int32Array.from(row.keys, (k) => this.intern(k));
+    }
+    const ids = this.rowKeyIds;
+    const values = row.values;
+    const booleans = row.booleans;
+    const d = this.details;
+    const n = ids.length;
+    d.reserve(n);
+    const keys = d.keys;
+    const tags = d.tags;
+    const nums = d.nums;
+    for (let k = 0, at = d.length; k < n; k++, at++) {
+      const v = values[k] as number;
+      keys[at] = ids[k] as number;
+      if (booleans[k] === 1) {
+        tags[at] = v !== 0 ? TAG_TRUE : TAG_FALSE;
+        nums[at] = 0;
+      } else {
+        tags[at] = TAG_NUMBER;
+        nums[at] = v;
+      }
+    }
+    d.length += n;
   }
 
   /** Events of `type` with status completed. */

@@ -5,6 +5,7 @@ import type { CexVenue } from '../domain/venues.js';
 import type { PositionKey } from '../domain/positionKey.js';
 import type { RejectedError } from '../errors/families.js';
 import type { EventStatus, EventType, BasisEvent } from '../events/types.js';
+import type { DetailsInput } from '../events/detailRow.js';
 import type { MarketState } from '../components/marketState.js';
 import type { Fill } from '../components/positionMonitor.js';
 import type { Order } from '../orders/order.js';
@@ -51,7 +52,7 @@ export interface VenueReports {
     gasEth: number | undefined,
     feeAmount: number | undefined,
     feeToken: string | undefined,
-    details: BasisEvent['details'],
+    details: DetailsInput | undefined,
   ): number;
 }
 

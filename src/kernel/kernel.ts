@@ -4,6 +4,7 @@ import type { RunParams } from '../domain/params.js';
 import { settlementTest } from '../domain/fundingSchedule.js';
 import type { RewardPrograms } from '../domain/rewards.js';
 import { positionKey } from '../domain/positionKey.js';
+import type { DetailsInput } from '../events/detailRow.js';
 import type { BasisEvent, EventStatus, EventType } from '../events/types.js';
 import { EventLogger } from '../events/logger.js';
 import { MarketState } from '../components/marketState.js';
@@ -192,7 +193,7 @@ export class StrategyKernel implements VenueReports {
     gasEth: number | undefined,
     feeAmount: number | undefined,
     feeToken: string | undefined,
-    details: BasisEvent['details'],
+    details: DetailsInput | undefined,
   ): number {
     this.positions.applyFill(fill);
     for (let k = 0; k < fill.pnlCount; k++) {

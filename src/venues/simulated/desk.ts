@@ -6,6 +6,7 @@ import { PART_INDEX } from '../../components/pnlCalculator.js';
 import type { Slot } from '../../components/slots.js';
 import { grownF64, grownI32 } from '../../growable.js';
 import type { EventType } from '../../events/types.js';
+import type { DetailsInput } from '../../events/detailRow.js';
 import type { MarketState } from '../../components/marketState.js';
 import { wouldGoNegative, type Book, type InFlightTransfer } from '../../components/book.js';
 import type { VenueFill, VenueReports } from '../../kernel/executionClient.js';
@@ -233,7 +234,7 @@ export class SimDesk {
     parent: number | undefined,
     feeAmount: number | undefined,
     feeToken: string | undefined,
-    details: EmitExtra['details'],
+    details: DetailsInput | undefined,
   ): number {
     const gas = tx.gasUnits > 0;
     const open = this.open;

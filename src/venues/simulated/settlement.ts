@@ -6,20 +6,29 @@ import { AAVE_IDX, LST_IDX, LST_LIST } from '../../components/slots.js';
 import { slippageBps } from '../costs.js';
 import { PART_INDEX } from '../../components/pnlCalculator.js';
 import type { SimDesk } from './desk.js';
+import { DetailRow } from '../../events/detailRow.js';
 import { aaveBook } from './aave.js';
 
 /** What the market does without an order of ours: funding, reward payouts, liquidations. */
 
 /**
  * What every funding settlement of a book reuses: each slot's venue USDT key and slot, found once instead of per
- * payment, and one details object (the event log copies it when it records the event).
+ * payment, and one details row (the event log copies it when it records the event).
  */
 interface FundingScratch {
   readonly usdtKeys: readonly string[];
   /** Slot of each of those keys (-1 where the mode has none), read every settlement. */
   readonly usdtSlots: Int32Array;
-  readonly details: { rate8h: number; markUsdt: number; sizeBase: number; paymentUsdt: number; fallback: boolean };
+  readonly details: DetailRow;
 }
+
+/** A FUNDING_SETTLED event's details, in this order. */
+const FUNDING_DETAILS = ['rate8h', 'markUsdt', 'sizeBase', 'paymentUsdt', 'fallback'] as const;
+const RATE = 0;
+const MARK = 1;
+const SIZE = 2;
+const PAYMENT = 3;
+const FALLBACK = 4;
 
 const FUNDING = PART_INDEX.funding;
 
@@ -28,7 +37,7 @@ const fundingScratch = new WeakMap<SimDesk['pm'], FundingScratch>();
 function scratchFor(pm: SimDesk['pm']): FundingScratch {
   let s = fundingScratch.get(pm);
   if (s === undefined) {
-    const details = { rate8h: 0, markUsdt: 0, sizeBase: 0, paymentUsdt: 0, fallback: false };
+    const details = new DetailRow(FUNDING_DETAILS, ['fallback']);
     const usdtKeys = pm.slots.map((slot) => `${slot.venue}:BaseToken:USDT`);
     const usdtSlots = Int32Array.from(usdtKeys, (k) => (pm.has(k) ? pm.slotOf(k) : -1));
     s = { usdtKeys, usdtSlots, details };
@@ -62,11 +71,12 @@ export function settleFunding(d: SimDesk): void {
     tx.moveSlot(usdtSlot, payment);
     tx.bookPart(FUNDING, payment * d.pxU());
     const details = scratch.details;
-    details.rate8h = rate;
-    details.markUsdt = mark;
-    details.sizeBase = size;
-    details.paymentUsdt = payment;
-    details.fallback = d.m.fundingFallback[p] === 1;
+    const row = details.values;
+    row[RATE] = rate;
+    row[MARK] = mark;
+    row[SIZE] = size;
+    row[PAYMENT] = payment;
+    row[FALLBACK] = d.m.fundingFallback[p] === 1 ? 1 : 0;
     d.emitFields('FUNDING_SETTLED', tx, 'completed', s.venue, s.symbol, d.parent, undefined, undefined, details);
   }
 }
