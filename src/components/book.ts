@@ -58,6 +58,8 @@ export class Book {
   readonly amounts: Float64Array;
   readonly perpEntry: Float64Array;
   readonly inFlight: InFlightTransfer[] = [];
+  /** Counts the changes to the balances: equal between two reads means no balance changed in between. */
+  version = 0;
   private readonly byKey = new Map<string, number>();
 
   constructor(keys: readonly PositionKey[]) {
@@ -93,6 +95,7 @@ export class Book {
   apply(slot: number, delta: number): void {
     const s = this.slots[slot] as Slot;
     this.amounts[slot] = applyDelta(s.key, s.def.kind === 'perp', this.amounts[slot] as number, delta);
+    this.version++;
   }
 
   /** Every non-zero balance (a key that is absent is zero). */
@@ -118,6 +121,7 @@ export class Book {
 
   restore(s: { amounts: Float64Array; perpEntry: Float64Array; inFlight: InFlightTransfer[] }): void {
     this.amounts.set(s.amounts);
+    this.version++;
     this.perpEntry.set(s.perpEntry);
     this.inFlight.length = 0;
     this.inFlight.push(...s.inFlight);

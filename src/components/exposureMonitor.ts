@@ -57,6 +57,17 @@ export class ExposureMonitor {
   readonly perpUpnl = new Float64Array(3);
   private readonly cexUsdtSlot: Int32Array;
 
+  /**
+   * Slots before `prefixEnd` are plain tokens or empty: their value moves with prices only, so their unit sums (in
+   * slot order, the order the loop adds them) are kept until a balance changes, and a step starts its loop at the
+   * first slot the market revalues (a basis book's perps). The sums are the loop's own partial sums, bit for bit.
+   */
+  private prefixVersion = -1;
+  private prefixEnd = 0;
+  private prefixUsdt = 0;
+  private prefixEth = 0;
+  private prefixBtc = 0;
+
   constructor(private readonly shareClass: ShareClass, private readonly slots: readonly Slot[]) {
     this.cexUsdtSlot = new Int32Array(3).fill(-1);
     for (const s of slots) {
@@ -66,12 +77,13 @@ export class ExposureMonitor {
   }
 
   compute(pm: PositionsView, m: MarketState): void {
-    let u = 0;
-    let e = 0;
-    let b = 0;
-    let longEth = 0;
+    if (pm.version !== this.prefixVersion) this.takePrefix(pm);
+    let u = this.prefixUsdt;
+    let e = this.prefixEth;
+    let b = this.prefixBtc;
+    let longEth = this.prefixEth;
     let shortEth = 0;
-    let longBtc = 0;
+    let longBtc = this.prefixBtc;
     let shortBtc = 0;
     let coll = 0;
     let debt = 0;
@@ -82,7 +94,7 @@ export class ExposureMonitor {
       this.perpUpnl[c] = 0;
     }
     const amounts = pm.amounts;
-    for (let i = 0; i < this.slots.length; i++) {
+    for (let i = this.prefixEnd; i < this.slots.length; i++) {
       const a = amounts[i] as number;
       if (a === 0) continue;
       const d = (this.slots[i] as Slot).def;
@@ -175,6 +187,29 @@ export class ExposureMonitor {
     this.aaveCollateralEth = coll;
     this.aaveDebtEth = debt;
     this.aaveCollateralUsdt = collUsdt;
+  }
+
+  private takePrefix(pm: PositionsView): void {
+    const amounts = pm.amounts;
+    let u = 0;
+    let e = 0;
+    let b = 0;
+    let i = 0;
+    for (; i < this.slots.length; i++) {
+      const a = amounts[i] as number;
+      if (a === 0) continue;
+      const kind = (this.slots[i] as Slot).def.kind;
+      // ETH and BTC units count as long too: the loop adds the same amounts to both sums, so they stay equal.
+      if (kind === 'usdt') u += a;
+      else if (kind === 'eth') e += a;
+      else if (kind === 'btc') b += a;
+      else break;
+    }
+    this.prefixEnd = i;
+    this.prefixUsdt = u;
+    this.prefixEth = e;
+    this.prefixBtc = b;
+    this.prefixVersion = pm.version;
   }
 }
 

@@ -37,6 +37,8 @@ export interface PositionsView {
   readonly amounts: ReadonlyFloat64Array;
   readonly perpEntry: ReadonlyFloat64Array;
   readonly inFlight: readonly InFlightTransfer[];
+  /** Counts the changes to the balances: equal between two reads means no balance changed in between. */
+  readonly version: number;
   has(key: string): boolean;
   slotOf(key: string): number;
   amount(key: string): number;
@@ -63,6 +65,10 @@ export class PositionMonitor implements PositionsView {
     this.amounts = book.amounts;
     this.perpEntry = book.perpEntry;
     this.inFlight = book.inFlight;
+  }
+
+  get version(): number {
+    return this.#book.version;
   }
 
   has(key: string): boolean {
