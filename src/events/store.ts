@@ -125,21 +125,28 @@ export class EventStore implements EventSource {
    */
   private readonly detailKeys: string[] = [];
   private readonly detailKeyIds: number[] = [];
-  private readonly recent: Array<string | undefined> = new Array<string | undefined>(RECENT).fill(undefined);
+  /**
+   * The recent strings start as '' (never a venue or token) rather than undefined, like lastType and lastStatus
+   * below: comparisons that only ever see internalized strings compile to a pointer compare, where one undefined
+   * makes them a call to the generic equality builtin for every event.
+   */
+  private readonly recent: string[] = new Array<string>(RECENT).fill('');
   private readonly recentIds = new Int32Array(RECENT);
   private recentNext = 0;
   /** The keys of the last detail row's shape and their ids. */
   private rowKeys: readonly string[] | null = null;
   private rowKeyIds = new Int32Array(0);
-  private lastType: EventType | undefined;
+  private lastType: EventType | '' = '';
   private lastTypeId = 0;
-  private lastStatus: EventStatus | undefined;
+  private lastStatus: EventStatus | '' = '';
   private lastStatusId = 0;
   /** Transfers in flight after an event, for the events recorded while some are. */
   private readonly inFlight = new Map<number, InFlightView>();
 
   constructor(private readonly book: BookView) {
     this.nSlots = book.slots.length;
+    // The recent strings' placeholder '' maps to its own id, so even an empty venue name gets the right one.
+    this.recentIds.fill(this.intern(''));
     this.slotKeyIds = Int32Array.from(book.slots, (s) => this.intern(s.key));
     this.partIds = Int32Array.from(ATTRIBUTION_PARTS, (p) => this.intern(p));
     const perps: number[] = [];
