@@ -2,7 +2,7 @@ import { BasisError } from '../../errors/base.js';
 import type { LstToken } from '../../domain/tokens.js';
 import type { CexVenue } from '../../domain/venues.js';
 import type { RewardPayout } from '../../domain/rewards.js';
-import { AAVE_IDX, LST_IDX, LST_LIST } from '../../components/slots.js';
+import { AAVE_IDX, LST_IDX, LST_LIST, type Slot } from '../../components/slots.js';
 import { slippageBps } from '../costs.js';
 import { PART_INDEX } from '../../components/pnlCalculator.js';
 import type { SimDesk } from './desk.js';
@@ -19,6 +19,8 @@ interface FundingScratch {
   readonly usdtKeys: readonly string[];
   /** Slot of each of those keys (-1 where the mode has none), read every settlement. */
   readonly usdtSlots: Int32Array;
+  /** The book's perp slots, in slot order: a settlement visits these only. */
+  readonly perpSlots: readonly Slot[];
   readonly details: DetailRow;
 }
 
@@ -40,7 +42,7 @@ function scratchFor(pm: SimDesk['pm']): FundingScratch {
     const details = new DetailRow(FUNDING_DETAILS, ['fallback']);
     const usdtKeys = pm.slots.map((slot) => `${slot.venue}:BaseToken:USDT`);
     const usdtSlots = Int32Array.from(usdtKeys, (k) => (pm.has(k) ? pm.slotOf(k) : -1));
-    s = { usdtKeys, usdtSlots, details };
+    s = { usdtKeys, usdtSlots, perpSlots: pm.slots.filter((slot) => slot.def.kind === 'perp'), details };
     fundingScratch.set(pm, s);
   }
   return s;
@@ -50,7 +52,9 @@ function scratchFor(pm: SimDesk['pm']): FundingScratch {
 export function settleFunding(d: SimDesk): void {
   const pm = d.pm;
   const scratch = scratchFor(pm);
-  for (const s of pm.slots) {
+  const perps = scratch.perpSlots;
+  for (let k = 0; k < perps.length; k++) {
+    const s = perps[k] as Slot;
     if (s.def.kind !== 'perp') continue;
     const size = pm.amounts[s.index] as number;
     const p = s.def.perp;
