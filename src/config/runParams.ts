@@ -10,10 +10,9 @@ export function resolveRunParams(config: BasisConfig, mode: ModeName): RunParams
       problems: [{ code: 'CFG-006', path: 'modes', message: `unknown strategy mode "${String(mode)}"`, expected: MODE_NAMES.join(' | '), received: String(mode) }],
     });
   }
-  const modeParams: Record<string, unknown> & typeof config.modes[ModeName] = { ...config.modes[mode] };
-  delete modeParams.start;
-  delete modeParams.end;
-  delete modeParams.flows;
+  // The window and flows belong to the run, not to the mode's parameters. A rest copy drops them: deleting them
+  // from a spread copy turned it into a hash table, and the kernel and strategies read `params.mode` every step.
+  const { start, end, flows, ...modeParams } = config.modes[mode];
   return { engine: config.engine, mode: modeParams, cex: config.cex, aave: config.aave, costs: config.costs, capabilities: modeCapabilities(modeParams.strategy) };
 }
 
