@@ -1,7 +1,11 @@
 // Engine speed of one mode in a process of its own, on the compiled code the CLI runs (dist/, built by npm run bench):
 // the median and spread of RUNS warm runs after WARMUP warm-ups, events to memory, with and without the per-step
-// timeseries, and the share of the measured runs' time spent in garbage-collection pauses. The heap is collected
-// before each run, so a run pays for its own garbage, not for the previous run's.
+// timeseries, and the share of the measured runs' time spent in garbage-collection pauses. The young generation is
+// collected before each run, so a run pays for its own short-lived garbage, not for the previous run's; a full
+// collection happens once, before the measured runs. A full collection before every run (which this bench did until
+// 2026-11-30) walks the whole heap for about 10 ms, longer than the run it precedes, and leaves that run to refill
+// the processor's caches: it measured cold-cache runs, 10-15 % slower and twice as spread (bench/RESULTS.md).
+// Old-generation collections that land inside a measured run count in its GC share.
 // Usage: node --expose-gc bench/speed.js <mode> <dataDir> <warmup> <runs>   (prints one JSON line)
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +37,8 @@ async function speed(recordTimeseries) {
   const rates = [];
   const windows = [];
   for (let k = 0; k < WARMUP + RUNS; k++) {
-    globalThis.gc();
+    if (k === WARMUP) globalThis.gc();
+    globalThis.gc({ type: 'minor' });
     const e = new EventDrivenStrategyEngine(params, timeline, { costs: true, recordTimeseries, ...(rewards ? { rewards } : {}) });
     const t0 = performance.now();
     const r = e.runBacktest(0, timeline.length - 1);
