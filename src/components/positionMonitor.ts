@@ -47,7 +47,7 @@ export interface PositionsView {
 }
 
 /**
- * Owns the run's positions. `applyFill`, for what a venue reports (trades, transfers started and credited,
+ * Owns the run's positions. `applyFill` (and `applyMove`, its one-move form), for what a venue reports (trades, transfers started and credited,
  * settlements, capital paid in or out), is the only way to change them; every other component reads them through
  * PositionsView.
  */
@@ -104,6 +104,11 @@ export class PositionMonitor implements PositionsView {
       book.perpEntry[e[0]] = e[1];
     }
     if (fill.started !== undefined) book.inFlight.push(fill.started);
+  }
+
+  /** {@link applyFill} of a fill with one move and nothing else (a funding payment). */
+  applyMove(slot: number, amount: number): void {
+    this.#book.apply(slot, amount);
   }
 
   private creditTransfer(id: string): void {

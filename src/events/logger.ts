@@ -106,6 +106,17 @@ export class EventLogger implements EventSource {
     return i + 1;
   }
 
+  /** {@link recordFill} of a completed event with one move and one P&L part (either left out when zero), nothing else. */
+  recordMove(type: BasisEvent['type'], venue: string, token: string, parent: number | undefined, slot: number, amount: number, part: number, valueShare: number, details: DetailsInput | undefined): number {
+    const s = this.store;
+    const i = s.begin(type, 'completed', venue, token, parent, undefined, undefined, undefined, undefined, undefined, this.now());
+    if (amount !== 0) s.addDeltaSlot(slot, amount);
+    if (valueShare !== 0) s.addPnlPart(part, valueShare);
+    if (details instanceof DetailRow) s.setDetailRow(details);
+    else if (details) s.setDetails(details);
+    return i + 1;
+  }
+
   /** Order number the next event will get (children of an atomic group point at their parent). */
   peekOrder(): number {
     return this.store.length + 1;

@@ -36,8 +36,8 @@ export interface VenueFill extends Fill {
 
 /**
  * Where venues report what happened: the kernel applies the fill to its positions (the only writer), books its
- * P&L and records the event; the returned number is the event's order. Fields come one by one so the steady state
- * (a funding settlement every 8 hours per venue) builds no intermediate object.
+ * P&L and records the event; the returned number is the event's order. Fields come one by one so that reporting
+ * builds no intermediate object.
  */
 export interface VenueReports {
   report(
@@ -52,6 +52,22 @@ export interface VenueReports {
     gasEth: number | undefined,
     feeAmount: number | undefined,
     feeToken: string | undefined,
+    details: DetailsInput | undefined,
+  ): number;
+  /**
+   * {@link report} for the commonest event, one balance move booked to one P&L part with nothing else (a funding
+   * payment): no fill object to fill and walk. A zero `amount` records no move and a zero `valueShare` no P&L part,
+   * as a fill would.
+   */
+  reportMove(
+    type: EventType,
+    venue: string,
+    token: string,
+    parent: number | undefined,
+    slot: number,
+    amount: number,
+    part: number,
+    valueShare: number,
     details: DetailsInput | undefined,
   ): number;
 }

@@ -205,6 +205,15 @@ export class StrategyKernel implements VenueReports {
     return order;
   }
 
+  /** VenueReports: one move booked to one P&L part (a funding payment). */
+  reportMove(type: EventType, venue: string, token: string, parent: number | undefined, slot: number, amount: number, part: number, valueShare: number, details: DetailsInput | undefined): number {
+    if (amount !== 0) this.positions.applyMove(slot, amount);
+    if (valueShare !== 0) this.pnl.bookIndex(part, valueShare);
+    const order = this.events.recordMove(type, venue, token, parent, slot, amount, part, valueShare, details);
+    if (this.sinks.length > 0) this.publishLast();
+    return order;
+  }
+
   private emit(e: Parameters<EventLogger['emit']>[0]): number {
     const order = this.events.emit(e);
     if (this.sinks.length > 0) this.publishLast();

@@ -19,8 +19,9 @@ const TX_MOVES = 16;
  * One venue event in the making: its moves apply to the venue's book as they are made (later steps of the same
  * operation read them), and are reported to the kernel once, when the event is emitted. An operation that is
  * refused before its event is emitted undoes its moves, so the venue's book never holds a change the kernel was
- * not told of. Moves are kept by slot and P&L by part index, in typed arrays: the desk reuses its Tx objects, so
- * a steady step (a funding payment per venue every 8 hours) allocates nothing and looks nothing up by name.
+ * not told of. Moves are kept by slot and P&L by part index, in typed arrays, and the desk reuses its Tx objects:
+ * an operation allocates no Tx and reports nothing by name. (A funding payment, one move and nothing else, needs no
+ * Tx at all: see SimDesk.emitMove.)
  */
 export class Tx implements VenueFill {
   deltaCount = 0;
@@ -222,10 +223,10 @@ export class SimDesk {
   }
 
   /**
-   * {@link emit} with its fields one by one, for the steady path (a funding payment per venue every 8 hours): the
-   * many shapes of `extra` objects make every field read in emit a megamorphic lookup.
+   * {@link emit} with its fields one by one: the many shapes of `extra` objects make every field read a megamorphic
+   * lookup, so emit reads each once.
    */
-  emitFields(
+  private emitFields(
     type: EventType,
     tx: Tx,
     status: 'completed' | 'failed' | 'rolled_back',
@@ -248,6 +249,15 @@ export class SimDesk {
     // Reported: the kernel applied and recorded it, so the Tx can serve the next event.
     this.spare.push(tx);
     return order;
+  }
+
+  /**
+   * A completed event of one move on the venue's book booked to one P&L part and nothing else (a funding payment),
+   * reported without a Tx: the move is applied here and reported at once, so nothing is left to undo.
+   */
+  emitMove(type: EventType, venue: string, token: string, slot: number, amount: number, part: number, valueShare: number, details: DetailsInput | undefined): number {
+    if (amount !== 0) this.pm.apply(slot, amount);
+    return this.reports.reportMove(type, venue, token, this.parent, slot, amount, part, valueShare, details);
   }
 
   /** Gas for one operation, in ETH, at this step's gas price. */

@@ -71,9 +71,6 @@ export function settleFunding(d: SimDesk): void {
         problems: [{ code: 'POS-005', message: 'a perp position whose venue has no collateral to pay funding from', path: usdtKey, expected: `>= ${-payment} USDT`, received: `${held} USDT` }],
       });
     }
-    const tx = d.tx();
-    tx.moveSlot(usdtSlot, payment);
-    tx.bookPart(FUNDING, payment * d.pxU());
     const details = scratch.details;
     const row = details.values;
     row[RATE] = rate;
@@ -81,7 +78,7 @@ export function settleFunding(d: SimDesk): void {
     row[SIZE] = size;
     row[PAYMENT] = payment;
     row[FALLBACK] = d.m.fundingFallback[p] === 1 ? 1 : 0;
-    d.emitFields('FUNDING_SETTLED', tx, 'completed', s.venue, s.symbol, d.parent, undefined, undefined, details);
+    d.emitMove('FUNDING_SETTLED', s.venue, s.symbol, usdtSlot, payment, FUNDING, payment * d.pxU(), details);
   }
 }
 
