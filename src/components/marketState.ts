@@ -5,6 +5,26 @@ import { AAVE_IDX, CEX_LIST, LST_IDX, SYM_LIST, perpIdx } from './slots.js';
 
 type Column = Float64Array | null;
 
+/** The per-slot fields of a MarketState, in the order of their parts of {@link MarketState.values}. */
+const enum MarketField {
+  liquidityIndex,
+  borrowIndex,
+  liquidityRate,
+  borrowRate,
+  lstRate,
+  perpMark,
+}
+
+/** Where each field's part of MarketState.values starts: four AAVE reserves, two LSTs, six (venue, symbol) perps. */
+const FIELD_OFFSET: readonly number[] = [0, 4, 8, 12, 16, 18];
+const FIELD_SIZE = 24;
+
+/** A field's part of a MarketState's values, as a view of them. */
+function part(values: Float64Array, field: MarketField, length: number): Float64Array {
+  const at = FIELD_OFFSET[field] as number;
+  return values.subarray(at, at + length);
+}
+
 /**
  * The market as of one step, in flat numeric fields the components read without lookups. Two instances
  * (previous, current) let the P&L calculator decompose a step's equity change exactly.
@@ -16,33 +36,31 @@ export class MarketState {
   /** USDT per 1 unit (the valuation prices). */
   ethPx = NaN;
   btcPx = NaN;
-  readonly liquidityIndex = new Float64Array(4).fill(NaN);
-  readonly borrowIndex = new Float64Array(4).fill(NaN);
-  readonly liquidityRate = new Float64Array(4).fill(NaN);
-  readonly borrowRate = new Float64Array(4).fill(NaN);
+  /**
+   * Every per-slot field below in one array (each field is a view of its part, at FIELD_OFFSET): the reader fills a
+   * step's values with one store each into this array, not a lookup of the field's array first.
+   */
+  readonly values = new Float64Array(FIELD_SIZE).fill(NaN);
+  readonly liquidityIndex = part(this.values, MarketField.liquidityIndex, 4);
+  readonly borrowIndex = part(this.values, MarketField.borrowIndex, 4);
+  readonly liquidityRate = part(this.values, MarketField.liquidityRate, 4);
+  readonly borrowRate = part(this.values, MarketField.borrowRate, 4);
   /** LST exchange rate, ETH per LST (AAVE oracle). */
-  readonly lstRate = new Float64Array(2).fill(NaN);
+  readonly lstRate = part(this.values, MarketField.lstRate, 2);
   /** Perp mark price per (venue, symbol). */
-  readonly perpMark = new Float64Array(6).fill(NaN);
+  readonly perpMark = part(this.values, MarketField.perpMark, 6);
   /** Funding rate per (venue, symbol) at settlement steps, NaN otherwise. */
   readonly fundingRate = new Float64Array(6).fill(NaN);
   /** 1 where this step's funding value came from a fallback series. */
   readonly fundingFallback = new Uint8Array(6);
   gasGwei = NaN;
-  /** The per-slot arrays in {@link MarketField} order, so a reader fills them by index without a lookup per value. */
-  readonly fields: readonly Float64Array[] = [this.liquidityIndex, this.borrowIndex, this.liquidityRate, this.borrowRate, this.lstRate, this.perpMark];
 
   copyFrom(o: MarketState): void {
     this.index = o.index;
     this.timestampMs = o.timestampMs;
     this.ethPx = o.ethPx;
     this.btcPx = o.btcPx;
-    this.liquidityIndex.set(o.liquidityIndex);
-    this.borrowIndex.set(o.borrowIndex);
-    this.liquidityRate.set(o.liquidityRate);
-    this.borrowRate.set(o.borrowRate);
-    this.lstRate.set(o.lstRate);
-    this.perpMark.set(o.perpMark);
+    this.values.set(o.values);
     this.fundingRate.set(o.fundingRate);
     this.fundingFallback.set(o.fundingFallback);
     this.gasGwei = o.gasGwei;
@@ -57,15 +75,6 @@ export class MarketState {
 /** Steps per transposed block of the market reader (with a dozen columns, about 100 kB). */
 const ROW_BLOCK = 1024;
 
-/** Index of a per-slot array in {@link MarketState.fields}. */
-const enum MarketField {
-  liquidityIndex,
-  borrowIndex,
-  liquidityRate,
-  borrowRate,
-  lstRate,
-  perpMark,
-}
 
 interface Binding {
   readonly values: Float64Array;
@@ -90,8 +99,8 @@ export class MarketReader {
   private readonly rows: Float64Array;
   private rowsFrom = 0;
   private rowsTo = 0;
-  private readonly targets: MarketField[] = [];
-  private readonly slots: number[] = [];
+  /** Where each bound column goes in MarketState.values. */
+  private readonly dst: number[] = [];
   private readonly funding: Binding[] = [];
   private readonly fundingSlot: number[] = [];
   private readonly required: Binding[] = [];
@@ -103,8 +112,7 @@ export class MarketReader {
       const c = col(key);
       if (!c) return;
       this.cols.push(c);
-      this.targets.push(field);
-      this.slots.push(slot);
+      this.dst.push((FIELD_OFFSET[field] as number) + slot);
     };
     this.eth = col(mode.priceSeries.ETH);
     this.btc = col(mode.priceSeries.BTC);
@@ -143,15 +151,12 @@ export class MarketReader {
     out.btcPx = this.btc ? (this.btc[i] as number) : NaN;
     out.gasGwei = this.gas ? (this.gas[i] as number) : NaN;
     if (i < this.rowsFrom || i >= this.rowsTo) this.transpose(i);
-    const fields = out.fields;
+    const values = out.values;
     const rows = this.rows;
-    const targets = this.targets;
-    const slots = this.slots;
-    const n = targets.length;
+    const dst = this.dst;
+    const n = dst.length;
     const at = (i - this.rowsFrom) * n;
-    for (let k = 0; k < n; k++) {
-      (fields[targets[k] as MarketField] as Float64Array)[slots[k] as number] = rows[at + k] as number;
-    }
+    for (let k = 0; k < n; k++) values[dst[k] as number] = rows[at + k] as number;
   }
 
   /** Fills the row block with steps [from, from + ROW_BLOCK). */
