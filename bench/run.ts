@@ -180,10 +180,10 @@ Parts of that backtest (medians, from its own \`time:\` line): ${Object.entries(
 
 Steps/s is the median of ${RUNS} warm runs (after ${WARMUP} warm-ups) of the engine loop with events to memory, each
 mode in a process of its own on the compiled code (\`bench/speed.js\`) as the CLI runs a backtest. The young
-generation is collected before each run so that a run pays for its own short-lived garbage; the whole heap once,
-before the measured runs (a full collection before every run evicts the caches the run then refills). Spread is the fastest of those runs over the slowest; GC
-is the garbage-collection pauses (PerformanceObserver \`gc\` entries) that start inside the measured runs, as a share
-of their time. The second group also records the per-step timeseries. This machine is shared (2 cores, a virtual
+generation is collected before each run so that a run pays for its own short-lived garbage, the whole heap once
+before the measured runs (a full collection before every run evicts the caches the run then refills). Spread is the
+fastest of those runs over the slowest; GC is the garbage-collection pauses (PerformanceObserver \`gc\` entries) that
+start inside the measured runs, as a share of their time. The second group also records the per-step timeseries. This machine is shared (2 cores, a virtual
 machine, other sessions may run tests at the same time): read medians and spreads, not single runs. Peak RSS is a
 fresh process running one full backtest and writing all five result files. Whole run is a fresh process: config
 load, data from the warm cache, engine, summary (median of 3).

@@ -75,7 +75,6 @@ export class MarketState {
 /** Steps per transposed block of the market reader (with a dozen columns, about 100 kB). */
 const ROW_BLOCK = 1024;
 
-
 interface Binding {
   readonly values: Float64Array;
   readonly source: Uint8Array | null;

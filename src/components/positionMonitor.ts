@@ -47,9 +47,9 @@ export interface PositionsView {
 }
 
 /**
- * Owns the run's positions. `applyFill` (and `applyMove`, its one-move form), for what a venue reports (trades, transfers started and credited,
- * settlements, capital paid in or out), is the only way to change them; every other component reads them through
- * PositionsView.
+ * Owns the run's positions. `applyFill` (and `applyMove`, its one-move form), for what a venue reports (trades,
+ * transfers started and credited, settlements, capital paid in or out), is the only way to change them; every other
+ * component reads them through PositionsView.
  */
 export class PositionMonitor implements PositionsView {
   readonly #book: Book;

@@ -55,6 +55,7 @@ export function settleFunding(d: SimDesk): void {
   const perps = scratch.perpSlots;
   for (let k = 0; k < perps.length; k++) {
     const s = perps[k] as Slot;
+    // Always a perp here; the test narrows the definition's type.
     if (s.def.kind !== 'perp') continue;
     const size = pm.amounts[s.index] as number;
     const p = s.def.perp;
