@@ -183,10 +183,10 @@ mode in a process of its own on the compiled code (\`bench/speed.js\`) as the CL
 generation is collected before each run so that a run pays for its own short-lived garbage, the whole heap once
 before the measured runs (a full collection before every run evicts the caches the run then refills). Spread is the
 fastest of those runs over the slowest; GC is the garbage-collection pauses (PerformanceObserver \`gc\` entries) that
-start inside the measured runs, as a share of their time. The second group also records the per-step timeseries. This machine is shared (2 cores, a virtual
-machine, other sessions may run tests at the same time): read medians and spreads, not single runs. Peak RSS is a
-fresh process running one full backtest and writing all five result files. Whole run is a fresh process: config
-load, data from the warm cache, engine, summary (median of 3).
+start inside the measured runs, as a share of their time. The second group also records the per-step timeseries.
+This machine is shared (2 cores, a virtual machine, other sessions may run tests at the same time): read medians and
+spreads, not single runs. Peak RSS is a fresh process running one full backtest and writing all five result files.
+Whole run is a fresh process: config load, data from the warm cache, engine, summary (median of 3).
 
 | mode | steps | steps/s | spread | GC | steps/s with timeseries | spread | GC | peak RSS (MB) | whole run (ms) |
 |---|---|---|---|---|---|---|---|---|---|
