@@ -25,6 +25,12 @@ async function post(body: object): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
+async function status(id: string): Promise<string> {
+  const res = await fetch(`${base}/api/v1/backtests/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { status: string }).status;
+}
+
 describe('the web app on a server that needs the token for every read', () => {
   it('refuses the progress stream without the token', async () => {
     const id = await post({ mode: 'pure_lending', start: '2025-09-01T00:00:00Z', end: '2025-09-03T00:00:00Z' });
@@ -32,8 +38,10 @@ describe('the web app on a server that needs the token for every read', () => {
   });
 
   it('follows a queued run over the authenticated progress stream to its dashboard', async () => {
-    // One worker: a long run first keeps the second queued while the page opens, so only the stream can say it finished.
-    await post({ mode: 'usdt_market_neutral' });
+    // One worker: a long run first (every minute over the whole history, as the API tests' long run) keeps the second
+    // queued while the page opens; it is then cancelled, so only the stream can tell the page that the second ran.
+    // A full-history run at the usual step no longer outlasted the page's opening once the engine got faster.
+    const blocker = await post({ mode: 'usdt_market_neutral', set: ['engine.stepMinutes=1'] });
     const id = await post({ mode: 'btc_basis', start: '2024-06-01T00:00:00Z', end: '2024-07-01T00:00:00Z', capital: 100000 });
     const page = await stack.browser.newPage({ viewport: { width: 1360, height: 900 } });
     const errors: string[] = [];
@@ -44,7 +52,12 @@ describe('the web app on a server that needs the token for every read', () => {
     await page.goto(`${base}/#/runs/${id}`);
     await page.getByTestId('run-page').waitFor();
     expect(await page.getByTestId('dashboard').count()).toBe(0);
+    // The page saw the run before it ran: still queued behind the blocker now.
+    expect(await status(id)).toBe('queued');
+    const cancel = await fetch(`${base}/api/v1/backtests/${blocker}`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(cancel.status).toBe(200);
     await page.getByTestId('dashboard').waitFor({ timeout: 90_000 });
+    expect(await status(id)).toBe('completed');
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
