@@ -62,7 +62,9 @@ export class JobPool {
     this.threads = Math.max(1, opts.threads ?? availableParallelism());
     this.maxQueue = Math.max(0, opts.maxQueue ?? 16);
     const mod = workerModule();
-    this.pool = new Piscina<JobTask, JobOutcome>({ filename: mod.filename, execArgv: mod.execArgv, minThreads: 0, maxThreads: this.threads, idleTimeout: 60_000, maxQueue: this.maxQueue + this.threads });
+    // One thread is kept alive: cancelling a running job terminates its thread, and piscina replaces a terminated
+    // thread only up to minThreads, so with none kept the jobs waiting behind a cancelled one never started.
+    this.pool = new Piscina<JobTask, JobOutcome>({ filename: mod.filename, execArgv: mod.execArgv, minThreads: 1, maxThreads: this.threads, idleTimeout: 60_000, maxQueue: this.maxQueue + this.threads });
   }
 
   get queued(): number {
@@ -75,7 +77,7 @@ export class JobPool {
     return this.jobs.size - this.queued;
   }
 
-  /** Live worker threads (they start on demand and stop when idle). */
+  /** Live worker threads (one is always kept; the others start on demand and stop when idle). */
   get liveThreads(): number {
     return this.pool.threads.length;
   }

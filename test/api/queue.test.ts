@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
-import { call, DATA_DIR, LONG_BODY, readSse, SHORT_BODY, startServer, type ErrorBody, type SseEvent, type TestServer } from './helpers.js';
+import { call, DATA_DIR, LONG_BODY, readSse, SHORT_BODY, startServer, waitFinal, type ErrorBody, type SseEvent, type TestServer } from './helpers.js';
 
 let t: TestServer;
 let api: string;
@@ -54,6 +54,18 @@ describe('the job queue', () => {
     // The cancelled stream of B ends at once with its final status.
     const streamB = await readSse(`${api}/backtests/${b.json.id}/progress`);
     expect(streamB[0]).toEqual({ event: 'status', data: { status: 'cancelled' } });
+  });
+
+  it('starts the run waiting behind a running run that is cancelled', async () => {
+    const a = await call<{ id: string }>(`${api}/backtests`, { body: LONG_BODY });
+    for (let k = 0; k < 600 && (await call<{ status: string }>(`${api}/backtests/${a.json.id}`)).json.status !== 'running'; k++) await new Promise((ok) => setTimeout(ok, 100));
+    const b = await call<{ id: string }>(`${api}/backtests`, { body: SHORT_BODY });
+    expect((await call<{ status: string }>(`${api}/backtests/${b.json.id}`)).json.status).toBe('queued');
+    // Cancelling a running run ends its thread; the run behind it must still get one.
+    expect((await call(`${api}/backtests/${a.json.id}`, { method: 'DELETE' })).status).toBe(200);
+    const final = await waitFinal(t.url, b.json.id);
+    expect(final['status']).toBe('completed');
+    expect((await call<{ status: string }>(`${api}/backtests/${a.json.id}`)).json.status).toBe('cancelled');
   });
 
   it('refuses to cancel or delete a run that does not exist (404 STORE-003)', async () => {

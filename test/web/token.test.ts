@@ -25,10 +25,10 @@ async function post(body: object): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
-async function status(id: string): Promise<string> {
+async function run(id: string): Promise<{ status: string; error?: unknown }> {
   const res = await fetch(`${base}/api/v1/backtests/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { status: string }).status;
+  return (await res.json()) as { status: string; error?: unknown };
 }
 
 describe('the web app on a server that needs the token for every read', () => {
@@ -38,10 +38,13 @@ describe('the web app on a server that needs the token for every read', () => {
   });
 
   it('follows a queued run over the authenticated progress stream to its dashboard', async () => {
-    // One worker: a long run first (every minute over the whole history, as the API tests' long run) keeps the second
-    // queued while the page opens; it is then cancelled, so only the stream can tell the page that the second ran.
-    // A full-history run at the usual step no longer outlasted the page's opening once the engine got faster.
+    // One worker: a long run (every minute over the whole history, as the API tests' long run) is running before the
+    // second is posted, so the second waits in the queue while the page opens. The long run is then cancelled, and
+    // only the stream can tell the page that the second ran. (Posted while an earlier run still held the worker,
+    // the two did not always start in the order posted.)
     const blocker = await post({ mode: 'usdt_market_neutral', set: ['engine.stepMinutes=1'] });
+    for (let k = 0; k < 600 && (await run(blocker)).status !== 'running'; k++) await new Promise((ok) => setTimeout(ok, 100));
+    expect((await run(blocker)).status).toBe('running');
     const id = await post({ mode: 'btc_basis', start: '2024-06-01T00:00:00Z', end: '2024-07-01T00:00:00Z', capital: 100000 });
     const page = await stack.browser.newPage({ viewport: { width: 1360, height: 900 } });
     const errors: string[] = [];
@@ -52,12 +55,13 @@ describe('the web app on a server that needs the token for every read', () => {
     await page.goto(`${base}/#/runs/${id}`);
     await page.getByTestId('run-page').waitFor();
     expect(await page.getByTestId('dashboard').count()).toBe(0);
-    // The page saw the run before it ran: still queued behind the blocker now.
-    expect(await status(id)).toBe('queued');
+    // The page opened while the run waited behind the long one.
+    const ahead = await run(blocker);
+    expect((await run(id)).status, `the run ahead was ${ahead.status} ${JSON.stringify(ahead.error ?? null)}`).toBe('queued');
     const cancel = await fetch(`${base}/api/v1/backtests/${blocker}`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(cancel.status).toBe(200);
     await page.getByTestId('dashboard').waitFor({ timeout: 90_000 });
-    expect(await status(id)).toBe('completed');
+    expect((await run(id)).status).toBe('completed');
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
