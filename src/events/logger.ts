@@ -15,6 +15,12 @@ export interface FillRecord {
 
 export type EventInput = Omit<BasisEvent, 'order' | 'timestampMs' | 'balances' | 'perpEntries' | 'inFlight'>;
 
+/** An event's details, given as an object or as a fixed-shape row. */
+function setDetailsOf(s: EventStore, details: DetailsInput): void {
+  if (details instanceof DetailRow) s.setDetailRow(details);
+  else s.setDetails(details);
+}
+
 /**
  * Assigns the global, strictly increasing order number and stamps every event with the clock time and
  * the balances after it. Memory sink in the loop: the events live as columns in an {@link EventStore}; files and
@@ -101,8 +107,7 @@ export class EventLogger implements EventSource {
       const part = fill.pnlParts[k] as number;
       s.addPnlPart(part, fill.pnlValues[part] as number);
     }
-    if (details instanceof DetailRow) s.setDetailRow(details);
-    else if (details) s.setDetails(details);
+    if (details) setDetailsOf(s, details);
     return i + 1;
   }
 
@@ -112,8 +117,7 @@ export class EventLogger implements EventSource {
     const i = s.begin(type, 'completed', venue, token, parent, undefined, undefined, undefined, undefined, undefined, this.now());
     if (amount !== 0) s.addDeltaSlot(slot, amount);
     if (valueShare !== 0) s.addPnlPart(part, valueShare);
-    if (details instanceof DetailRow) s.setDetailRow(details);
-    else if (details) s.setDetails(details);
+    if (details) setDetailsOf(s, details);
     return i + 1;
   }
 

@@ -20,7 +20,7 @@ import { Book } from '../../src/components/book.js';
 import type { PositionKey } from '../../src/domain/positionKey.js';
 import { EventLogger } from '../../src/events/logger.js';
 import { PART_INDEX } from '../../src/components/pnlCalculator.js';
-import { ATTRIBUTION_PARTS } from '../../src/domain/attribution.js';
+import { DetailRow } from '../../src/events/detailRow.js';
 
 const [mode = 'usdt_market_neutral', dataArg, stepArg] = process.argv.slice(2);
 const gc = (globalThis as { gc?: (o?: { type: 'major' | 'minor' }) => void }).gc;
@@ -34,24 +34,23 @@ if (mode === 'events') {
   book.perpEntry[book.slotOf('binance:Perp:ETHUSDT')] = 3000;
   const clock = { nowMs: 0 };
   const log = new EventLogger(book, () => clock.nowMs);
-  // The log copies what it is given, so a settlement path reuses one fill (its move by slot, its P&L by part index)
-  // and one details object, as the simulated venues do.
-  const fill = { deltaCount: 1, deltaSlots: Int32Array.of(usdt), deltaAmounts: new Float64Array(1), pnlCount: 1, pnlParts: Int32Array.of(PART_INDEX.funding), pnlValues: new Float64Array(ATTRIBUTION_PARTS.length) };
-  const details = { rate8h: 0, markUsdt: 0, sizeBase: 0, paymentUsdt: 0, fallback: false };
+  // A funding payment as the simulated venues record it: one move by slot booked to one P&L part, its details in
+  // one reused row (the log copies what it is given).
+  const FUNDING = PART_INDEX.funding;
+  const row = new DetailRow(['rate8h', 'markUsdt', 'sizeBase', 'paymentUsdt', 'fallback'], ['fallback']);
+  const details = row.values;
   // In a function of its own (not module top level) so the loop is optimized like the engine's.
   const settleMany = (from: number, to: number): void => {
     for (let k = from; k < to; k++) {
       clock.nowMs += 28_800_000;
       const payment = 1 + (k % 7) * 0.25;
       book.apply(usdt, payment);
-      fill.deltaAmounts[0] = payment;
-      fill.pnlValues[PART_INDEX.funding] = payment;
-      details.rate8h = 1e-4 * (k % 5);
-      details.markUsdt = 3000 + k;
-      details.sizeBase = -10;
-      details.paymentUsdt = payment;
-      details.fallback = k % 2 === 0;
-      log.recordFill('FUNDING_SETTLED', 'completed', 'binance', 'ETHUSDT', undefined, fill, undefined, undefined, undefined, undefined, undefined, details);
+      details[0] = 1e-4 * (k % 5);
+      details[1] = 3000 + k;
+      details[2] = -10;
+      details[3] = payment;
+      details[4] = k % 2 === 0 ? 1 : 0;
+      log.recordMove('FUNDING_SETTLED', 'binance', 'ETHUSDT', undefined, usdt, payment, FUNDING, payment, row);
     }
   };
   const N = 100_000;

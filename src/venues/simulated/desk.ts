@@ -219,24 +219,6 @@ export class SimDesk {
   }
 
   emit(type: EventType, tx: Tx, extra: EmitExtra = {}): number {
-    return this.emitFields(type, tx, extra.status ?? 'completed', extra.venue, extra.token, extra.parent ?? this.parent, extra.feeAmount, extra.feeAmount !== undefined ? extra.feeToken : undefined, extra.details);
-  }
-
-  /**
-   * {@link emit} with its fields one by one: the many shapes of `extra` objects make every field read a megamorphic
-   * lookup, so emit reads each once.
-   */
-  private emitFields(
-    type: EventType,
-    tx: Tx,
-    status: 'completed' | 'failed' | 'rolled_back',
-    venue: string | undefined,
-    token: string | undefined,
-    parent: number | undefined,
-    feeAmount: number | undefined,
-    feeToken: string | undefined,
-    details: DetailsInput | undefined,
-  ): number {
     const gas = tx.gasUnits > 0;
     const open = this.open;
     // The event emitted is almost always the one begun last: popping it spares splice's array of removed items.
@@ -245,7 +227,8 @@ export class SimDesk {
       const k = open.lastIndexOf(tx);
       if (k >= 0) open.splice(k, 1);
     }
-    const order = this.reports.report(type, status, venue, token, parent, tx, gas ? tx.gasUnits : undefined, gas ? this.m.gasGwei : undefined, gas ? tx.gasEth : undefined, feeAmount, feeToken, details);
+    const feeAmount = extra.feeAmount;
+    const order = this.reports.report(type, extra.status ?? 'completed', extra.venue, extra.token, extra.parent ?? this.parent, tx, gas ? tx.gasUnits : undefined, gas ? this.m.gasGwei : undefined, gas ? tx.gasEth : undefined, feeAmount, feeAmount !== undefined ? extra.feeToken : undefined, extra.details);
     // Reported: the kernel applied and recorded it, so the Tx can serve the next event.
     this.spare.push(tx);
     return order;
