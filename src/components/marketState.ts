@@ -146,9 +146,16 @@ export class MarketReader {
   read(i: number, out: MarketState): void {
     out.index = i;
     out.timestampMs = this.timeline.timestampsMs[i] as number;
-    out.ethPx = this.eth ? (this.eth[i] as number) : NaN;
-    out.btcPx = this.btc ? (this.btc[i] as number) : NaN;
-    out.gasGwei = this.gas ? (this.gas[i] as number) : NaN;
+    // Constant, then overwrite (see healthFactor): `this.eth ? this.eth[i] : NaN` allocates at each step.
+    let ethPx = NaN;
+    let btcPx = NaN;
+    let gasGwei = NaN;
+    if (this.eth) ethPx = this.eth[i] as number;
+    if (this.btc) btcPx = this.btc[i] as number;
+    if (this.gas) gasGwei = this.gas[i] as number;
+    out.ethPx = ethPx;
+    out.btcPx = btcPx;
+    out.gasGwei = gasGwei;
     if (i < this.rowsFrom || i >= this.rowsTo) this.transpose(i);
     const values = out.values;
     const rows = this.rows;

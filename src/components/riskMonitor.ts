@@ -60,7 +60,10 @@ export class RiskMonitor {
     const debt = exp.aaveDebtEth;
     this.ltv = loanToValue(coll, debt);
     this.healthFactor = healthFactor(coll, this.aave.emode.liquidationThreshold, debt);
-    this.lstDropToLiquidation = debt > 0 ? 1 - 1 / this.healthFactor : Infinity;
+    // Constant, then overwrite (see healthFactor): a conditional expression would allocate at each step.
+    let drop = Infinity;
+    if (debt > 0) drop = 1 - 1 / this.healthFactor;
+    this.lstDropToLiquidation = drop;
     this.liquidatableAave = this.healthFactor < 1;
     const hfCode = this.healthFactor < this.risk.healthFactorEmergency ? 2 : this.healthFactor < this.risk.healthFactorWarn ? 1 : 0;
     if (hfCode !== this.hfCode) {

@@ -13,11 +13,11 @@ export function settlementTest(hoursUtc: readonly number[]): (t: number) => bool
   const mask = new Uint8Array(24);
   for (const h of hoursUtc) if (Number.isInteger(h) && h >= 0 && h < 24) mask[h] = 1;
   const hasHours = mask.includes(1);
-  // (quietAfter, quietUntil) holds no settlement time; empty until the first test.
-  let quietAfter = 0;
-  let quietUntil = 0;
+  // (quiet[0], quiet[1]) holds no settlement time; empty until the first test. In a typed array rather than two
+  // captured variables, which would box each timestamp written (a double in a closure's context is a heap number).
+  const quiet = new Float64Array(2);
   return (t) => {
-    if (t > quietAfter && t < quietUntil) return false;
+    if (t > (quiet[0] as number) && t < (quiet[1] as number)) return false;
     const hours = t / HOUR_MS;
     const hit = Math.floor(hours) === hours && hours * HOUR_MS === t && mask[hours - Math.floor(hours / 24) * 24] === 1;
     if (!Number.isFinite(t)) return hit;
@@ -25,8 +25,8 @@ export function settlementTest(hoursUtc: readonly number[]): (t: number) => bool
     let next = Math.floor(hours);
     if (next * HOUR_MS <= t) next++;
     while (hasHours && mask[next - Math.floor(next / 24) * 24] !== 1) next++;
-    quietAfter = t;
-    quietUntil = hasHours ? next * HOUR_MS : Infinity;
+    quiet[0] = t;
+    quiet[1] = hasHours ? next * HOUR_MS : Infinity;
     return hit;
   };
 }

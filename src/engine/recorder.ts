@@ -93,11 +93,16 @@ export class Recorder {
     this.netEth[i] = exp.netDeltaEth;
     this.netBtc[i] = exp.netDeltaBtc;
     this.ltv[i] = risk.ltv;
-    this.hf[i] = Number.isFinite(risk.healthFactor) ? risk.healthFactor : NaN;
+    // Constant, then overwrite (see healthFactor): a conditional expression with NaN would allocate at each step.
+    let hf = NaN;
+    if (Number.isFinite(risk.healthFactor)) hf = risk.healthFactor;
+    this.hf[i] = hf;
     for (let c = 0; c < 3; c++) {
       (this.margin[c] as Float64Array)[i] = risk.marginRatio[c] as number;
       // Funding is plotted at settlements only (the state holds the last settlement's rates in between).
-      (this.funding[c] as Float64Array)[i] = fundingStep ? (m.fundingRate[c * 2 + (Number.isNaN(m.fundingRate[c * 2 + 1] as number) ? 0 : 1)] as number) : NaN;
+      let rate = NaN;
+      if (fundingStep) rate = m.fundingRate[c * 2 + (Number.isNaN(m.fundingRate[c * 2 + 1] as number) ? 0 : 1)] as number;
+      (this.funding[c] as Float64Array)[i] = rate;
     }
     this.ethPx[i] = m.ethPx;
     this.btcPx[i] = m.btcPx;

@@ -61,67 +61,104 @@ export class BasisStrategy implements Strategy {
     return this.asset === 'BTC' ? e.longBtc : e.longEth;
   }
 
+  /**
+   * Every step. It only tests the triggers; each decision is built by a method that takes the context and works
+   * out its own figures (docs/kernel.md, "Hot path": a closure here, or a number computed here and handed to a
+   * rarely taken branch, would allocate at every step).
+   */
   decide(ctx: StrategyContext): Decision | null {
-    const { risk, exposure } = ctx;
+    const risk = ctx.risk;
     const h = this.p.hedge;
     if (this.phase === 'active' && risk.marginBreached) {
-      for (let c = 0; c < CEX_LIST.length; c++) {
-        if (risk.marginLevel[c] === 'breach') return this.emergency(ctx, `${CEX_LIST[c]} margin ratio ${(risk.marginRatio[c] as number).toFixed(4)} below emergency ${ctx.params.mode.risk.marginRatioEmergency}`);
-      }
+      const stop = this.marginEmergency(ctx);
+      if (stop) return stop;
     }
     if (ctx.positions.inFlight.length > 0 || this.halted) return null;
-    const E = exposure.equity;
-    const N = E / (1 + h.targetMarginRatio);
-    const M = E - N;
-    if (this.phase === 'idle') {
-      this.phase = 'funding';
-      const orders: OrderStep[] = [
-        (c) => gasFloatTopUp(c, this.p.gasFloat),
-        // Split what the wallet holds after buying the gas float; gas for the sends comes from that float.
-        (c) => fundingTransfers(c, (usdt) => {
-          const n = usdt / (1 + h.targetMarginRatio);
-          return CEX_LIST.map((v) => (usdt - n) * h.hedgeAllocation[v] + (v === this.p.spotVenue ? n : 0));
-        }),
-      ];
-      return { reason: 'entry', detail: `fund venues: spot ${N.toFixed(2)} USDT, margin ${M.toFixed(2)} USDT`, orders };
-    }
-    if (this.phase === 'funding' || this.phase === 'gathering') {
-      const redeploy = this.phase === 'gathering';
-      this.phase = 'active';
-      if (redeploy) {
-        this.lastRebalanceEquity = E;
-        return { reason: 'rebalance', detail: 'excess margin gathered at the spot venue: resize both legs', orders: this.legs(ctx, N) };
-      }
-      this.lastRebalanceEquity = E;
-      return { reason: 'entry', detail: 'buy spot and open shorts at the same step', orders: this.legs(ctx, N) };
-    }
+    if (this.phase !== 'active') return this.advancePhase(ctx);
     // Active: margin, then equity drift, then delta drift; then collateral distribution.
     const worst = worstMarginRatio(ctx);
     if (worst > h.redeployMarginRatio && Number.isFinite(worst)) {
-      const plan = redeployPlan(ctx, h, this.p.spotVenue, minMove(h, E));
-      if (plan.usdt > 0) {
-        this.phase = 'gathering';
-        return { reason: 'rebalance', detail: `margin ratio ${worst.toFixed(4)} above ${h.redeployMarginRatio} on every venue: gather ${plan.usdt.toFixed(2)} USDT at ${this.p.spotVenue} to grow both legs`, orders: plan.transfers };
-      }
+      const redeploy = this.redeploy(ctx);
+      if (redeploy) return redeploy;
     }
-    const drift = Math.abs(E - this.lastRebalanceEquity) / this.lastRebalanceEquity;
-    if (worst < ctx.params.mode.risk.marginRatioRebalance || drift > this.p.equityDeviation) {
-      this.lastRebalanceEquity = E;
-      return {
-        reason: 'rebalance',
-        detail: worst < ctx.params.mode.risk.marginRatioRebalance ? `margin ratio ${worst.toFixed(4)} below ${ctx.params.mode.risk.marginRatioRebalance}` : `equity moved ${(drift * 100).toFixed(2)}% since last rebalance`,
-        orders: this.legs(ctx, N),
-      };
-    }
-    if (risk.deltaRatio > h.deltaTolerance) {
-      return { reason: 'delta', detail: `net ${this.asset} delta ${(risk.deltaRatio * 100).toFixed(2)}% of the hedge`, orders: hedgeOrders(ctx, h.hedgeAllocation, this.pair, this.long(exposure)) };
-    }
+    const drift = Math.abs(ctx.exposure.equity - this.lastRebalanceEquity) / this.lastRebalanceEquity;
+    if (worst < ctx.params.mode.risk.marginRatioRebalance || drift > this.p.equityDeviation) return this.resize(ctx);
+    if (risk.deltaRatio > h.deltaTolerance) return this.rehedge(ctx);
     // Only move collateral when a venue is meaningfully under target (avoids shuffling on noise).
     if (worst < h.redistributeMarginRatio) {
-      const moves = collateralMoves(ctx, h.targetMarginRatio, minMove(h, E), 'margin distribution');
-      if (moves.length > 0) return { reason: 'margin_support', detail: `bring every venue back to margin ratio ${h.targetMarginRatio}`, orders: moves };
+      const moves = collateralMoves(ctx, h, 'margin distribution');
+      if (moves.length > 0) return this.redistribute(moves);
     }
     return null;
+  }
+
+  /** The only emergency here is a margin breach: the first venue in breach stops the book. */
+  private marginEmergency(ctx: StrategyContext): Decision | null {
+    const risk = ctx.risk;
+    for (let c = 0; c < CEX_LIST.length; c++) {
+      if (risk.marginLevel[c] === 'breach') return this.emergency(ctx, `${CEX_LIST[c]} margin ratio ${(risk.marginRatio[c] as number).toFixed(4)} below emergency ${ctx.params.mode.risk.marginRatioEmergency}`);
+    }
+    return null;
+  }
+
+  /** The entry (fund the venues, then both legs at once) and the second half of a redeploy. */
+  private advancePhase(ctx: StrategyContext): Decision {
+    const E = ctx.exposure.equity;
+    const N = E / (1 + this.p.hedge.targetMarginRatio);
+    if (this.phase === 'idle') {
+      this.phase = 'funding';
+      return this.fund(N, E - N);
+    }
+    const redeploy = this.phase === 'gathering';
+    this.phase = 'active';
+    this.lastRebalanceEquity = E;
+    if (redeploy) return { reason: 'rebalance', detail: 'excess margin gathered at the spot venue: resize both legs', orders: this.legs(ctx, N) };
+    return { reason: 'entry', detail: 'buy spot and open shorts at the same step', orders: this.legs(ctx, N) };
+  }
+
+  /** Every venue above the redeploy ratio: gather the excess margin at the spot venue, or null when too little. */
+  private redeploy(ctx: StrategyContext): Decision | null {
+    const h = this.p.hedge;
+    const plan = redeployPlan(ctx, h, this.p.spotVenue);
+    if (!(plan.usdt > 0)) return null;
+    this.phase = 'gathering';
+    return { reason: 'rebalance', detail: `margin ratio ${worstMarginRatio(ctx).toFixed(4)} above ${h.redeployMarginRatio} on every venue: gather ${plan.usdt.toFixed(2)} USDT at ${this.p.spotVenue} to grow both legs`, orders: plan.transfers };
+  }
+
+  /** Both legs to the equity now: a margin ratio below the rebalance level or equity drift since the last resize. */
+  private resize(ctx: StrategyContext): Decision {
+    const E = ctx.exposure.equity;
+    const worst = worstMarginRatio(ctx);
+    const level = ctx.params.mode.risk.marginRatioRebalance;
+    const drift = Math.abs(E - this.lastRebalanceEquity) / this.lastRebalanceEquity;
+    this.lastRebalanceEquity = E;
+    return {
+      reason: 'rebalance',
+      detail: worst < level ? `margin ratio ${worst.toFixed(4)} below ${level}` : `equity moved ${(drift * 100).toFixed(2)}% since last rebalance`,
+      orders: this.legs(ctx, E / (1 + this.p.hedge.targetMarginRatio)),
+    };
+  }
+
+  private rehedge(ctx: StrategyContext): Decision {
+    return { reason: 'delta', detail: `net ${this.asset} delta ${(ctx.risk.deltaRatio * 100).toFixed(2)}% of the hedge`, orders: hedgeOrders(ctx, this.p.hedge.hedgeAllocation, this.pair, this.long(ctx.exposure)) };
+  }
+
+  private redistribute(moves: readonly Order[]): Decision {
+    return { reason: 'margin_support', detail: `bring every venue back to margin ratio ${this.p.hedge.targetMarginRatio}`, orders: moves };
+  }
+
+  /** Entry, first step: the wallet's USDT to the venues, spot share to the spot venue, margin split by allocation. */
+  private fund(N: number, M: number): Decision {
+    const h = this.p.hedge;
+    const orders: OrderStep[] = [
+      (c) => gasFloatTopUp(c, this.p.gasFloat),
+      // Split what the wallet holds after buying the gas float; gas for the sends comes from that float.
+      (c) => fundingTransfers(c, (usdt) => {
+        const n = usdt / (1 + h.targetMarginRatio);
+        return CEX_LIST.map((v) => (usdt - n) * h.hedgeAllocation[v] + (v === this.p.spotVenue ? n : 0));
+      }),
+    ];
+    return { reason: 'entry', detail: `fund venues: spot ${N.toFixed(2)} USDT, margin ${M.toFixed(2)} USDT`, orders };
   }
 
   /** Spot to N/P on the spot venue and shorts to the same size split by allocation. */

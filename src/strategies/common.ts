@@ -85,8 +85,14 @@ function cexAt(cex: Readonly<Record<CexVenue, CexVenueParams>>, c: number): CexV
   return c === 0 ? cex[CEX_ORDER[0]] : c === 1 ? cex[CEX_ORDER[1]] : cex[CEX_ORDER[2]];
 }
 
-/** Moves USDT from venues with more than `target` margin ratio to those below it, via withdraw → deposit. */
-export function collateralMoves(ctx: StrategyContext, targetRatio: number, minMoveUsdt: number, purpose: string): readonly Order[] {
+/**
+ * Moves USDT from venues above the hedge's target margin ratio to those below it, via withdraw → deposit; no move
+ * smaller than minMove at the current equity. Takes the hedge rather than the ratio and the minimum move: numbers
+ * a per-step caller computed and passed here would be boxed at each of its steps (docs/kernel.md, "Hot path").
+ */
+export function collateralMoves(ctx: StrategyContext, hedge: PerpHedgeParams, purpose: string): readonly Order[] {
+  const targetRatio = hedge.targetMarginRatio;
+  const minMoveUsdt = minMove(hedge, ctx.exposure.equity);
   // The usual step has no venue both short and long of margin by a minimum move: answer it without building lists.
   let short = false;
   let long = false;
@@ -96,7 +102,12 @@ export function collateralMoves(ctx: StrategyContext, targetRatio: number, minMo
     if (Math.min(eq - want, withdrawable(ctx, CEX_LIST[c] as CexVenue, c)) > minMoveUsdt) long = true;
     else if (want - eq > minMoveUsdt) short = true;
   }
-  if (!short || !long) return NO_ORDERS;
+  return short && long ? collateralTransfers(ctx, targetRatio, minMoveUsdt, purpose) : NO_ORDERS;
+}
+
+/** collateralMoves once some venue has a surplus and another a deficit. A function of its own: the closure below
+ * makes its function allocate a context on every call, which the per-step check must not. */
+function collateralTransfers(ctx: StrategyContext, targetRatio: number, minMoveUsdt: number, purpose: string): Order[] {
   const surplus: Array<[CexVenue, number]> = [];
   const deficit: Array<[CexVenue, number]> = [];
   CEX_LIST.forEach((v, c) => {
@@ -148,17 +159,21 @@ export function fundingTransfers(ctx: StrategyContext, split: (walletUsdt: numbe
 /** Lowest margin ratio over venues with an open perp (Infinity when none): the risk monitor's, computed once per assessment. */
 export function worstMarginRatio(ctx: StrategyContext): number {
   const worst = ctx.risk.worstMarginRatio;
-  return worst === worst ? worst : Infinity;
+  // Constant, then overwrite (see healthFactor): `worst === worst ? worst : Infinity` allocates at each step.
+  let w = Infinity;
+  if (worst === worst) w = worst;
+  return w;
 }
 
 /**
  * The reverse of margin support. After a sell-off the shorts have fed every venue's collateral; the excess
  * goes back into the position. With total CEX equity Q, notional N and target ratio r, putting Y = (Q − rN)/(1+r)
  * of USDT into spot + hedge leaves every venue at r: venue v keeps r·(notional_v + Y·a_v) and sends the rest to
- * the spot venue, where the USDT is spent.
+ * the spot venue, where the USDT is spent. Nothing when Y is below minMove at the current equity.
  */
-export function redeployPlan(ctx: StrategyContext, hedge: { readonly hedgeAllocation: Readonly<Record<CexVenue, number>>; readonly targetMarginRatio: number }, spotVenue: CexVenue, minMoveUsdt: number): { readonly usdt: number; readonly transfers: readonly Order[] } {
+export function redeployPlan(ctx: StrategyContext, hedge: PerpHedgeParams, spotVenue: CexVenue): { readonly usdt: number; readonly transfers: readonly Order[] } {
   const r = hedge.targetMarginRatio;
+  const minMoveUsdt = minMove(hedge, ctx.exposure.equity);
   let equity = 0;
   let notional = 0;
   for (let c = 0; c < CEX_LIST.length; c++) {
@@ -167,14 +182,16 @@ export function redeployPlan(ctx: StrategyContext, hedge: { readonly hedgeAlloca
   }
   const usdt = (equity - r * notional) / (1 + r);
   if (!(usdt > minMoveUsdt)) return NO_REDEPLOY;
+  // A loop, not forEach: a closure would make every call (most answer NO_REDEPLOY above) allocate its context.
   const transfers: Order[] = [];
-  CEX_LIST.forEach((v, c) => {
-    if (v === spotVenue) return;
+  for (let c = 0; c < CEX_LIST.length; c++) {
+    const v = CEX_LIST[c] as CexVenue;
+    if (v === spotVenue) continue;
     const eq = (ctx.exposure.cexCollateral[c] as number) + (ctx.exposure.perpUpnl[c] as number);
     const keep = r * ((ctx.exposure.perpNotional[c] as number) + usdt * hedge.hedgeAllocation[v]);
     const send = Math.min(eq - keep, withdrawable(ctx, v, c));
     if (send > minMoveUsdt) transfers.push({ kind: 'transfer', token: 'USDT', from: v, to: spotVenue, amount: send, purpose: 'redeploy excess margin' });
-  });
+  }
   return { usdt, transfers };
 }
 

@@ -31,45 +31,81 @@ export class EthLeveragedStrategy implements Strategy {
   private readonly walletEth = new PositionRef('wallet:BaseToken:ETH');
   constructor(private readonly p: Params) {}
 
+  /**
+   * Every step. It only tests the triggers: each decision is built by a method that takes the context alone and
+   * works out its own figures (see docs/kernel.md, "Hot path": a number computed here and handed to a rarely
+   * taken branch is boxed at every step).
+   */
   decide(ctx: StrategyContext): Decision | null {
-    const lst = this.p.lst.token;
-    const ltv = targetLtv(ctx.params.aave, this.p.leverage);
     if (this.halted) return null;
     if (this.entered && ctx.risk.hfLevel === 'breach') {
       this.halted = true;
-      return {
-        reason: 'emergency',
-        detail: `health factor ${ctx.risk.healthFactor.toFixed(4)} below ${ctx.params.mode.risk.healthFactorEmergency}`,
-        orders: [
-          { kind: 'atomic_deleverage', lst, targetLtv: 0, releaseEth: Infinity },
-          (c) => {
-            const left = c.positions.amount(`wallet:BaseToken:${lst}`);
-            return left > 0 ? { kind: 'dex_swap', from: lst, to: 'ETH', amountIn: left } : null;
-          },
-        ],
-      };
+      return this.emergency(ctx);
     }
     if (!this.entered) {
       this.entered = true;
-      const input = leverableEth(ctx, ctx.costsOn ? this.p.gasFloat.targetEth : 0);
-      return { reason: 'entry', detail: `lever ${input.toFixed(4)} ETH to LTV ${ltv.toFixed(4)}`, orders: [entryOrder(lst, this.p.leverage, input, ltv)] };
+      return this.enter(ctx);
     }
-    const band = ltvBandOrder(ctx, lst, this.p.leverage, ltv);
+    const band = ltvBandOrder(ctx, this.p.lst.token, this.p.leverage, targetLtv(ctx.params.aave, this.p.leverage));
     if (band) return { reason: 'rebalance', detail: band.why, orders: [band.order] };
     // Rewards land as wallet ETH: above the threshold they join the book. The entry's gas only lowers what can be
     // levered, so a wallet at or below the threshold before gas needs no gas estimate.
     const walletEth = this.walletEth.amount(ctx.positions);
-    const float = ctx.costsOn ? this.p.gasFloat.targetEth : 0;
-    const idleThreshold = Math.max(this.p.gasFloat.targetEth, this.p.leverage.idleEthFraction * ctx.exposure.longEth);
-    if (walletEth - float > idleThreshold) {
-      const idle = leverableEth(ctx, float);
-      if (idle > idleThreshold) return { reason: 'rebalance', detail: `lever ${idle.toFixed(4)} idle wallet ETH`, orders: [entryOrder(lst, this.p.leverage, idle, ltv)] };
+    if (walletEth - this.floatEth(ctx) > this.idleThreshold(ctx)) {
+      const idle = this.leverIdle(ctx);
+      if (idle) return idle;
     }
-    if (ctx.costsOn && walletEth < this.p.gasFloat.minEth && ctx.exposure.aaveDebtEth > 0) {
-      const release = this.p.gasFloat.targetEth - walletEth;
-      return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [{ kind: 'atomic_deleverage', lst, targetLtv: ltv, releaseEth: release }] };
-    }
+    if (ctx.costsOn && walletEth < this.p.gasFloat.minEth && ctx.exposure.aaveDebtEth > 0) return this.releaseForGas(ctx);
     return null;
+  }
+
+  /** The wallet ETH kept back for gas (none when costs are off). */
+  private floatEth(ctx: StrategyContext): number {
+    return ctx.costsOn ? this.p.gasFloat.targetEth : 0;
+  }
+
+  /** Idle wallet ETH above this joins the book. */
+  private idleThreshold(ctx: StrategyContext): number {
+    return Math.max(this.p.gasFloat.targetEth, this.p.leverage.idleEthFraction * ctx.exposure.longEth);
+  }
+
+  private enter(ctx: StrategyContext): Decision {
+    const ltv = targetLtv(ctx.params.aave, this.p.leverage);
+    const input = leverableEth(ctx, this.floatEth(ctx));
+    return { reason: 'entry', detail: `lever ${input.toFixed(4)} ETH to LTV ${ltv.toFixed(4)}`, orders: [entryOrder(this.p.lst.token, this.p.leverage, input, ltv)] };
+  }
+
+  /** Levers the idle wallet ETH, or null when the entry's gas leaves it at or below the threshold. */
+  private leverIdle(ctx: StrategyContext): Decision | null {
+    const idle = leverableEth(ctx, this.floatEth(ctx));
+    if (!(idle > this.idleThreshold(ctx))) return null;
+    return { reason: 'rebalance', detail: `lever ${idle.toFixed(4)} idle wallet ETH`, orders: [entryOrder(this.p.lst.token, this.p.leverage, idle, targetLtv(ctx.params.aave, this.p.leverage))] };
+  }
+
+  /** Tops the gas float up from the book: a flash deleverage at the target LTV leaving the ETH in the wallet. */
+  private releaseForGas(ctx: StrategyContext): Decision {
+    const release = this.p.gasFloat.targetEth - this.walletEth.amount(ctx.positions);
+    return {
+      reason: 'gas_float',
+      detail: `release ${release.toFixed(4)} ETH for gas`,
+      orders: [{ kind: 'atomic_deleverage', lst: this.p.lst.token, targetLtv: targetLtv(ctx.params.aave, this.p.leverage), releaseEth: release }],
+    };
+  }
+
+  /** Full flash deleverage, then the LST it leaves in the wallet sold for ETH. */
+  private emergency(ctx: StrategyContext): Decision {
+    const lst = this.p.lst.token;
+    return {
+      reason: 'emergency',
+      detail: `health factor ${ctx.risk.healthFactor.toFixed(4)} below ${ctx.params.mode.risk.healthFactorEmergency}`,
+      orders: [
+        { kind: 'atomic_deleverage', lst, targetLtv: 0, releaseEth: Infinity },
+        (c) => {
+          const left = c.positions.amount(`wallet:BaseToken:${lst}`);
+          return left > 0 ? { kind: 'dex_swap', from: lst, to: 'ETH', amountIn: left } : null;
+        },
+      ],
+    };
   }
 
   /** A deposit of ETH is levered into the book at the target LTV, as the entry was. */

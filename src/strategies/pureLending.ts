@@ -30,6 +30,11 @@ export class PureLendingStrategy implements Strategy {
     const idle = ctx.positions.amounts[this.idleSlot] as number;
     // Only idle wallet cash triggers action (deposits); index growth never does.
     if (idle <= 1e-6) return null;
+    return this.supply(idle);
+  }
+
+  /** Built outside decide, which runs every step: its closures would make decide allocate a context per call. */
+  private supply(idle: number): Decision {
     return {
       reason: 'entry',
       detail: `supply ${idle.toFixed(2)} idle USDT`,

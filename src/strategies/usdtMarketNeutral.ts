@@ -40,6 +40,7 @@ declare module '../domain/params.js' {
 }
 
 type Params = UsdtMarketNeutralParams | UsdtMarketNeutralNoLeverageParams;
+type Phase = 'idle' | 'funding' | 'withdrawing' | 'active' | 'supporting' | 'gathering';
 
 /**
  * A share `a` of equity runs a staking book on chain (the leveraged loop for usdt_market_neutral, the LST held in
@@ -51,7 +52,7 @@ type Params = UsdtMarketNeutralParams | UsdtMarketNeutralNoLeverageParams;
  */
 export class UsdtMarketNeutralStrategy implements Strategy {
   halted = false;
-  private phase: 'idle' | 'funding' | 'withdrawing' | 'active' | 'supporting' | 'gathering' = 'idle';
+  private phase: Phase = 'idle';
   private supportEth = 0;
   /** USDT being gathered at the spot venue to redeploy into the staking book. */
   private redeployUsdt = 0;
@@ -64,32 +65,159 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     private readonly book: StakingBook,
   ) {}
 
+  /**
+   * Every step. It only tests the triggers; each decision is built by a method that takes the context and works
+   * out its own figures (docs/kernel.md, "Hot path": a closure here, or a number computed here and handed to a
+   * rarely taken branch, would allocate at every step).
+   */
   decide(ctx: StrategyContext): Decision | null {
-    const { risk, exposure, positions } = ctx;
+    const { risk, positions } = ctx;
     const p = this.p;
-    const book = this.book;
-    if (this.halted) {
-      // After the stop, ETH still arriving (a transfer that was in flight) is sold when it lands.
-      if (positions.inFlight.length > 0) return null;
-      const stray = positions.amount(`${p.spotVenue}:BaseToken:ETH`) + Math.max(0, positions.amount('wallet:BaseToken:ETH') - p.gasFloat.targetEth);
-      return stray > 0 ? { reason: 'emergency', detail: `sell ${stray.toFixed(4)} ETH that arrived after the emergency stop`, orders: this.sellLongEth() } : null;
-    }
-    if (this.phase === 'active' || this.phase === 'supporting' || this.phase === 'gathering') {
-      if (risk.hfLevel === 'breach') return this.emergency(ctx, `health factor ${risk.healthFactor.toFixed(4)} below ${ctx.params.mode.risk.healthFactorEmergency}`);
-      for (let c = 0; risk.marginBreached && c < CEX_LIST.length; c++) {
-        if (risk.marginLevel[c] === 'breach') return this.emergency(ctx, `${CEX_LIST[c]} margin ratio ${(risk.marginRatio[c] as number).toFixed(4)} below ${ctx.params.mode.risk.marginRatioEmergency}`);
-      }
+    if (this.halted) return positions.inFlight.length > 0 ? null : this.sellStray(ctx);
+    const running = this.phase === 'active' || this.phase === 'supporting' || this.phase === 'gathering';
+    if (running && (risk.hfLevel === 'breach' || risk.marginBreached)) {
+      const stop = this.riskEmergency(ctx);
+      if (stop) return stop;
     }
     // The AAVE band is on chain and independent of transfers in flight.
-    if (this.phase === 'active' || this.phase === 'supporting' || this.phase === 'gathering') {
-      const band = book.maintain(ctx);
+    if (running) {
+      const band = this.book.maintain(ctx);
       if (band) return { reason: 'rebalance', detail: band.why, orders: [band.order] };
     }
     if (positions.inFlight.length > 0) return null;
-    const E = exposure.equity;
+    if (this.phase !== 'active') return this.advancePhase(ctx, this.phase);
+    // Margin: when the CEX side as a whole is short, release ETH from the book (it also shrinks the hedge);
+    // when only some venues are, move surplus USDT between venues.
+    const worst = worstMarginRatio(ctx);
+    if (worst < ctx.params.mode.risk.marginRatioRebalance) {
+      const support = this.marginSupport(ctx);
+      if (support) return support;
+    }
+    if (worst > p.hedge.redeployMarginRatio && Number.isFinite(worst)) {
+      const redeploy = this.redeploy(ctx);
+      if (redeploy) return redeploy;
+    }
+    if (risk.deltaRatio > p.hedge.deltaTolerance) return this.rehedge(ctx);
+    if (worst < p.hedge.redistributeMarginRatio) {
+      const moves = collateralMoves(ctx, p.hedge, 'margin distribution');
+      if (moves.length > 0) return this.redistribute(moves);
+    }
+    // ETH left idle in the wallet (a leverage that could not run, rewards) goes into the book. Its entry gas only
+    // lowers what can be deployed, so a wallet at or below the threshold before gas needs no gas estimate.
+    const walletEth = this.walletEth.amount(positions);
+    if (walletEth - this.floatEth(ctx) > this.idleThreshold(ctx)) {
+      const idle = this.deployIdle(ctx);
+      if (idle) return idle;
+    }
+    if (ctx.costsOn && walletEth < p.gasFloat.minEth && this.book.canRelease(ctx)) return this.releaseForGas(ctx);
+    return null;
+  }
+
+  /** After the stop, ETH still arriving (a transfer that was in flight) is sold when it lands. */
+  private sellStray(ctx: StrategyContext): Decision | null {
+    const p = this.p;
+    const stray = ctx.positions.amount(`${p.spotVenue}:BaseToken:ETH`) + Math.max(0, ctx.positions.amount('wallet:BaseToken:ETH') - p.gasFloat.targetEth);
+    return stray > 0 ? { reason: 'emergency', detail: `sell ${stray.toFixed(4)} ETH that arrived after the emergency stop`, orders: this.sellLongEth() } : null;
+  }
+
+  /** A health factor or a venue's margin ratio in breach stops the book. */
+  private riskEmergency(ctx: StrategyContext): Decision | null {
+    const risk = ctx.risk;
+    if (risk.hfLevel === 'breach') return this.emergency(ctx, `health factor ${risk.healthFactor.toFixed(4)} below ${ctx.params.mode.risk.healthFactorEmergency}`);
+    for (let c = 0; risk.marginBreached && c < CEX_LIST.length; c++) {
+      if (risk.marginLevel[c] === 'breach') return this.emergency(ctx, `${CEX_LIST[c]} margin ratio ${(risk.marginRatio[c] as number).toFixed(4)} below ${ctx.params.mode.risk.marginRatioEmergency}`);
+    }
+    return null;
+  }
+
+  /** The wallet ETH kept back for gas (none when costs are off). */
+  private floatEth(ctx: StrategyContext): number {
+    return ctx.costsOn ? this.p.gasFloat.targetEth : 0;
+  }
+
+  /** Idle wallet ETH above this goes into the book. */
+  private idleThreshold(ctx: StrategyContext): number {
+    return Math.max(this.p.gasFloat.targetEth, this.book.idleEthFraction * ctx.exposure.longEth);
+  }
+
+  /**
+   * The CEX side below the rebalance ratio: as a whole short of margin, ETH is released from the book (margin
+   * support, first half: ETH out of the book and on to the spot venue, where the next phase sells it); otherwise
+   * USDT moves between venues. Null when neither is worth a move.
+   */
+  private marginSupport(ctx: StrategyContext): Decision | null {
+    const p = this.p;
+    const exposure = ctx.exposure;
+    const r = p.hedge.targetMarginRatio;
+    const worst = worstMarginRatio(ctx);
+    let notional = 0;
+    let cexEq = 0;
+    for (let c = 0; c < CEX_LIST.length; c++) {
+      notional += exposure.perpNotional[c] as number;
+      cexEq += (exposure.cexCollateral[c] as number) + (exposure.perpUpnl[c] as number);
+    }
+    const releaseUsdt = (r * notional - cexEq) / (1 + r);
+    if (releaseUsdt > minMove(p.hedge, exposure.equity)) {
+      const releaseEth = releaseUsdt / ctx.m.ethPx;
+      this.phase = 'supporting';
+      this.supportEth = releaseEth;
+      return {
+        reason: 'margin_support',
+        detail: `margin ratio ${worst.toFixed(4)}: release ${releaseEth.toFixed(4)} ETH from the on-chain book for margin`,
+        orders: [
+          this.book.release(ctx, releaseEth),
+          (c) => {
+            const keep = c.costsOn ? p.gasFloat.targetEth : 0;
+            const amt = Math.min(releaseEth, c.positions.amount('wallet:BaseToken:ETH') - keep);
+            return amt > 0 ? { kind: 'transfer', token: 'ETH', from: 'wallet', to: p.spotVenue, amount: amt, purpose: 'margin support' } : null;
+          },
+        ],
+      };
+    }
+    const moves = collateralMoves(ctx, p.hedge, 'margin support');
+    return moves.length > 0 ? { reason: 'margin_support', detail: `margin ratio ${worst.toFixed(4)}: move USDT between venues`, orders: moves } : null;
+  }
+
+  /** Every venue above the redeploy ratio: gather the excess margin at the spot venue, or null when too little. */
+  private redeploy(ctx: StrategyContext): Decision | null {
+    const p = this.p;
+    const plan = redeployPlan(ctx, p.hedge, p.spotVenue);
+    if (!(plan.usdt > 0)) return null;
+    this.phase = 'gathering';
+    this.redeployUsdt = plan.usdt;
+    return { reason: 'rebalance', detail: `margin ratio ${worstMarginRatio(ctx).toFixed(4)} above ${p.hedge.redeployMarginRatio} on every venue: gather ${plan.usdt.toFixed(2)} USDT to redeploy`, orders: plan.transfers };
+  }
+
+  private rehedge(ctx: StrategyContext): Decision {
+    return { reason: 'delta', detail: `net ETH delta ${(ctx.risk.deltaRatio * 100).toFixed(2)}% of the hedge`, orders: hedgeOrders(ctx, this.p.hedge.hedgeAllocation, 'ETHUSDT', ctx.exposure.longEth) };
+  }
+
+  private redistribute(moves: readonly Order[]): Decision {
+    return { reason: 'margin_support', detail: `bring venues back to margin ratio ${this.p.hedge.targetMarginRatio}`, orders: moves };
+  }
+
+  /** Idle wallet ETH into the book and the hedge after it, or null when the entry's gas leaves too little. */
+  private deployIdle(ctx: StrategyContext): Decision | null {
+    const p = this.p;
+    const idle = this.book.deployable(ctx, this.floatEth(ctx));
+    if (!(idle > this.idleThreshold(ctx))) return null;
+    return { reason: 'rebalance', detail: `${this.book.verb} ${idle.toFixed(4)} idle wallet ETH`, orders: [this.book.enter(ctx, idle), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)] };
+  }
+
+  /** Tops the gas float up from the book. */
+  private releaseForGas(ctx: StrategyContext): Decision {
+    const release = this.p.gasFloat.targetEth - this.walletEth.amount(ctx.positions);
+    return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [this.book.release(ctx, release)] };
+  }
+
+  /** The entry and the multi-step operations (support, redeploy) move one phase per decision. */
+  private advancePhase(ctx: StrategyContext, phase: Exclude<Phase, 'active'>): Decision {
+    const p = this.p;
+    const book = this.book;
+    const E = ctx.exposure.equity;
     const onchain = E * p.stakeAllocation;
     const margin = E - onchain;
-    switch (this.phase) {
+    switch (phase) {
       case 'idle': {
         this.phase = 'funding';
         const orders: OrderStep[] = [
@@ -173,72 +301,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
           ],
         };
       }
-      case 'active':
-        break;
     }
-    // Margin: when the CEX side as a whole is short, release ETH from the book (it also shrinks the hedge);
-    // when only some venues are, move surplus USDT between venues.
-    const worst = worstMarginRatio(ctx);
-    const r = p.hedge.targetMarginRatio;
-    if (worst < ctx.params.mode.risk.marginRatioRebalance) {
-      let notional = 0;
-      let cexEq = 0;
-      for (let c = 0; c < CEX_LIST.length; c++) {
-        notional += exposure.perpNotional[c] as number;
-        cexEq += (exposure.cexCollateral[c] as number) + (exposure.perpUpnl[c] as number);
-      }
-      const releaseUsdt = (r * notional - cexEq) / (1 + r);
-      if (releaseUsdt > minMove(p.hedge, E)) {
-        const releaseEth = releaseUsdt / ctx.m.ethPx;
-        this.phase = 'supporting';
-        this.supportEth = releaseEth;
-        return {
-          reason: 'margin_support',
-          detail: `margin ratio ${worst.toFixed(4)}: release ${releaseEth.toFixed(4)} ETH from the on-chain book for margin`,
-          orders: [
-            book.release(ctx, releaseEth),
-            (c) => {
-              const keep = c.costsOn ? p.gasFloat.targetEth : 0;
-              const amt = Math.min(releaseEth, c.positions.amount('wallet:BaseToken:ETH') - keep);
-              return amt > 0 ? { kind: 'transfer', token: 'ETH', from: 'wallet', to: p.spotVenue, amount: amt, purpose: 'margin support' } : null;
-            },
-          ],
-        };
-      }
-      const moves = collateralMoves(ctx, r, minMove(p.hedge, E), 'margin support');
-      if (moves.length > 0) return { reason: 'margin_support', detail: `margin ratio ${worst.toFixed(4)}: move USDT between venues`, orders: moves };
-    }
-    if (worst > p.hedge.redeployMarginRatio && Number.isFinite(worst)) {
-      const plan = redeployPlan(ctx, p.hedge, p.spotVenue, minMove(p.hedge, E));
-      if (plan.usdt > 0) {
-        this.phase = 'gathering';
-        this.redeployUsdt = plan.usdt;
-        return { reason: 'rebalance', detail: `margin ratio ${worst.toFixed(4)} above ${p.hedge.redeployMarginRatio} on every venue: gather ${plan.usdt.toFixed(2)} USDT to redeploy`, orders: plan.transfers };
-      }
-    }
-    if (risk.deltaRatio > p.hedge.deltaTolerance) {
-      return { reason: 'delta', detail: `net ETH delta ${(risk.deltaRatio * 100).toFixed(2)}% of the hedge`, orders: hedgeOrders(ctx, p.hedge.hedgeAllocation, 'ETHUSDT', exposure.longEth) };
-    }
-    if (worst < p.hedge.redistributeMarginRatio) {
-      const moves = collateralMoves(ctx, r, minMove(p.hedge, E), 'margin distribution');
-      if (moves.length > 0) return { reason: 'margin_support', detail: `bring venues back to margin ratio ${r}`, orders: moves };
-    }
-    // ETH left idle in the wallet (a leverage that could not run, rewards) goes into the book. Its entry gas only
-    // lowers what can be deployed, so a wallet at or below the threshold before gas needs no gas estimate.
-    const walletEth = this.walletEth.amount(positions);
-    const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
-    const idleThreshold = Math.max(p.gasFloat.targetEth, book.idleEthFraction * exposure.longEth);
-    if (walletEth - float > idleThreshold) {
-      const idle = book.deployable(ctx, float);
-      if (idle > idleThreshold) {
-        return { reason: 'rebalance', detail: `${book.verb} ${idle.toFixed(4)} idle wallet ETH`, orders: [book.enter(ctx, idle), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)] };
-      }
-    }
-    if (ctx.costsOn && walletEth < p.gasFloat.minEth && book.canRelease(ctx)) {
-      const release = p.gasFloat.targetEth - walletEth;
-      return { reason: 'gas_float', detail: `release ${release.toFixed(4)} ETH for gas`, orders: [book.release(ctx, release)] };
-    }
-    return null;
   }
 
   /**
