@@ -333,9 +333,15 @@ export class StrategyKernel implements VenueReports {
     this.applyMarketLiquidations();
     if (this.flows !== null) {
       const flowing = this.flows.step();
-      if (flowing !== undefined) return flowing.then(() => this.decide());
+      if (flowing !== undefined) return this.decideAfter(flowing);
     }
     return this.decide();
+  }
+
+  /** A method of its own: a closure in tick would make every tick allocate its context (docs/kernel.md, "Hot path"). */
+  private async decideAfter(flowing: Promise<void>): Promise<void> {
+    await flowing;
+    await this.decide();
   }
 
   private decide(): Promise<void> | undefined {
