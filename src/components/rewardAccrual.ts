@@ -28,8 +28,12 @@ export class RewardAccrual {
     this.supplied = positions.has('aave_v3:aToken:aweETH') ? positions.slotOf('aave_v3:aToken:aweETH') : -1;
   }
 
-  /** Adds the holdings after the previous tick (valued at its market `prev`) over the time since then. */
-  accrue(nowMs: number, prev: MarketState, positions: PositionsView): void {
+  /**
+   * Adds the holdings after the previous tick (valued at its market `prev`) over the time since then. The time is
+   * read from the object holding it (the kernel's tick time), not passed as a number, which would be boxed per tick.
+   */
+  accrue(at: { readonly nowMs: number }, prev: MarketState, positions: PositionsView): void {
+    const nowMs = at.nowMs;
     const n = this.n;
     if (n === this.times.length) {
       this.times = grownF64(this.times, n + 1);
@@ -49,7 +53,8 @@ export class RewardAccrual {
   }
 
   /** The next payout due by now whose period overlaps the run, or null (payouts wholly before the run are skipped). */
-  nextDue(nowMs: number): RewardPayout | null {
+  nextDue(at: { readonly nowMs: number }): RewardPayout | null {
+    const nowMs = at.nowMs;
     const payouts = this.programs.payouts;
     const runStart = this.times[0] as number;
     while (this.cursor < payouts.length) {

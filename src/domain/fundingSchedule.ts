@@ -8,15 +8,18 @@ const DAY_MS = 24 * HOUR_MS;
  * hour, and the product check rules out a quotient that merely rounded to an integer.
  * Most steps fall strictly between the last time tested and the next settlement after it, where the answer is
  * false without arithmetic: the test remembers that open interval and does the full test only outside it.
+ * It reads the time from the object that holds it (the kernel's tick time): a number passed to a call V8 does not
+ * inline is boxed, which made every step allocate (docs/kernel.md, "Hot path").
  */
-export function settlementTest(hoursUtc: readonly number[]): (t: number) => boolean {
+export function settlementTest(hoursUtc: readonly number[]): (at: { readonly nowMs: number }) => boolean {
   const mask = new Uint8Array(24);
   for (const h of hoursUtc) if (Number.isInteger(h) && h >= 0 && h < 24) mask[h] = 1;
   const hasHours = mask.includes(1);
   // (quiet[0], quiet[1]) holds no settlement time; empty until the first test. In a typed array rather than two
   // captured variables, which would box each timestamp written (a double in a closure's context is a heap number).
   const quiet = new Float64Array(2);
-  return (t) => {
+  return (at) => {
+    const t = at.nowMs;
     if (t > (quiet[0] as number) && t < (quiet[1] as number)) return false;
     const hours = t / HOUR_MS;
     const hit = Math.floor(hours) === hours && hours * HOUR_MS === t && mask[hours - Math.floor(hours / 24) * 24] === 1;

@@ -97,7 +97,7 @@ export class StrategyKernel implements VenueReports {
   private readonly fallbackDetails = { series: '', fallback: '' };
   private ticks = 0;
   private settlesFunding = false;
-  private readonly isSettlement: (t: number) => boolean;
+  private readonly isSettlement: (at: { readonly nowMs: number }) => boolean;
 
   constructor(parts: KernelParts) {
     const params = parts.params;
@@ -310,14 +310,16 @@ export class StrategyKernel implements VenueReports {
       this.settlement.settleArrivals();
       touched = this.events.length !== before;
     }
-    this.settlesFunding = this.isSettlement(now);
+    // The tick's time goes to the calls below in the context, not as a number: a number passed to a call V8 does not
+    // inline is boxed at every tick (docs/kernel.md, "Hot path").
+    this.settlesFunding = this.isSettlement(this.ctx);
     if (this.settlesFunding) {
       this.feed.readFunding(this.cur);
       const before = this.events.length;
       this.settlement.settleFunding();
       touched = touched || this.events.length !== before;
     }
-    if (this.rewards) touched = this.creditRewards(now) || touched;
+    if (this.rewards) touched = this.creditRewards() || touched;
     const fallbacks = this.feed.fallbackStarts;
     for (let k = 0; k < fallbacks.length; k++) {
       const f = fallbacks[k] as (typeof fallbacks)[number];
@@ -350,13 +352,14 @@ export class StrategyKernel implements VenueReports {
   }
 
   /** Accrues the eETH held since the last tick and credits every payout due by now. */
-  private creditRewards(now: number): boolean {
+  private creditRewards(): boolean {
     const r = this.rewards as RewardAccrual;
-    r.accrue(now, this.prev, this.positions);
+    const at = this.ctx;
+    r.accrue(at, this.prev, this.positions);
     let credited = false;
-    for (let p = r.nextDue(now); p !== null; p = r.nextDue(now)) {
+    for (let p = r.nextDue(at); p !== null; p = r.nextDue(at)) {
       // A claim the wallet cannot pay gas for yet waits (with those after it) for a later tick.
-      if (!this.settlement.creditReward(p, r.averageEeth(p), r.programs.priceEth(p.token, now))) break;
+      if (!this.settlement.creditReward(p, r.averageEeth(p), r.programs.priceEth(p.token, at.nowMs))) break;
       r.credited();
       credited = true;
     }

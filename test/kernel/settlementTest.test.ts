@@ -16,12 +16,12 @@ describe('settlementTest', () => {
   for (const hours of schedules) {
     it(`agrees with isSettlement for hours [${hours.join(', ')}]`, () => {
       const test = settlementTest(hours);
-      for (const t of times) expect([t, test(t)]).toEqual([t, isSettlement(t, hours)]);
+      for (const t of times) expect([t, test({ nowMs: t })]).toEqual([t, isSettlement(t, hours)]);
     });
     // A run asks in time order, mostly inside the remembered interval without a settlement.
     it(`agrees with isSettlement stepping forward for hours [${hours.join(', ')}]`, () => {
       const test = settlementTest(hours);
-      for (let t = Date.UTC(2024, 0, 1) - 3 * HOUR_MS; t < Date.UTC(2024, 0, 4); t += 15 * 60_000) expect([t, test(t)]).toEqual([t, isSettlement(t, hours)]);
+      for (let t = Date.UTC(2024, 0, 1) - 3 * HOUR_MS; t < Date.UTC(2024, 0, 4); t += 15 * 60_000) expect([t, test({ nowMs: t })]).toEqual([t, isSettlement(t, hours)]);
     });
   }
 });

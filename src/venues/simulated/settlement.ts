@@ -39,13 +39,18 @@ const fundingScratch = new WeakMap<SimDesk['pm'], FundingScratch>();
 function scratchFor(pm: SimDesk['pm']): FundingScratch {
   let s = fundingScratch.get(pm);
   if (s === undefined) {
-    const details = new DetailRow(FUNDING_DETAILS, ['fallback']);
-    const usdtKeys = pm.slots.map((slot) => `${slot.venue}:BaseToken:USDT`);
-    const usdtSlots = Int32Array.from(usdtKeys, (k) => (pm.has(k) ? pm.slotOf(k) : -1));
-    s = { usdtKeys, usdtSlots, perpSlots: pm.slots.filter((slot) => slot.def.kind === 'perp'), details };
+    s = newScratch(pm);
     fundingScratch.set(pm, s);
   }
   return s;
+}
+
+/** Apart from scratchFor, which runs at every settlement: its closures would make each call allocate a context. */
+function newScratch(pm: SimDesk['pm']): FundingScratch {
+  const details = new DetailRow(FUNDING_DETAILS, ['fallback']);
+  const usdtKeys = pm.slots.map((slot) => `${slot.venue}:BaseToken:USDT`);
+  const usdtSlots = Int32Array.from(usdtKeys, (k) => (pm.has(k) ? pm.slotOf(k) : -1));
+  return { usdtKeys, usdtSlots, perpSlots: pm.slots.filter((slot) => slot.def.kind === 'perp'), details };
 }
 
 /** Funding at a settlement step: payment = −size × mark × rate (shorts receive positive funding). */
