@@ -6,7 +6,7 @@ import type { MarketState } from '../components/marketState.js';
 import type { ExposureView } from '../components/exposureMonitor.js';
 import { CEX_LIST } from '../components/slots.js';
 import type { Decision, FlowAnswer, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, redeployPlan, shrinkTransfers, venueEquities, worstMarginRatio } from './common.js';
+import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, redeployPlan, shrinkTransfers, venueEquities, worstMarginRatio } from './common.js';
 
 /** The asset a basis trade holds; its spot pair and perp share the symbol. */
 export type BasisAsset = 'BTC' | 'ETH';
