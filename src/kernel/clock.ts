@@ -13,10 +13,15 @@ export interface SteppedClock extends Clock {
 
 export class BacktestClock implements SteppedClock {
   nowMs = 0;
+  /** Kept small enough that V8 always inlines it: a call it did not inline boxed the time at every step. */
   advanceTo(tMs: number): void {
-    if (tMs < this.nowMs) throw new Error(`clock cannot go backwards: ${tMs} < ${this.nowMs}`);
+    if (tMs < this.nowMs) wentBackwards(tMs, this.nowMs);
     this.nowMs = tMs;
   }
+}
+
+function wentBackwards(tMs: number, nowMs: number): never {
+  throw new Error(`clock cannot go backwards: ${tMs} < ${nowMs}`);
 }
 
 export class LiveClock implements SteppedClock {
