@@ -34,6 +34,13 @@ interface Job {
   readonly startedAt: number;
 }
 
+/** A job not yet handed to a thread, and what settles its submit(). */
+interface Waiting {
+  readonly job: Job;
+  readonly request: BacktestRequest;
+  readonly done: () => void;
+}
+
 /**
  * The worker module: compiled JS next to this file when running from dist/, the TypeScript source under tsx or
  * vitest (the threads then load tsx themselves through --import).
@@ -50,13 +57,18 @@ function workerModule(): { filename: string; execArgv: string[] } {
  * Backtests off the request thread: a piscina pool of worker threads with a bounded queue. Each task opens its
  * thread's own store connection and runs runStoredBacktest; progress comes back over a MessagePort and is fanned
  * out through the hub (SSE, metrics). Cancelling aborts the task (the thread is ended if it is running) and marks
- * the run cancelled.
+ * the run cancelled. Runs start in the order they were posted: the pool keeps the waiting ones itself and hands
+ * piscina one only when a thread is free (piscina's own queue started a later run first after a cancellation).
  */
 export class JobPool {
   readonly threads: number;
   readonly maxQueue: number;
   private readonly pool: Piscina<JobTask, JobOutcome>;
   private readonly jobs = new Map<string, Job>();
+  /** Jobs waiting for a thread, oldest first. */
+  private readonly waiting: Waiting[] = [];
+  /** Jobs handed to piscina and not yet settled (at most `threads`). */
+  private inPool = 0;
 
   constructor(private readonly opts: JobPoolOptions) {
     this.threads = Math.max(1, opts.threads ?? availableParallelism());
@@ -100,6 +112,28 @@ export class JobPool {
     this.assertRoom();
     const job: Job = { id, mode, abort: new AbortController(), running: false, stepsDone: 0, startedAt: performance.now() };
     this.jobs.set(id, job);
+    return new Promise<void>((done) => {
+      this.waiting.push({ job, request, done });
+      this.pump();
+    });
+  }
+
+  /** Hands waiting jobs to the pool, oldest first, while a thread is free. */
+  private pump(): void {
+    while (this.inPool < this.threads) {
+      const next = this.waiting.shift();
+      if (next === undefined) return;
+      this.inPool++;
+      void this.execute(next.job, next.request).finally(() => {
+        this.inPool--;
+        next.done();
+        this.pump();
+      });
+    }
+  }
+
+  private execute(job: Job, request: BacktestRequest): Promise<void> {
+    const id = job.id;
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (m: JobMessage) => {
       if (m.type === 'started') {
@@ -157,17 +191,25 @@ export class JobPool {
   async cancel(id: string): Promise<boolean> {
     const cancelled = await this.opts.store.cancelRun(id);
     const job = this.jobs.get(id);
-    if (job) job.abort.abort();
+    const k = this.waiting.findIndex((w) => w.job.id === id);
+    if (k >= 0) {
+      // Not handed to a thread yet: it ends here.
+      const [w] = this.waiting.splice(k, 1) as [Waiting];
+      this.finish(w.job, 'cancelled', null);
+      w.done();
+    } else if (job) job.abort.abort();
     else if (cancelled) this.opts.hub.status(id, 'cancelled');
     return cancelled;
   }
 
   /** Stops every thread; runs still queued or running are recorded as failed (the server is going away). */
   async close(): Promise<void> {
+    const waiting = this.waiting.splice(0);
     for (const j of [...this.jobs.values()]) {
       await this.opts.store.failRun(j.id, { code: 'API-010', message: 'the server stopped before the run finished' }).catch(() => undefined);
       j.abort.abort();
     }
+    for (const w of waiting) w.done();
     await this.pool.destroy();
   }
 }
