@@ -40,8 +40,7 @@ describe('the web app on a server that needs the token for every read', () => {
   it('follows a queued run over the authenticated progress stream to its dashboard', async () => {
     // One worker: a long run (every minute over the whole history, as the API tests' long run) is running before the
     // second is posted, so the second waits in the queue while the page opens. The long run is then cancelled, and
-    // only the stream can tell the page that the second ran. (Posted while an earlier run still held the worker,
-    // the two did not always start in the order posted.)
+    // only the stream can tell the page that the second ran.
     const blocker = await post({ mode: 'usdt_market_neutral', set: ['engine.stepMinutes=1'] });
     for (let k = 0; k < 600 && (await run(blocker)).status !== 'running'; k++) await new Promise((ok) => setTimeout(ok, 100));
     expect((await run(blocker)).status).toBe('running');
