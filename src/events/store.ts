@@ -341,12 +341,6 @@ export class EventStore implements EventSource {
    * Copies a fixed-shape detail row, key by key in its order. The key ids of the last shape seen are kept: the
    * events that use a row (funding payments) share one shape.
    */
-  /** Apart from setDetailRow: its closure would make every call of that method allocate a context. */
-  private internRow(keys: readonly string[]): void {
-    this.rowKeys = keys;
-    this.rowKeyIds = Int32Array.from(keys, (k) => this.intern(k));
-  }
-
   setDetailRow(row: DetailRow): void {
     this.flags[this.n - 1] = (this.flags[this.n - 1] as number) | F_DETAILS;
     if (row.keys !== this.rowKeys) this.internRow(row.keys);
@@ -371,6 +365,12 @@ export class EventStore implements EventSource {
       }
     }
     d.length += n;
+  }
+
+  /** Apart from setDetailRow: its closure would make every call of that method allocate a context. */
+  private internRow(keys: readonly string[]): void {
+    this.rowKeys = keys;
+    this.rowKeyIds = Int32Array.from(keys, (k) => this.intern(k));
   }
 
   /** Events of `type` with status completed. */

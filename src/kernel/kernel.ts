@@ -301,9 +301,8 @@ export class StrategyKernel implements VenueReports {
   /** One tick; returns a promise only when an order's outcome is pending. */
   private tick(): Promise<void> | undefined {
     const pm = this.positions;
-    const now = this.clock.nowMs;
     this.execution.at(this.cur);
-    this.ctx.nowMs = now;
+    this.ctx.nowMs = this.clock.nowMs;
     let touched = false;
     if (pm.inFlight.length > 0) {
       const before = this.events.length;

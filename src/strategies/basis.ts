@@ -149,8 +149,13 @@ export class BasisStrategy implements Strategy {
 
   /** Entry, first step: the wallet's USDT to the venues, spot share to the spot venue, margin split by allocation. */
   private fund(N: number, M: number): Decision {
+    return { reason: 'entry', detail: `fund venues: spot ${N.toFixed(2)} USDT, margin ${M.toFixed(2)} USDT`, orders: this.fundingOrders() };
+  }
+
+  /** The gas float, then the wallet's USDT to the venues: the spot share to the spot venue, margin by allocation. */
+  private fundingOrders(): OrderStep[] {
     const h = this.p.hedge;
-    const orders: OrderStep[] = [
+    return [
       (c) => gasFloatTopUp(c, this.p.gasFloat),
       // Split what the wallet holds after buying the gas float; gas for the sends comes from that float.
       (c) => fundingTransfers(c, (usdt) => {
@@ -158,7 +163,6 @@ export class BasisStrategy implements Strategy {
         return CEX_LIST.map((v) => (usdt - n) * h.hedgeAllocation[v] + (v === this.p.spotVenue ? n : 0));
       }),
     ];
-    return { reason: 'entry', detail: `fund venues: spot ${N.toFixed(2)} USDT, margin ${M.toFixed(2)} USDT`, orders };
   }
 
   /** Spot to N/P on the spot venue and shorts to the same size split by allocation. */
@@ -207,20 +211,9 @@ export class BasisStrategy implements Strategy {
       return null;
     }
     if (this.phase !== 'active' || ctx.positions.inFlight.length > 0) return 'wait';
-    const h = this.p.hedge;
     this.phase = 'funding';
     this.deploying = true;
-    return {
-      reason: 'deposit',
-      detail: 'fund venues with the deposit; both legs grow once it arrives',
-      orders: [
-        (c) => gasFloatTopUp(c, this.p.gasFloat),
-        (c) => fundingTransfers(c, (usdt) => {
-          const n = usdt / (1 + h.targetMarginRatio);
-          return CEX_LIST.map((v) => (usdt - n) * h.hedgeAllocation[v] + (v === this.p.spotVenue ? n : 0));
-        }),
-      ],
-    };
+    return { reason: 'deposit', detail: 'fund venues with the deposit; both legs grow once it arrives', orders: this.fundingOrders() };
   }
 
   /**

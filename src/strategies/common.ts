@@ -27,6 +27,11 @@ export function minMove(hedge: PerpHedgeParams, equity: number): number {
   return Math.max(hedge.minMoveUsdt, equity * hedge.minMoveFraction);
 }
 
+/** Wallet ETH kept back for gas: the float's target, none when costs are off. */
+export function floatEth(ctx: StrategyContext, float: GasFloatParams): number {
+  return ctx.costsOn ? float.targetEth : 0;
+}
+
 /** Gas ETH the wallet needs: a USDT book buys it with a gasless swap (gas paid from the ETH it receives). */
 export function gasFloatTopUp(ctx: StrategyContext, float: GasFloatParams): Order | null {
   if (!ctx.costsOn) return null;

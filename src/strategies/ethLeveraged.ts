@@ -1,7 +1,7 @@
 import type { GasFloatParams, LeverageParams, LstParams } from '../domain/params.js';
 import type { Decision, FlowAnswer, Strategy, StrategyContext } from './strategy.js';
 import { entryOrder, leverableEth, ltvBandOrder, targetLtv } from './leverage.js';
-import { RELEASE_MARGIN } from './common.js';
+import { RELEASE_MARGIN, floatEth } from './common.js';
 import { PositionRef } from '../components/positionRef.js';
 
 /** eth_leveraged: LST collateral against WETH debt in AAVE e-mode, unhedged (domain.md §3.7). */
@@ -51,17 +51,12 @@ export class EthLeveragedStrategy implements Strategy {
     // Rewards land as wallet ETH: above the threshold they join the book. The entry's gas only lowers what can be
     // levered, so a wallet at or below the threshold before gas needs no gas estimate.
     const walletEth = this.walletEth.amount(ctx.positions);
-    if (walletEth - this.floatEth(ctx) > this.idleThreshold(ctx)) {
+    if (walletEth - floatEth(ctx, this.p.gasFloat) > this.idleThreshold(ctx)) {
       const idle = this.leverIdle(ctx);
       if (idle) return idle;
     }
     if (ctx.costsOn && walletEth < this.p.gasFloat.minEth && ctx.exposure.aaveDebtEth > 0) return this.releaseForGas(ctx);
     return null;
-  }
-
-  /** The wallet ETH kept back for gas (none when costs are off). */
-  private floatEth(ctx: StrategyContext): number {
-    return ctx.costsOn ? this.p.gasFloat.targetEth : 0;
   }
 
   /** Idle wallet ETH above this joins the book. */
@@ -71,13 +66,13 @@ export class EthLeveragedStrategy implements Strategy {
 
   private enter(ctx: StrategyContext): Decision {
     const ltv = targetLtv(ctx.params.aave, this.p.leverage);
-    const input = leverableEth(ctx, this.floatEth(ctx));
+    const input = leverableEth(ctx, floatEth(ctx, this.p.gasFloat));
     return { reason: 'entry', detail: `lever ${input.toFixed(4)} ETH to LTV ${ltv.toFixed(4)}`, orders: [entryOrder(this.p.lst.token, this.p.leverage, input, ltv)] };
   }
 
   /** Levers the idle wallet ETH, or null when the entry's gas leaves it at or below the threshold. */
   private leverIdle(ctx: StrategyContext): Decision | null {
-    const idle = leverableEth(ctx, this.floatEth(ctx));
+    const idle = leverableEth(ctx, floatEth(ctx, this.p.gasFloat));
     if (!(idle > this.idleThreshold(ctx))) return null;
     return { reason: 'rebalance', detail: `lever ${idle.toFixed(4)} idle wallet ETH`, orders: [entryOrder(this.p.lst.token, this.p.leverage, idle, targetLtv(ctx.params.aave, this.p.leverage))] };
   }
@@ -113,7 +108,7 @@ export class EthLeveragedStrategy implements Strategy {
     if (this.halted) return null;
     if (!this.entered) return 'wait';
     const ltv = targetLtv(ctx.params.aave, this.p.leverage);
-    const input = leverableEth(ctx, ctx.costsOn ? this.p.gasFloat.targetEth : 0);
+    const input = leverableEth(ctx, floatEth(ctx, this.p.gasFloat));
     if (!(input > 0)) return null;
     return { reason: 'deposit', detail: `lever ${input.toFixed(4)} deposited ETH to LTV ${ltv.toFixed(4)}`, orders: [entryOrder(this.p.lst.token, this.p.leverage, input, ltv)] };
   }

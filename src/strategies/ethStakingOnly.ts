@@ -2,7 +2,7 @@ import type { GasFloatParams, LstParams } from '../domain/params.js';
 import type { Order } from '../orders/order.js';
 import { LST_IDX } from '../components/slots.js';
 import type { Decision, DecisionReason, FlowAnswer, Strategy, StrategyContext } from './strategy.js';
-import { RELEASE_MARGIN } from './common.js';
+import { RELEASE_MARGIN, floatEth } from './common.js';
 import { PositionRef } from '../components/positionRef.js';
 
 /** How the staking book leaves its LST. */
@@ -72,7 +72,7 @@ export class EthStakingOnlyStrategy implements Strategy {
       if (drop > this.p.exit.rateDrawdown) return this.exit(ctx, 'emergency', `${lst}/ETH rate ${rate.toFixed(6)} is ${(drop * 100).toFixed(3)} % below its peak ${this.peakRate.toFixed(6)}`);
       if (this.exitAtMs !== null && now >= this.exitAtMs) return this.exit(ctx, 'exit', `scheduled exit at ${this.p.exit.at}`);
     }
-    const float = ctx.costsOn ? this.p.gasFloat.targetEth : 0;
+    const float = floatEth(ctx, this.p.gasFloat);
     const wallet = this.walletEth.amount(ctx.positions);
     if (!this.entered) {
       this.entered = true;
@@ -111,7 +111,7 @@ export class EthStakingOnlyStrategy implements Strategy {
   deploy(ctx: StrategyContext): FlowAnswer {
     if (this.halted) return null;
     const lst = this.p.lst.token;
-    const idle = ctx.positions.amount('wallet:BaseToken:ETH') - (ctx.costsOn ? this.p.gasFloat.targetEth : 0) - ctx.costs.gasEthFor('STAKE_DEPOSIT');
+    const idle = ctx.positions.amount('wallet:BaseToken:ETH') - floatEth(ctx, this.p.gasFloat) - ctx.costs.gasEthFor('STAKE_DEPOSIT');
     return idle > 0 ? { reason: 'deposit', detail: `stake the deposited ${idle.toFixed(6)} ETH into ${lst}`, orders: [{ kind: 'stake', lst, amountEth: idle }] } : null;
   }
 

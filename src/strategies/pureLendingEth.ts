@@ -1,6 +1,7 @@
 import type { GasFloatParams } from '../domain/params.js';
 import type { Decision, FlowAnswer, Strategy, StrategyContext } from './strategy.js';
 import { AAVE_IDX } from '../components/slots.js';
+import { floatEth } from './common.js';
 
 /** pure_lending_eth: wrap ETH and supply WETH on AAVE v3, ETH share class (domain.md §3.3). */
 export interface PureLendingEthParams {
@@ -30,7 +31,7 @@ export class PureLendingEthStrategy implements Strategy {
 
   decide(ctx: StrategyContext): Decision | null {
     if (this.ethSlot < 0) this.ethSlot = ctx.positions.slotOf('wallet:BaseToken:ETH');
-    const idle = (ctx.positions.amounts[this.ethSlot] as number) - (ctx.costsOn ? this.p.gasFloat.targetEth : 0);
+    const idle = (ctx.positions.amounts[this.ethSlot] as number) - floatEth(ctx, this.p.gasFloat);
     if (idle <= DUST_ETH) return null;
     return {
       reason: 'entry',

@@ -2,7 +2,7 @@ import type { GasFloatParams, LeverageParams, LstParams, PerpHedgeParams } from 
 import type { CexVenue } from '../domain/venues.js';
 import { CEX_IDX, CEX_LIST, SYM_IDX, perpIdx } from '../components/slots.js';
 import type { Decision, FlowAnswer, OrderStep, Strategy, StrategyContext } from './strategy.js';
-import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, perpSize, redeployPlan, shrinkTransfers, venueEquities, withdrawable, worstMarginRatio } from './common.js';
+import { RELEASE_MARGIN, affordableBase, closeAllPerps, collateralMoves, floatEth, fundingTransfers, gasFloatTopUp, hedgeOrders, minMove, perpSize, redeployPlan, shrinkTransfers, venueEquities, withdrawable, worstMarginRatio } from './common.js';
 import type { Order } from '../orders/order.js';
 import { slippageBps, swapBps } from '../venues/costs.js';
 import type { StakingBook } from './stakingBook.js';
@@ -105,7 +105,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     // ETH left idle in the wallet (a leverage that could not run, rewards) goes into the book. Its entry gas only
     // lowers what can be deployed, so a wallet at or below the threshold before gas needs no gas estimate.
     const walletEth = this.walletEth.amount(positions);
-    if (walletEth - this.floatEth(ctx) > this.idleThreshold(ctx)) {
+    if (walletEth - floatEth(ctx, this.p.gasFloat) > this.idleThreshold(ctx)) {
       const idle = this.deployIdle(ctx);
       if (idle) return idle;
     }
@@ -128,11 +128,6 @@ export class UsdtMarketNeutralStrategy implements Strategy {
       if (risk.marginLevel[c] === 'breach') return this.emergency(ctx, `${CEX_LIST[c]} margin ratio ${(risk.marginRatio[c] as number).toFixed(4)} below ${ctx.params.mode.risk.marginRatioEmergency}`);
     }
     return null;
-  }
-
-  /** The wallet ETH kept back for gas (none when costs are off). */
-  private floatEth(ctx: StrategyContext): number {
-    return ctx.costsOn ? this.p.gasFloat.targetEth : 0;
   }
 
   /** Idle wallet ETH above this goes into the book. */
@@ -167,7 +162,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
         orders: [
           this.book.release(ctx, releaseEth),
           (c) => {
-            const keep = c.costsOn ? p.gasFloat.targetEth : 0;
+            const keep = floatEth(c, p.gasFloat);
             const amt = Math.min(releaseEth, c.positions.amount('wallet:BaseToken:ETH') - keep);
             return amt > 0 ? { kind: 'transfer', token: 'ETH', from: 'wallet', to: p.spotVenue, amount: amt, purpose: 'margin support' } : null;
           },
@@ -199,7 +194,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
   /** Idle wallet ETH into the book and the hedge after it, or null when the entry's gas leaves too little. */
   private deployIdle(ctx: StrategyContext): Decision | null {
     const p = this.p;
-    const idle = this.book.deployable(ctx, this.floatEth(ctx));
+    const idle = this.book.deployable(ctx, floatEth(ctx, this.p.gasFloat));
     if (!(idle > this.idleThreshold(ctx))) return null;
     return { reason: 'rebalance', detail: `${this.book.verb} ${idle.toFixed(4)} idle wallet ETH`, orders: [this.book.enter(ctx, idle), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)] };
   }
@@ -246,7 +241,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
       }
       case 'withdrawing': {
         this.phase = 'active';
-        const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
+        const float = floatEth(ctx, p.gasFloat);
         return {
           reason: 'entry',
           detail: `${book.describeEntry(ctx)} and hedge the realized net ETH`,
@@ -326,7 +321,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
         return units > 0 ? { kind: 'dex_swap', from: lst, to: 'ETH', amountIn: units } : null;
       },
       (c) => {
-        const eth = c.positions.amount('wallet:BaseToken:ETH') - (c.costsOn ? this.p.gasFloat.targetEth : 0);
+        const eth = c.positions.amount('wallet:BaseToken:ETH') - floatEth(c, this.p.gasFloat);
         return eth > 0 ? { kind: 'dex_swap', from: 'ETH', to: 'USDT', amountIn: eth } : null;
       },
       (c) => {
@@ -408,7 +403,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
     if (d.stage === 'levered') {
       this.deposit = { stage: 'done', spendUsdt: 0, marginUsdt: 0 };
       const book = this.book;
-      const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
+      const float = floatEth(ctx, p.gasFloat);
       let shortsBase: number[] = [];
       let longBefore = 0;
       return {
@@ -435,7 +430,7 @@ export class UsdtMarketNeutralStrategy implements Strategy {
    */
   release(ctx: StrategyContext, amountShare: number): FlowAnswer {
     const p = this.p;
-    const float = ctx.costsOn ? p.gasFloat.targetEth : 0;
+    const float = floatEth(ctx, p.gasFloat);
     const need = amountShare * (1 + RELEASE_MARGIN);
     if (this.halted) {
       const sweep = shrinkTransfers(ctx, 1, venueEquities(ctx), 'withdrawal');
