@@ -38,8 +38,16 @@ export class HistoricalFeed implements MarketFeed {
       if (!timeline.has(key)) continue;
       const s = timeline.series(key);
       if (!s.source.includes(SOURCE.fallback)) continue;
+      // A run is a stretch of the series' own samples: a funding rate exists at settlement steps only (missing
+      // between), and its fallback settlements in a row are one run, not one per settlement.
       const runStarts: number[] = [];
-      for (let i = 0; i < s.source.length; i++) if (s.source[i] === SOURCE.fallback && (i === 0 || s.source[i - 1] !== SOURCE.fallback)) runStarts.push(i);
+      let previous: number = SOURCE.missing;
+      for (let i = 0; i < s.source.length; i++) {
+        const tag = s.source[i] as number;
+        if (tag === SOURCE.missing) continue;
+        if (tag === SOURCE.fallback && previous !== SOURCE.fallback) runStarts.push(i);
+        previous = tag;
+      }
       this.watched.push({ source: s.source, start: { series: key as SeriesKey, fallback: s.fallbackKey ?? 'zero' }, runStarts });
     }
     this.select(0, this.endIndex);
@@ -54,7 +62,7 @@ export class HistoricalFeed implements MarketFeed {
     // instead of testing every watched series.
     const due: { index: number; k: number; start: FallbackStart }[] = [];
     this.watched.forEach((w, k) => {
-      if (w.source[startIndex] === SOURCE.fallback) due.push({ index: startIndex, k, start: w.start });
+      if (lastSample(w.source, startIndex) === SOURCE.fallback) due.push({ index: startIndex, k, start: w.start });
       for (const i of w.runStarts) if (i > startIndex && i <= endIndex) due.push({ index: i, k, start: w.start });
     });
     due.sort((a, b) => a.index - b.index || a.k - b.k);
@@ -91,4 +99,10 @@ export class HistoricalFeed implements MarketFeed {
   readFunding(into: MarketState): void {
     this.reader.readFunding(this.i, into);
   }
+}
+
+/** The source tag of the series' last sample at or before step i (missing when it has none yet). */
+function lastSample(source: Uint8Array, i: number): number {
+  for (let j = i; j >= 0; j--) if (source[j] !== SOURCE.missing) return source[j] as number;
+  return SOURCE.missing;
 }
