@@ -1,6 +1,7 @@
 import { BasisError } from '../errors/base.js';
 import { internalized } from '../internalize.js';
 import type { PositionKey } from '../domain/positionKey.js';
+import type { BookedMove } from '../domain/move.js';
 import { slotKindOf, uniformSlotKind, type Slot } from './slots.js';
 
 export type Numeraire = 'usdt' | 'eth' | 'btc';
@@ -58,6 +59,8 @@ export class Book {
   readonly amounts: Float64Array;
   readonly perpEntry: Float64Array;
   readonly inFlight: InFlightTransfer[] = [];
+  /** 1 for a slot whose amount may be negative (a perp's signed size). */
+  private readonly signed: Uint8Array;
   /** Counts the changes to the balances: equal between two reads means no balance changed in between. */
   version = 0;
   private readonly byKey = new Map<string, number>();
@@ -70,6 +73,7 @@ export class Book {
     });
     this.slots.forEach((s) => this.byKey.set(s.key, s.index));
     this.amounts = new Float64Array(keys.length);
+    this.signed = Uint8Array.from(this.slots, (s) => (s.def.kind === 'perp' ? 1 : 0));
     this.perpEntry = new Float64Array(keys.length).fill(NaN);
   }
 
@@ -91,11 +95,22 @@ export class Book {
     return this.amounts[this.slotOf(key)] as number;
   }
 
-  /** Applies a delta; a non-perp balance may not go negative beyond float noise. */
+  /**
+   * Applies a delta; a non-perp balance may not go negative beyond float noise. The common case (a finite result
+   * that is allowed) is tested here and only the rest goes to {@link applyDelta}: kept small, this is inlined
+   * where it is called, and the delta is not boxed on its way (docs/kernel.md, "Hot path").
+   */
   apply(slot: number, delta: number): void {
-    const s = this.slots[slot] as Slot;
-    this.amounts[slot] = applyDelta(s.key, s.def.kind === 'perp', this.amounts[slot] as number, delta);
+    const before = this.amounts[slot] as number;
+    const after = before + delta;
+    if (after - after === 0 && (after >= 0 || this.signed[slot] === 1)) this.amounts[slot] = after;
+    else this.amounts[slot] = applyDelta((this.slots[slot] as Slot).key, this.signed[slot] === 1, before, delta);
     this.version++;
+  }
+
+  /** {@link apply} of a booked move's amount (a zero amount changes nothing). */
+  applyMove(m: BookedMove): void {
+    if (m.amount !== 0) this.apply(m.slot, m.amount);
   }
 
   /** Every non-zero balance (a key that is absent is zero). */

@@ -1,4 +1,5 @@
 import type { ShareClass } from '../domain/tokens.js';
+import type { BookedMove } from '../domain/move.js';
 import { ATTRIBUTION_PARTS, type Attribution, type AttributionPart } from '../domain/attribution.js';
 import { pxBtc, pxEth, pxUsdt, type ExposureMonitor } from './exposureMonitor.js';
 import type { MarketState } from './marketState.js';
@@ -46,6 +47,11 @@ export class PnlCalculator {
   /** {@link book} by the part's index in ATTRIBUTION_PARTS (what venue fills carry). */
   bookIndex(part: number, valueShare: number): void {
     this.add(part, valueShare);
+  }
+
+  /** A booked move's value, to its part (a zero value books nothing). */
+  bookMove(m: BookedMove): void {
+    if (m.valueShare !== 0) this.add(m.part, m.valueShare);
   }
 
   private add(i: number, valueShare: number): void {

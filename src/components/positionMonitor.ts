@@ -1,5 +1,6 @@
 import { BasisError } from '../errors/base.js';
 import type { PositionKey } from '../domain/positionKey.js';
+import type { BookedMove } from '../domain/move.js';
 import { Book, type InFlightTransfer } from './book.js';
 import type { Slot } from './slots.js';
 
@@ -107,8 +108,8 @@ export class PositionMonitor implements PositionsView {
   }
 
   /** {@link applyFill} of a fill with one move and nothing else (a funding payment). */
-  applyMove(slot: number, amount: number): void {
-    this.#book.apply(slot, amount);
+  applyMove(m: BookedMove): void {
+    this.#book.applyMove(m);
   }
 
   private creditTransfer(id: string): void {

@@ -1,4 +1,4 @@
-import type { RewardPayout, RewardPrograms } from '../domain/rewards.js';
+import type { RewardClaim, RewardPayout, RewardPrograms } from '../domain/rewards.js';
 import type { MarketState } from './marketState.js';
 import type { PositionsView } from './positionMonitor.js';
 import { AAVE_IDX, LST_IDX } from './slots.js';
@@ -19,6 +19,7 @@ export class RewardAccrual {
   /** Slots of wallet weETH and supplied weETH (−1 when the mode has none). */
   private readonly wallet: number;
   private readonly supplied: number;
+  private readonly claim: { payout: RewardPayout; avgEethBalance: number; priceEth: number };
 
   constructor(
     readonly programs: RewardPrograms,
@@ -26,6 +27,8 @@ export class RewardAccrual {
   ) {
     this.wallet = positions.has('wallet:BaseToken:weETH') ? positions.slotOf('wallet:BaseToken:weETH') : -1;
     this.supplied = positions.has('aave_v3:aToken:aweETH') ? positions.slotOf('aave_v3:aToken:aweETH') : -1;
+    // NaN rather than 0: the fields hold doubles from the first claim on (0 would start them as small integers).
+    this.claim = { payout: { token: 'EIGEN', payoutMs: NaN, periodStartMs: NaN, periodEndMs: NaN, perEeth: NaN, source: '' }, avgEethBalance: NaN, priceEth: NaN };
   }
 
   /**
@@ -69,6 +72,15 @@ export class RewardAccrual {
   /** Marks the payout nextDue returned as credited. */
   credited(): void {
     this.cursor++;
+  }
+
+  /** The claim of payout p at the tick's time: {@link claim}, filled (read it before the next call). */
+  claimFor(p: RewardPayout, at: { readonly nowMs: number }): RewardClaim {
+    const c = this.claim;
+    c.payout = p;
+    c.avgEethBalance = this.averageEeth(p);
+    c.priceEth = this.programs.priceEth(p.token, at.nowMs);
+    return c;
   }
 
   /** Average eETH held over a payout's period (holdings before the run count as none). */

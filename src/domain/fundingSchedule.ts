@@ -29,7 +29,10 @@ export function settlementTest(hoursUtc: readonly number[]): (at: { readonly now
     if (next * HOUR_MS <= t) next++;
     while (hasHours && mask[next - Math.floor(next / 24) * 24] !== 1) next++;
     quiet[0] = t;
-    quiet[1] = hasHours ? next * HOUR_MS : Infinity;
+    // Stored, then overwritten: `hasHours ? next * HOUR_MS : Infinity` merges a computed double with a heap-number
+    // constant, and V8 may box the result (at every settlement).
+    quiet[1] = Infinity;
+    if (hasHours) quiet[1] = next * HOUR_MS;
     return hit;
   };
 }

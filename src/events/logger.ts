@@ -1,6 +1,8 @@
 import type { PositionsView } from '../components/positionMonitor.js';
 import { EventStore, type EventSource } from './store.js';
 import type { BasisEvent } from './types.js';
+import type { Clock } from '../kernel/clock.js';
+import type { BookedMove } from '../domain/move.js';
 import { DetailRow, type DetailsInput } from './detailRow.js';
 
 /** The moves and P&L of a venue fill, by slot and part index (the kernel's VenueFill). */
@@ -33,9 +35,9 @@ export class EventLogger implements EventSource {
 
   constructor(
     pm: PositionsView,
-    private readonly now: () => number,
+    clock: Clock,
   ) {
-    this.store = new EventStore(pm);
+    this.store = new EventStore(pm, clock);
   }
 
   /** Events recorded so far. */
@@ -62,7 +64,7 @@ export class EventLogger implements EventSource {
    * objects it holds are copied. */
   emit(e: EventInput): number {
     const s = this.store;
-    const i = s.begin(e.type, e.status, e.venue, e.token, e.parent, e.gasUnits, e.gasPriceGwei, e.gasEth, e.feeAmount, e.feeToken, this.now());
+    const i = s.begin(e.type, e.status, e.venue, e.token, e.parent, e.gasUnits, e.gasPriceGwei, e.gasEth, e.feeAmount, e.feeToken);
     for (const [key, amount] of e.deltas) s.addDelta(key, amount);
     const pnl = e.pnl;
     if (pnl) {
@@ -78,7 +80,7 @@ export class EventLogger implements EventSource {
    */
   note(type: BasisEvent['type'], details: NonNullable<BasisEvent['details']>): number {
     const s = this.store;
-    const i = s.begin(type, 'completed', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, this.now());
+    const i = s.begin(type, 'completed', undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined);
     s.setDetails(details);
     return i + 1;
   }
@@ -99,7 +101,7 @@ export class EventLogger implements EventSource {
     details: DetailsInput | undefined,
   ): number {
     const s = this.store;
-    const i = s.begin(type, status, venue, token, parent, gasUnits, gasPriceGwei, gasEth, feeAmount, feeToken, this.now());
+    const i = s.begin(type, status, venue, token, parent, gasUnits, gasPriceGwei, gasEth, feeAmount, feeToken);
     const slots = fill.deltaSlots;
     const amounts = fill.deltaAmounts;
     for (let k = 0; k < fill.deltaCount; k++) s.addDeltaSlot(slots[k] as number, amounts[k] as number);
@@ -112,11 +114,10 @@ export class EventLogger implements EventSource {
   }
 
   /** {@link recordFill} of a completed event with one move and one P&L part (either left out when zero), nothing else. */
-  recordMove(type: BasisEvent['type'], venue: string, token: string, parent: number | undefined, slot: number, amount: number, part: number, valueShare: number, details: DetailsInput | undefined): number {
+  recordMove(type: BasisEvent['type'], venue: string, token: string, parent: number | undefined, move: BookedMove, details: DetailsInput | undefined): number {
     const s = this.store;
-    const i = s.begin(type, 'completed', venue, token, parent, undefined, undefined, undefined, undefined, undefined, this.now());
-    if (amount !== 0) s.addDeltaSlot(slot, amount);
-    if (valueShare !== 0) s.addPnlPart(part, valueShare);
+    const i = s.begin(type, 'completed', venue, token, parent, undefined, undefined, undefined, undefined, undefined);
+    s.addMove(move);
     if (details) setDetailsOf(s, details);
     return i + 1;
   }

@@ -1,6 +1,8 @@
 import { grownF64, grownI32, grownU8 } from '../growable.js';
 import { ATTRIBUTION_PARTS } from '../domain/attribution.js';
 import type { DetailRow } from './detailRow.js';
+import type { Clock } from '../kernel/clock.js';
+import type { BookedMove } from '../domain/move.js';
 import { EVENT_TYPES, type BasisEvent, type EventStatus, type EventType } from './types.js';
 
 /** What writers, the report and the audit read events from: an array of events, or the columnar store. */
@@ -143,7 +145,14 @@ export class EventStore implements EventSource {
   /** Transfers in flight after an event, for the events recorded while some are. */
   private readonly inFlight = new Map<number, InFlightView>();
 
-  constructor(private readonly book: BookView) {
+  /**
+   * `clock` stamps each event: read here rather than passed in, since a time passed to a call V8 does not inline
+   * is boxed at every event (docs/kernel.md, "Hot path").
+   */
+  constructor(
+    private readonly book: BookView,
+    private readonly clock: Clock,
+  ) {
     this.nSlots = book.slots.length;
     // The recent strings' placeholder '' maps to its own id, so even an empty venue name gets the right one.
     this.recentIds.fill(this.intern(''));
@@ -222,7 +231,6 @@ export class EventStore implements EventSource {
     gasEth: number | undefined,
     feeAmount: number | undefined,
     feeToken: string | undefined,
-    timestampMs: number,
   ): number {
     if (this.n === this.cap) this.grow();
     const i = this.n++;
@@ -241,7 +249,7 @@ export class EventStore implements EventSource {
     this.token[i] = this.optId(token);
     this.feeToken[i] = this.optId(feeToken);
     this.parent[i] = parent === undefined ? NaN : parent;
-    this.timestampMs[i] = timestampMs;
+    this.timestampMs[i] = this.clock.nowMs;
     let f = 0;
     if (gasUnits !== undefined) {
       f |= F_GAS_UNITS;
@@ -292,6 +300,15 @@ export class EventStore implements EventSource {
   /** A move of the book's slot `slot` (its key is interned once, at construction). */
   addDeltaSlot(slot: number, amount: number): void {
     this.deltas.push(this.slotKeyIds[slot] as number, TAG_NUMBER, amount);
+  }
+
+  /** A booked move's move and P&L part, each left out when zero. */
+  addMove(m: BookedMove): void {
+    if (m.amount !== 0) this.deltas.push(this.slotKeyIds[m.slot] as number, TAG_NUMBER, m.amount);
+    if (m.valueShare !== 0) {
+      this.flags[this.n - 1] = (this.flags[this.n - 1] as number) | F_PNL;
+      this.pnl.push(this.partIds[m.part] as number, TAG_NUMBER, m.valueShare);
+    }
   }
 
   /** A P&L part by its index in ATTRIBUTION_PARTS. */

@@ -1,8 +1,9 @@
 import type { GasOperation } from '../domain/params.js';
-import type { RewardPayout } from '../domain/rewards.js';
+import type { RewardClaim } from '../domain/rewards.js';
 import type { LstToken } from '../domain/tokens.js';
 import type { CexVenue } from '../domain/venues.js';
 import type { PositionKey } from '../domain/positionKey.js';
+import type { BookedMove } from '../domain/move.js';
 import type { RejectedError } from '../errors/families.js';
 import type { EventStatus, EventType, BasisEvent } from '../events/types.js';
 import type { DetailsInput } from '../events/detailRow.js';
@@ -57,19 +58,9 @@ export interface VenueReports {
   /**
    * {@link report} for the commonest event, one balance move booked to one P&L part with nothing else (a funding
    * payment): no fill object to fill and walk. A zero `amount` records no move and a zero `valueShare` no P&L part,
-   * as a fill would.
+   * as a fill would. The move is read during the call only: a venue may reuse it for the next.
    */
-  reportMove(
-    type: EventType,
-    venue: string,
-    token: string,
-    parent: number | undefined,
-    slot: number,
-    amount: number,
-    part: number,
-    valueShare: number,
-    details: DetailsInput | undefined,
-  ): number;
+  reportMove(type: EventType, venue: string, token: string, parent: number | undefined, move: BookedMove, details: DetailsInput | undefined): number;
 }
 
 /**
@@ -98,8 +89,9 @@ export interface ExecutionClient {
 export interface MarketSettlement {
   settleArrivals(): void;
   settleFunding(): void;
-  /** False when the claim cannot pay its gas yet: nothing changed, claim again at a later tick. */
-  creditReward(payout: RewardPayout, avgEethBalance: number, priceEth: number): boolean;
+  /** False when the claim cannot pay its gas yet: nothing changed, claim again at a later tick. The claim is read
+   * during the call only. */
+  creditReward(claim: RewardClaim): boolean;
   /** AAVE liquidates the LST collateral against the WETH debt (health factor below 1). */
   liquidateAave(healthFactor: number): void;
   liquidateCex(venue: CexVenue, marginRatio: number): void;

@@ -4,6 +4,7 @@ import type { RunParams } from '../domain/params.js';
 import { settlementTest } from '../domain/fundingSchedule.js';
 import type { RewardPrograms } from '../domain/rewards.js';
 import { positionKey } from '../domain/positionKey.js';
+import type { BookedMove } from '../domain/move.js';
 import type { DetailsInput } from '../events/detailRow.js';
 import type { BasisEvent, EventStatus, EventType } from '../events/types.js';
 import { EventLogger } from '../events/logger.js';
@@ -110,7 +111,7 @@ export class StrategyKernel implements VenueReports {
     this.onTick = parts.onTick;
     this.isSettlement = settlementTest(params.engine.fundingHoursUtc);
     this.positions = new PositionMonitor(mode.positions);
-    this.events = new EventLogger(this.positions, () => this.clock.nowMs);
+    this.events = new EventLogger(this.positions, this.clock);
     this.exposure = new ExposureMonitor(mode.shareClass, this.positions.slots);
     this.risk = new RiskMonitor(mode.risk, params.aave, params.cex, mode.asset, mode.shareClass);
     this.pnl = new PnlCalculator(mode.shareClass, this.positions.slots);
@@ -206,10 +207,10 @@ export class StrategyKernel implements VenueReports {
   }
 
   /** VenueReports: one move booked to one P&L part (a funding payment). */
-  reportMove(type: EventType, venue: string, token: string, parent: number | undefined, slot: number, amount: number, part: number, valueShare: number, details: DetailsInput | undefined): number {
-    if (amount !== 0) this.positions.applyMove(slot, amount);
-    if (valueShare !== 0) this.pnl.bookIndex(part, valueShare);
-    const order = this.events.recordMove(type, venue, token, parent, slot, amount, part, valueShare, details);
+  reportMove(type: EventType, venue: string, token: string, parent: number | undefined, move: BookedMove, details: DetailsInput | undefined): number {
+    this.positions.applyMove(move);
+    this.pnl.bookMove(move);
+    const order = this.events.recordMove(type, venue, token, parent, move, details);
     if (this.sinks.length > 0) this.publishLast();
     return order;
   }
@@ -358,7 +359,7 @@ export class StrategyKernel implements VenueReports {
     let credited = false;
     for (let p = r.nextDue(at); p !== null; p = r.nextDue(at)) {
       // A claim the wallet cannot pay gas for yet waits (with those after it) for a later tick.
-      if (!this.settlement.creditReward(p, r.averageEeth(p), r.programs.priceEth(p.token, at.nowMs))) break;
+      if (!this.settlement.creditReward(r.claimFor(p, at))) break;
       r.credited();
       credited = true;
     }

@@ -4,7 +4,7 @@ import type { GasOperation, RunParams } from '../domain/params.js';
 import type { LstToken } from '../domain/tokens.js';
 import type { CexVenue } from '../domain/venues.js';
 import type { Order } from '../orders/order.js';
-import type { RewardPayout } from '../domain/rewards.js';
+import type { RewardClaim } from '../domain/rewards.js';
 import { parsePositionKey, type PositionKey } from '../domain/positionKey.js';
 import type { BasisEvent } from '../events/types.js';
 import type { MarketState } from '../components/marketState.js';
@@ -138,8 +138,8 @@ export class SimulatedExecution implements ExecutionClient, MarketSettlement {
     this.d.closeOpen();
   }
 
-  creditReward(payout: RewardPayout, avgEethBalance: number, priceEth: number): boolean {
-    const credited = creditReward(this.d, payout, avgEethBalance, priceEth);
+  creditReward(claim: RewardClaim): boolean {
+    const credited = creditReward(this.d, claim);
     this.d.closeOpen();
     return credited;
   }

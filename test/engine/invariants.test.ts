@@ -187,11 +187,11 @@ describe('long LST histories keep running', () => {
     engine.execution.capitalFlow('DEPOSIT', 'wallet:BaseToken:ETH', 0.01, { amountToken: 0.01 });
     const payout = { token: 'EIGEN', payoutMs: 0, periodStartMs: 0, periodEndMs: 7 * 86_400_000, perEeth: 0.2, source: 'test' } as const;
     const before = engine.events.events.length;
-    expect(engine.settlement.creditReward(payout, 10, 0.001)).toBe(false);
+    expect(engine.settlement.creditReward({ payout, avgEethBalance: 10, priceEth: 0.001 })).toBe(false);
     expect(engine.events.events.length).toBe(before);
     expect(engine.positions.amount('wallet:BaseToken:ETH')).toBe(0.01);
     m.gasGwei = 1;
-    expect(engine.settlement.creditReward(payout, 10, 0.001)).toBe(true);
+    expect(engine.settlement.creditReward({ payout, avgEethBalance: 10, priceEth: 0.001 })).toBe(true);
     const credited = engine.events.events.at(-1);
     expect(credited?.type).toBe('REWARD_CREDITED');
     expect(credited?.status).toBe('completed');

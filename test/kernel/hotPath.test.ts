@@ -87,7 +87,7 @@ describe('the hot path computes what the plain code would', () => {
 
   it('details recorded from a DetailRow read back as the object with the same keys in the same order', () => {
     const book = new PositionMonitor(['wallet:BaseToken:USDT', 'binance:BaseToken:USDT', 'binance:Perp:BTCUSDT']);
-    const store = new EventStore(book);
+    const store = new EventStore(book, { nowMs: 0 });
     const row = new DetailRow(['rate8h', 'markUsdt', 'sizeBase', 'paymentUsdt', 'fallback'], ['fallback']);
     const cases: Array<[number, number, number, number, boolean]> = [
       [0.0001, 65_000.5, -1.25, 8.125, false],
@@ -96,10 +96,10 @@ describe('the hot path computes what the plain code would', () => {
     ];
     for (const [rate8h, markUsdt, sizeBase, paymentUsdt, fallback] of cases) {
       row.values.set([rate8h, markUsdt, sizeBase, paymentUsdt, fallback ? 1 : 0]);
-      store.begin('FUNDING_SETTLED', 'completed', 'binance', 'BTCUSDT', undefined, undefined, undefined, undefined, undefined, undefined, 0);
+      store.begin('FUNDING_SETTLED', 'completed', 'binance', 'BTCUSDT', undefined, undefined, undefined, undefined, undefined, undefined);
       store.setDetailRow(row);
       // The same event with its details as an object, through the generic path.
-      store.begin('FUNDING_SETTLED', 'completed', 'binance', 'BTCUSDT', undefined, undefined, undefined, undefined, undefined, undefined, 0);
+      store.begin('FUNDING_SETTLED', 'completed', 'binance', 'BTCUSDT', undefined, undefined, undefined, undefined, undefined, undefined);
       store.setDetails({ rate8h, markUsdt, sizeBase, paymentUsdt, fallback });
     }
     for (let i = 0; i < cases.length; i++) {

@@ -3,7 +3,12 @@
  *
  * `<mode> <dataDir>`: a steady-state window of that mode's run. The engine runs the full history eight times to let
  * the JIT settle, then three more times; in each, a full GC at 50 % empties the heap, and the heap used at 90 % (with
- * no GC in between, checked) is what the steps between allocated. The least of the three is reported.
+ * no GC in between, checked) is what the steps between allocated. The least of the three is reported. Then the
+ * steps one by one: the kernel assembled as the backtest assembles it, with a tick observer that reads the heap
+ * after every tick (eight runs to settle, then three measured), each tick classed by the events it recorded: quiet
+ * (none), funding (funding settlements only) or other (decisions and their orders, transfers, rewards, fallbacks,
+ * risk levels). Per class: its ticks, and the least over the three runs of the bytes they allocated and of the
+ * ticks that allocated anything.
  *
  * `events`: the funding-settlement path of the event log alone: one reused deltas list, P&L and details object, recorded 200,000 times to warm up, then the least heap growth of three windows of 100,000 (each after a full GC).
  *
@@ -16,6 +21,11 @@ import { openHistoricalData, resolveDataDir } from '../../src/data/index.js';
 import { EventDrivenStrategyEngine } from '../../src/engine/engine.js';
 import { rewardScheduleFor } from '../../src/engine/backtest.js';
 import { PACKAGE_ROOT } from '../../src/packageRoot.js';
+import { StrategyKernel } from '../../src/kernel/kernel.js';
+import { BacktestClock } from '../../src/kernel/clock.js';
+import { HistoricalFeed } from '../../src/engine/historicalFeed.js';
+import { SimulatedExecution } from '../../src/venues/simulatedExecution.js';
+import { createStrategy } from '../../src/modes/registry.js';
 import { Book } from '../../src/components/book.js';
 import type { PositionKey } from '../../src/domain/positionKey.js';
 import { EventLogger } from '../../src/events/logger.js';
@@ -33,24 +43,27 @@ if (mode === 'events') {
   book.apply(book.slotOf('binance:Perp:ETHUSDT'), -10);
   book.perpEntry[book.slotOf('binance:Perp:ETHUSDT')] = 3000;
   const clock = { nowMs: 0 };
-  const log = new EventLogger(book, () => clock.nowMs);
-  // A funding payment as the simulated venues record it: one move by slot booked to one P&L part, its details in
-  // one reused row (the log copies what it is given).
+  const log = new EventLogger(book, clock);
+  // A funding payment as the simulated venues record it: one reused move by slot booked to one P&L part, its
+  // details in one reused row (the log copies what it is given).
   const FUNDING = PART_INDEX.funding;
   const row = new DetailRow(['rate8h', 'markUsdt', 'sizeBase', 'paymentUsdt', 'fallback'], ['fallback']);
   const details = row.values;
+  const move = { slot: usdt, amount: 0, part: FUNDING, valueShare: 0 };
   // In a function of its own (not module top level) so the loop is optimized like the engine's.
   const settleMany = (from: number, to: number): void => {
     for (let k = from; k < to; k++) {
       clock.nowMs += 28_800_000;
       const payment = 1 + (k % 7) * 0.25;
-      book.apply(usdt, payment);
+      move.amount = payment;
+      move.valueShare = payment;
+      book.applyMove(move);
       details[0] = 1e-4 * (k % 5);
       details[1] = 3000 + k;
       details[2] = -10;
       details[3] = payment;
       details[4] = k % 2 === 0 ? 1 : 0;
-      log.recordMove('FUNDING_SETTLED', 'binance', 'ETHUSDT', undefined, usdt, payment, FUNDING, payment, row);
+      log.recordMove('FUNDING_SETTLED', 'binance', 'ETHUSDT', undefined, move, row);
     }
   };
   const N = 100_000;
@@ -101,4 +114,56 @@ await new Promise((resolve) => setTimeout(resolve, 50));
 observer.disconnect();
 const least = windows.reduce((a, b) => (b.bytes < a.bytes ? b : a));
 const gcInWindow = gcs.filter((e) => e.startTime > least.from + 1 && e.startTime < least.to).length;
-process.stdout.write(JSON.stringify({ mode, steps: least.steps, allocatedBytes: least.bytes, bytesPerStep: least.bytes / least.steps, windows: windows.map((w) => Math.round(w.bytes / w.steps)), gcInWindow }) + '\n');
+
+type TickClass = 'quiet' | 'funding' | 'other';
+interface ClassFigures {
+  ticks: number;
+  bytes: number;
+  allocating: number;
+}
+/** One run of the kernel with the heap read after every tick; the bytes of each class of tick. */
+function perTick(): Record<TickClass, ClassFigures> {
+  const heapAfter = new Float64Array(timeline.length + 1);
+  const eventsAfter = new Int32Array(timeline.length + 1);
+  let n = 0;
+  const kernel = new StrategyKernel({
+    params,
+    clock: new BacktestClock(),
+    feed: new HistoricalFeed(timeline, params.mode),
+    strategy: createStrategy(params.mode.strategy),
+    execution: (ports) => new SimulatedExecution(params, ports, true),
+    costs: true,
+    ...(rewards ? { rewards } : {}),
+    onTick: (k) => {
+      heapAfter[n] = process.memoryUsage().heapUsed;
+      eventsAfter[n] = k.events.length;
+      n++;
+    },
+  });
+  kernel.runSync();
+  const figures: Record<TickClass, ClassFigures> = { quiet: { ticks: 0, bytes: 0, allocating: 0 }, funding: { ticks: 0, bytes: 0, allocating: 0 }, other: { ticks: 0, bytes: 0, allocating: 0 } };
+  // The first tick holds the run's start (initial capital, entry); a tick whose heap shrank had a GC in it.
+  for (let t = 1; t < n; t++) {
+    const bytes = (heapAfter[t] as number) - (heapAfter[t - 1] as number);
+    if (bytes < 0) continue;
+    let cls: TickClass = 'quiet';
+    for (let e = eventsAfter[t - 1] as number; e < (eventsAfter[t] as number); e++) {
+      if (kernel.events.at(e)?.type === 'FUNDING_SETTLED') cls = cls === 'quiet' ? 'funding' : cls;
+      else cls = 'other';
+    }
+    const f = figures[cls];
+    f.ticks++;
+    f.bytes += bytes;
+    if (bytes > 0) f.allocating++;
+  }
+  return figures;
+}
+for (let k = 0; k < 8; k++) perTick();
+const runs = [perTick(), perTick(), perTick()];
+const byClass = Object.fromEntries(
+  (['quiet', 'funding', 'other'] as const).map((c) => {
+    const best = runs.reduce((a, b) => (b[c].bytes < a[c].bytes ? b : a))[c];
+    return [c, { ticks: best.ticks, bytes: best.bytes, allocating: Math.min(...runs.map((r) => r[c].allocating)), bytesPerTick: best.ticks > 0 ? best.bytes / best.ticks : 0 }];
+  }),
+);
+process.stdout.write(JSON.stringify({ mode, steps: least.steps, allocatedBytes: least.bytes, bytesPerStep: least.bytes / least.steps, windows: windows.map((w) => Math.round(w.bytes / w.steps)), gcInWindow, ticks: byClass }) + '\n');

@@ -1,6 +1,7 @@
 import { InsufficientFundsError } from '../../errors/families.js';
 import type { GasOperation, RunParams } from '../../domain/params.js';
 import type { LstToken } from '../../domain/tokens.js';
+import type { BookedMove } from '../../domain/move.js';
 import { ATTRIBUTION_PARTS, type AttributionPart } from '../../domain/attribution.js';
 import { PART_INDEX } from '../../components/pnlCalculator.js';
 import type { Slot } from '../../components/slots.js';
@@ -238,9 +239,9 @@ export class SimDesk {
    * A completed event of one move on the venue's book booked to one P&L part and nothing else (a funding payment),
    * reported without a Tx: the move is applied here and reported at once, so nothing is left to undo.
    */
-  emitMove(type: EventType, venue: string, token: string, slot: number, amount: number, part: number, valueShare: number, details: DetailsInput | undefined): number {
-    if (amount !== 0) this.pm.apply(slot, amount);
-    return this.reports.reportMove(type, venue, token, this.parent, slot, amount, part, valueShare, details);
+  emitMove(type: EventType, venue: string, token: string, move: BookedMove, details: DetailsInput | undefined): number {
+    this.pm.applyMove(move);
+    return this.reports.reportMove(type, venue, token, this.parent, move, details);
   }
 
   /** Gas for one operation, in ETH, at this step's gas price. */

@@ -1,7 +1,8 @@
 import { BasisError } from '../../errors/base.js';
 import type { LstToken } from '../../domain/tokens.js';
+import type { BookedMove } from '../../domain/move.js';
 import type { CexVenue } from '../../domain/venues.js';
-import type { RewardPayout } from '../../domain/rewards.js';
+import type { RewardClaim } from '../../domain/rewards.js';
 import { AAVE_IDX, LST_IDX, LST_LIST, type Slot } from '../../components/slots.js';
 import { slippageBps } from '../costs.js';
 import { PART_INDEX } from '../../components/pnlCalculator.js';
@@ -22,6 +23,16 @@ interface FundingScratch {
   /** The book's perp slots, in slot order: a settlement visits these only. */
   readonly perpSlots: readonly Slot[];
   readonly details: DetailRow;
+  /** The payment being reported (the kernel reads it during the call). */
+  readonly move: FundingMove;
+}
+
+/** A funding payment: the venue's USDT moves and the funding part books its value. */
+class FundingMove implements BookedMove {
+  slot = 0;
+  amount = 0;
+  readonly part = FUNDING;
+  valueShare = 0;
 }
 
 /** A FUNDING_SETTLED event's details, in this order. */
@@ -50,7 +61,7 @@ function newScratch(pm: SimDesk['pm']): FundingScratch {
   const details = new DetailRow(FUNDING_DETAILS, ['fallback']);
   const usdtKeys = pm.slots.map((slot) => `${slot.venue}:BaseToken:USDT`);
   const usdtSlots = Int32Array.from(usdtKeys, (k) => (pm.has(k) ? pm.slotOf(k) : -1));
-  return { usdtKeys, usdtSlots, perpSlots: pm.slots.filter((slot) => slot.def.kind === 'perp'), details };
+  return { usdtKeys, usdtSlots, perpSlots: pm.slots.filter((slot) => slot.def.kind === 'perp'), details, move: new FundingMove() };
 }
 
 /** Funding at a settlement step: payment = −size × mark × rate (shorts receive positive funding). */
@@ -70,8 +81,10 @@ export function settleFunding(d: SimDesk): void {
     const payment = -size * mark * rate;
     const usdtKey = scratch.usdtKeys[s.index] as string;
     const usdtSlot = scratch.usdtSlots[s.index] as number;
-    // A venue without a USDT slot fails as it always did, naming the key (POS-001).
-    const held = usdtSlot >= 0 ? (pm.amounts[usdtSlot] as number) : pm.amount(usdtKey);
+    // A venue without a USDT slot fails as it always did, naming the key (POS-001). Not `usdtSlot >= 0 ? amount :
+    // pm.amount(key)`: merged with a call's result, the balance read would be boxed at every payment.
+    if (usdtSlot < 0) pm.slotOf(usdtKey);
+    const held = pm.amounts[usdtSlot] as number;
     if (payment < 0 && held + payment < -1e-9 * Math.max(1, held, -payment)) {
       throw new BasisError('POS-005', `funding of ${-payment} USDT is due from ${s.venue}, which holds ${held} USDT against its ${s.symbol} perp`, {
         problems: [{ code: 'POS-005', message: 'a perp position whose venue has no collateral to pay funding from', path: usdtKey, expected: `>= ${-payment} USDT`, received: `${held} USDT` }],
@@ -84,7 +97,11 @@ export function settleFunding(d: SimDesk): void {
     row[SIZE] = size;
     row[PAYMENT] = payment;
     row[FALLBACK] = d.m.fundingFallback[p] === 1 ? 1 : 0;
-    d.emitMove('FUNDING_SETTLED', s.venue, s.symbol, usdtSlot, payment, FUNDING, payment * d.pxU(), details);
+    const move = scratch.move;
+    move.slot = usdtSlot;
+    move.amount = payment;
+    move.valueShare = payment * d.pxU();
+    d.emitMove('FUNDING_SETTLED', s.venue, s.symbol, move, details);
   }
 }
 
@@ -94,12 +111,12 @@ export function settleFunding(d: SimDesk): void {
  * nothing, when the wallet cannot pay the claim's gas even with the proceeds: the reward stays claimable and is
  * claimed at a later step, as a keeper would.
  */
-export function creditReward(d: SimDesk, p: RewardPayout, avgEethBalance: number, priceEth: number): boolean {
-  const tokens = p.perEeth * avgEethBalance;
-  // Built only for an event: a claim the wallet cannot pay gas for is retried every step until it can.
-  const details = (): Record<string, number | string> => ({ token: p.token, perEeth: p.perEeth, avgEethBalance, rewardTokens: tokens, priceEth, periodStart: new Date(p.periodStartMs).toISOString(), periodEnd: new Date(p.periodEndMs).toISOString(), source: p.source });
+export function creditReward(d: SimDesk, claim: RewardClaim): boolean {
+  const p = claim.payout;
+  const tokens = p.perEeth * claim.avgEethBalance;
+  const priceEth = claim.priceEth;
   if (!(tokens > 0) || !(priceEth > 0)) {
-    d.emit('REWARD_CREDITED', d.tx(), { venue: 'etherfi', token: p.token, status: 'failed', details: { ...details(), reason: priceEth > 0 ? 'no eETH held over the period' : 'no reward token price at payout' } });
+    d.emit('REWARD_CREDITED', d.tx(), { venue: 'etherfi', token: p.token, status: 'failed', details: { ...rewardDetails(claim), reason: priceEth > 0 ? 'no eETH held over the period' : 'no reward token price at payout' } });
     return true;
   }
   const grossEth = tokens * priceEth;
@@ -112,8 +129,17 @@ export function creditReward(d: SimDesk, p: RewardPayout, avgEethBalance: number
   tx.book('slippage', -grossEth * cost * d.pxE());
   d.payGas(tx, 'CLAIM_REWARDS');
   d.payGas(tx, 'TOKEN_SWAP');
-  d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, details: { ...details(), grossEth, costBps: cost * 1e4 } });
+  d.emit('REWARD_CREDITED', tx, { venue: 'etherfi', token: p.token, details: { ...rewardDetails(claim), grossEth, costBps: cost * 1e4 } });
   return true;
+}
+
+/**
+ * A REWARD_CREDITED event's details, built only for the event: a claim the wallet cannot pay gas for is retried
+ * every step until it can (a closure over the figures would allocate at each try).
+ */
+function rewardDetails(claim: RewardClaim): Record<string, number | string> {
+  const p = claim.payout;
+  return { token: p.token, perEeth: p.perEeth, avgEethBalance: claim.avgEethBalance, rewardTokens: p.perEeth * claim.avgEethBalance, priceEth: claim.priceEth, periodStart: new Date(p.periodStartMs).toISOString(), periodEnd: new Date(p.periodEndMs).toISOString(), source: p.source };
 }
 
 /** What the market would do: AAVE liquidation (close factor, bonus) and CEX liquidation below maintenance. */
