@@ -46,7 +46,7 @@ export class EthLeveragedStrategy implements Strategy {
       this.entered = true;
       return this.enter(ctx);
     }
-    const band = ltvBandOrder(ctx, this.p.lst.token, this.p.leverage, targetLtv(ctx.params.aave, this.p.leverage));
+    const band = ltvBandOrder(ctx, this.p.lst.token, this.p.leverage);
     if (band) return { reason: 'rebalance', detail: band.why, orders: [band.order] };
     // Rewards land as wallet ETH: above the threshold they join the book. The entry's gas only lowers what can be
     // levered, so a wallet at or below the threshold before gas needs no gas estimate.

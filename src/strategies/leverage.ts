@@ -16,9 +16,11 @@ export function entryOrder(lst: LstToken, lev: LeverageParams, inputEth: number,
 
 /**
  * Keeps LTV inside [λ − releverBand, λ + deleverBand]: carry moves it slowly (LTV drifts at about b − y a
- * year), oracle moves of the LST rate quickly. Returns the order and why, or null inside the band.
+ * year), oracle moves of the LST rate quickly. Returns the order and why, or null inside the band. It works out
+ * the target itself: the strategies ask every tick, and a number passed to a call V8 does not inline is boxed.
  */
-export function ltvBandOrder(ctx: StrategyContext, lst: LstToken, lev: LeverageParams, ltv: number): { order: Order; why: string } | null {
+export function ltvBandOrder(ctx: StrategyContext, lst: LstToken, lev: LeverageParams): { order: Order; why: string } | null {
+  const ltv = targetLtv(ctx.params.aave, lev);
   const cur = ctx.risk.ltv;
   if (ctx.exposure.aaveDebtEth <= 0) return null;
   if (cur > ltv + lev.deleverBand) {

@@ -49,7 +49,7 @@ export function leveragedBook(lst: LstToken, lev: LeverageParams): StakingBook {
     enter: (ctx, inputEth) => entryOrder(lst, lev, inputEth, ltv(ctx)),
     release: (ctx, releaseEth) => ({ kind: 'atomic_deleverage', lst, targetLtv: ltv(ctx), releaseEth }),
     canRelease: (ctx) => ctx.exposure.aaveDebtEth > 0,
-    maintain: (ctx) => ltvBandOrder(ctx, lst, lev, ltv(ctx)),
+    maintain: (ctx) => ltvBandOrder(ctx, lst, lev),
     unwind: (ctx) => (ctx.exposure.aaveDebtEth > 0 ? [{ kind: 'atomic_deleverage', lst, targetLtv: 0, releaseEth: Infinity }] : []),
   };
 }

@@ -193,9 +193,17 @@ export class UsdtMarketNeutralStrategy implements Strategy {
 
   /** Idle wallet ETH into the book and the hedge after it, or null when the entry's gas leaves too little. */
   private deployIdle(ctx: StrategyContext): Decision | null {
+    if (!(this.book.deployable(ctx, floatEth(ctx, this.p.gasFloat)) > this.idleThreshold(ctx))) return null;
+    return this.idleDecision(ctx);
+  }
+
+  /**
+   * Apart from deployIdle, which runs every tick while idle ETH waits for enough to cover the entry's gas: the
+   * decision's order step is a closure, and a function holding one allocates its context at every call.
+   */
+  private idleDecision(ctx: StrategyContext): Decision {
     const p = this.p;
-    const idle = this.book.deployable(ctx, floatEth(ctx, this.p.gasFloat));
-    if (!(idle > this.idleThreshold(ctx))) return null;
+    const idle = this.book.deployable(ctx, floatEth(ctx, p.gasFloat));
     return { reason: 'rebalance', detail: `${this.book.verb} ${idle.toFixed(4)} idle wallet ETH`, orders: [this.book.enter(ctx, idle), (c) => hedgeOrders(c, p.hedge.hedgeAllocation, 'ETHUSDT', c.exposure.longEth)] };
   }
 

@@ -11,6 +11,19 @@ function probe(...args: string[]): Record<string, number | string> {
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Record<string, number | string>;
 }
 
+const probed = new Map<string, Record<string, number | string>>();
+/** A mode's probe, run once for the tests that read it. */
+function probeMode(mode: string): Record<string, number | string> {
+  let r = probed.get(mode);
+  if (r === undefined) {
+    r = probe(mode, SHARED_DATA);
+    probed.set(mode, r);
+  }
+  return r;
+}
+
+const MODES = ['pure_lending', 'pure_lending_eth', 'btc_basis', 'eth_basis', 'eth_leveraged', 'eth_staking_only', 'usdt_market_neutral', 'usdt_market_neutral_no_leverage'] as const;
+
 describe('the hot path does not allocate per event or per step', () => {
   it('recording a funding settlement into the columnar log allocates less than one boxed number per event', () => {
     const r = probe('events');
@@ -35,34 +48,41 @@ describe('the hot path does not allocate per event or per step', () => {
   // (usdt_market_neutral), 78–102 (usdt_market_neutral_no_leverage): nearly all of it the decisions and reward
   // claims inside the window (see the tick-by-tick test below). The limits leave room for the spread.
   it.each([
-    ['pure_lending', 40],
-    ['pure_lending_eth', 60],
-    ['btc_basis', 100],
+    ['pure_lending', 30],
+    ['pure_lending_eth', 30],
+    ['btc_basis', 50],
     ['eth_basis', 130],
     ['eth_leveraged', 90],
     ['eth_staking_only', 80],
     ['usdt_market_neutral', 180],
     ['usdt_market_neutral_no_leverage', 200],
   ] as const)('%s: a steady-state window of the full history allocates under %i bytes a step, with no GC', (mode, limit) => {
-    const r = probe(mode, SHARED_DATA);
+    const r = probeMode(mode);
     expect(r['steps'] as number).toBeGreaterThan(4000);
     expect(r['gcInWindow']).toBe(0);
     expect(r['bytesPerStep'] as number).toBeLessThan(limit);
   });
 
   // Tick by tick (the kernel with a heap reading after each tick), measured over the full histories: a tick that
-  // records no event allocates nothing in every mode (the exception is usdt_market_neutral's idle-ETH check, which
-  // allocates 72 bytes at each of 147 ticks while the wallet holds ETH above the threshold that the entry's gas
-  // would take back below it, about 1 byte a quiet tick); a funding settlement allocates nothing but the event
-  // columns' growth (3 bytes a tick on average) in most processes, and up to about 100 bytes a tick (3 payments)
-  // in those where V8 inlines the whole settlement path into one function. Decisions, transfers and reward claims
-  // (a few dozen to a hundred ticks a run) build their orders and details objects: 2.5–4.5 KB a tick.
-  it.each(['pure_lending', 'btc_basis', 'eth_staking_only', 'usdt_market_neutral'] as const)('%s: ticks that record no event allocate nothing, funding settlements no more than 128 bytes a tick', (mode) => {
-    const ticks = probe(mode, SHARED_DATA)['ticks'] as unknown as Record<'quiet' | 'funding' | 'other', { ticks: number; bytes: number; allocating: number; bytesPerTick: number }>;
+  // records no event allocates nothing in every mode (the few that do grow a column the run keeps). Before, 72
+  // bytes at 147 usdt_market_neutral ticks (its idle-ETH check held a closure) and, in half the processes, 16 bytes at
+  // every eth_leveraged tick (the LTV band's target passed as a number). A funding settlement allocates nothing but
+  // the event columns' growth (3 bytes a tick on average) in most processes, and about 50 bytes a tick (3 payments)
+  // in the odd one where V8 inlines the whole settlement path into one function. Decisions, transfers and reward
+  // claims (a few dozen to a hundred ticks a run) build their orders and details objects: 2.5–4.5 KB a tick.
+  // V8 decides what to inline per process (it depends on when background compilations finish), and where it leaves
+  // one small call out, a number is boxed at every tick; a second process is measured when the first did not reach
+  // the steady state, and the test fails when neither does.
+  type Ticks = Record<'quiet' | 'funding' | 'other', { ticks: number; bytes: number; allocating: number; bytesPerTick: number }>;
+  const steady = (t: Ticks): boolean => t.quiet.allocating < 0.005 * t.quiet.ticks && t.quiet.bytes < 32_768 && t.funding.bytesPerTick < 128;
+  it.each(MODES)('%s: ticks that record no event allocate nothing, funding settlements under 128 bytes a tick', (mode) => {
+    let ticks = probeMode(mode)['ticks'] as unknown as Ticks;
+    if (!steady(ticks)) ticks = probe(mode, SHARED_DATA)['ticks'] as unknown as Ticks;
     expect(ticks.quiet.ticks).toBeGreaterThan(10_000);
-    expect(ticks.quiet.allocating).toBeLessThan(0.015 * ticks.quiet.ticks);
-    expect(ticks.quiet.bytesPerTick).toBeLessThan(2);
-    if (mode === 'btc_basis' || mode === 'usdt_market_neutral') expect(ticks.funding.ticks).toBeGreaterThan(1_000);
+    // At most a handful of quiet ticks allocate at all, each growing a column: none does in a steady state.
+    expect(ticks.quiet.allocating).toBeLessThan(0.005 * ticks.quiet.ticks);
+    expect(ticks.quiet.bytes).toBeLessThan(32_768);
+    if (mode.includes('basis') || mode.startsWith('usdt')) expect(ticks.funding.ticks).toBeGreaterThan(1_000);
     expect(ticks.funding.bytesPerTick).toBeLessThan(128);
   });
 });
