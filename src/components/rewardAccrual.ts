@@ -84,7 +84,7 @@ export class RewardAccrual {
   }
 
   /** Average eETH held over a payout's period (holdings before the run count as none). */
-  averageEeth(p: RewardPayout): number {
+  private averageEeth(p: RewardPayout): number {
     return (this.at(p.periodEndMs) - this.at(p.periodStartMs)) / ((p.periodEndMs - p.periodStartMs) / HOUR_MS);
   }
 

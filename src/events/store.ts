@@ -302,7 +302,10 @@ export class EventStore implements EventSource {
     this.deltas.push(this.slotKeyIds[slot] as number, TAG_NUMBER, amount);
   }
 
-  /** A booked move's move and P&L part, each left out when zero. */
+  /**
+   * A booked move's move and P&L part, each left out when zero. What addDeltaSlot and addPnlPart do, written out
+   * so that the amounts are read here and not passed to them (see BookedMove).
+   */
   addMove(m: BookedMove): void {
     if (m.amount !== 0) this.deltas.push(this.slotKeyIds[m.slot] as number, TAG_NUMBER, m.amount);
     if (m.valueShare !== 0) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, LONG_BODY, SHORT_BODY, startServer, waitFinal, type TestServer } from './helpers.js';
+import { call, LONG_BODY, SHORT_BODY, startServer, waitFinal, waitRunning, type TestServer } from './helpers.js';
 
 let t: TestServer;
 let api: string;
@@ -15,7 +15,7 @@ afterAll(async () => {
 describe('the job queue, first in first out', () => {
   it('starts the runs waiting behind a running one in the order they were posted', async () => {
     const a = await call<{ id: string }>(`${api}/backtests`, { body: LONG_BODY });
-    for (let k = 0; k < 600 && (await call<{ status: string }>(`${api}/backtests/${a.json.id}`)).json.status !== 'running'; k++) await new Promise((ok) => setTimeout(ok, 100));
+    await waitRunning(t.url, a.json.id);
     const posted: string[] = [];
     for (let k = 0; k < 3; k++) posted.push((await call<{ id: string }>(`${api}/backtests`, { body: SHORT_BODY })).json.id);
     for (const id of posted) expect((await call<{ status: string }>(`${api}/backtests/${id}`)).json.status).toBe('queued');

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
-import { call, DATA_DIR, LONG_BODY, readSse, SHORT_BODY, startServer, waitFinal, type ErrorBody, type SseEvent, type TestServer } from './helpers.js';
+import { call, DATA_DIR, LONG_BODY, readSse, SHORT_BODY, startServer, waitFinal, waitRunning, type ErrorBody, type SseEvent, type TestServer } from './helpers.js';
 
 let t: TestServer;
 let api: string;
@@ -58,7 +58,7 @@ describe('the job queue', () => {
 
   it('starts the run waiting behind a running run that is cancelled', async () => {
     const a = await call<{ id: string }>(`${api}/backtests`, { body: LONG_BODY });
-    for (let k = 0; k < 600 && (await call<{ status: string }>(`${api}/backtests/${a.json.id}`)).json.status !== 'running'; k++) await new Promise((ok) => setTimeout(ok, 100));
+    await waitRunning(t.url, a.json.id);
     const b = await call<{ id: string }>(`${api}/backtests`, { body: SHORT_BODY });
     expect((await call<{ status: string }>(`${api}/backtests/${b.json.id}`)).json.status).toBe('queued');
     // Cancelling a running run ends its thread; the run behind it must still get one.

@@ -5,12 +5,8 @@ import type { ModeName } from '../../src/domain/params.js';
 import { ExposureMonitor } from '../../src/components/exposureMonitor.js';
 import { PositionMonitor } from '../../src/components/positionMonitor.js';
 import { PositionRef } from '../../src/components/positionRef.js';
-import { HistoricalFeed } from '../../src/engine/historicalFeed.js';
 import { rewardScheduleFor } from '../../src/engine/backtest.js';
-import { StrategyKernel } from '../../src/kernel/kernel.js';
-import { BacktestClock } from '../../src/kernel/clock.js';
-import { SimulatedExecution } from '../../src/venues/simulatedExecution.js';
-import { createStrategy } from '../../src/modes/registry.js';
+import { backtestKernel } from '../support/backtestKernel.js';
 import { EventStore } from '../../src/events/store.js';
 import { DetailRow } from '../../src/events/detailRow.js';
 import { BasisError } from '../../src/errors/base.js';
@@ -37,28 +33,19 @@ describe('the hot path computes what the plain code would', () => {
       let firstDiff = '';
       let prefixChanges = 0;
       let lastVersion = -1;
-      const kernel = new StrategyKernel({
-        params,
-        clock: new BacktestClock(),
-        feed: new HistoricalFeed(timeline, params.mode),
-        strategy: createStrategy(params.mode.strategy),
-        execution: (ports) => new SimulatedExecution(params, ports, true),
-        costs: true,
-        ...(rewards ? { rewards } : {}),
-        onTick: (k) => {
-          ticks++;
-          if (k.positions.version !== lastVersion) prefixChanges++;
-          lastVersion = k.positions.version;
-          const fresh = new ExposureMonitor(params.mode.shareClass, k.positions.slots);
-          fresh.compute(k.positions, k.market as Parameters<ExposureMonitor['compute']>[1]);
-          const a = figures(k.exposure as ExposureMonitor);
-          const b = figures(fresh);
-          const bad = a.findIndex((x, i) => !Object.is(x, b[i]));
-          if (bad >= 0) {
-            differing++;
-            if (firstDiff === '') firstDiff = `tick ${ticks}, figure ${bad}: ${a[bad]} vs ${b[bad]}`;
-          }
-        },
+      const kernel = backtestKernel(params, timeline, rewards, (k) => {
+        ticks++;
+        if (k.positions.version !== lastVersion) prefixChanges++;
+        lastVersion = k.positions.version;
+        const fresh = new ExposureMonitor(params.mode.shareClass, k.positions.slots);
+        fresh.compute(k.positions, k.market as Parameters<ExposureMonitor['compute']>[1]);
+        const a = figures(k.exposure as ExposureMonitor);
+        const b = figures(fresh);
+        const bad = a.findIndex((x, i) => !Object.is(x, b[i]));
+        if (bad >= 0) {
+          differing++;
+          if (firstDiff === '') firstDiff = `tick ${ticks}, figure ${bad}: ${a[bad]} vs ${b[bad]}`;
+        }
       });
       kernel.runSync();
       expect(ticks).toBe(timeline.length);

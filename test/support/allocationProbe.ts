@@ -21,11 +21,7 @@ import { openHistoricalData, resolveDataDir } from '../../src/data/index.js';
 import { EventDrivenStrategyEngine } from '../../src/engine/engine.js';
 import { rewardScheduleFor } from '../../src/engine/backtest.js';
 import { PACKAGE_ROOT } from '../../src/packageRoot.js';
-import { StrategyKernel } from '../../src/kernel/kernel.js';
-import { BacktestClock } from '../../src/kernel/clock.js';
-import { HistoricalFeed } from '../../src/engine/historicalFeed.js';
-import { SimulatedExecution } from '../../src/venues/simulatedExecution.js';
-import { createStrategy } from '../../src/modes/registry.js';
+import { backtestKernel } from './backtestKernel.js';
 import { Book } from '../../src/components/book.js';
 import type { PositionKey } from '../../src/domain/positionKey.js';
 import { EventLogger } from '../../src/events/logger.js';
@@ -126,19 +122,10 @@ function perTick(): Record<TickClass, ClassFigures> {
   const heapAfter = new Float64Array(timeline.length + 1);
   const eventsAfter = new Int32Array(timeline.length + 1);
   let n = 0;
-  const kernel = new StrategyKernel({
-    params,
-    clock: new BacktestClock(),
-    feed: new HistoricalFeed(timeline, params.mode),
-    strategy: createStrategy(params.mode.strategy),
-    execution: (ports) => new SimulatedExecution(params, ports, true),
-    costs: true,
-    ...(rewards ? { rewards } : {}),
-    onTick: (k) => {
-      heapAfter[n] = process.memoryUsage().heapUsed;
-      eventsAfter[n] = k.events.length;
-      n++;
-    },
+  const kernel = backtestKernel(params, timeline, rewards, (k) => {
+    heapAfter[n] = process.memoryUsage().heapUsed;
+    eventsAfter[n] = k.events.length;
+    n++;
   });
   kernel.runSync();
   const figures: Record<TickClass, ClassFigures> = { quiet: { ticks: 0, bytes: 0, allocating: 0 }, funding: { ticks: 0, bytes: 0, allocating: 0 }, other: { ticks: 0, bytes: 0, allocating: 0 } };
