@@ -108,9 +108,19 @@ export class Book {
     this.version++;
   }
 
-  /** {@link apply} of a booked move's amount (a zero amount changes nothing). */
+  /**
+   * {@link apply} of a booked move's amount (a zero amount changes nothing), written out: handed to apply where V8
+   * does not inline it (it decides per process), the amount would be boxed at every move (see BookedMove).
+   */
   applyMove(m: BookedMove): void {
-    if (m.amount !== 0) this.apply(m.slot, m.amount);
+    const delta = m.amount;
+    if (delta === 0) return;
+    const slot = m.slot;
+    const before = this.amounts[slot] as number;
+    const after = before + delta;
+    if (after - after === 0 && (after >= 0 || this.signed[slot] === 1)) this.amounts[slot] = after;
+    else this.amounts[slot] = applyDelta((this.slots[slot] as Slot).key, this.signed[slot] === 1, before, delta);
+    this.version++;
   }
 
   /** Every non-zero balance (a key that is absent is zero). */

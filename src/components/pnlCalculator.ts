@@ -49,9 +49,12 @@ export class PnlCalculator {
     this.add(part, valueShare);
   }
 
-  /** A booked move's value, to its part (a zero value books nothing). */
+  /** A booked move's value, to its part (a zero value books nothing); {@link add} written out (see BookedMove). */
   bookMove(m: BookedMove): void {
-    if (m.valueShare !== 0) this.add(m.part, m.valueShare);
+    const v = m.valueShare;
+    if (v === 0) return;
+    this.cumulative[m.part] = (this.cumulative[m.part] as number) + v;
+    this.running += v;
   }
 
   private add(i: number, valueShare: number): void {

@@ -231,7 +231,7 @@ export class StrategyKernel implements VenueReports {
     this.ran = true;
     const t0 = performance.now();
     if (!this.feed.next(this.cur)) throw new BasisError('BT-004', 'the market feed has no snapshot to start from');
-    this.clock.advanceTo(this.cur.timestampMs);
+    this.clock.advanceTo(this.cur);
     this.execution.at(this.cur);
     const mode = this.params.mode;
     this.settlement.capitalFlow('INITIAL_CAPITAL', positionKey('wallet', 'BaseToken', mode.shareClass), mode.initialCapital, { amountToken: mode.initialCapital });
@@ -247,7 +247,7 @@ export class StrategyKernel implements VenueReports {
     this.prev = this.cur;
     this.cur = swap;
     this.ctx.m = swap;
-    this.clock.advanceTo(swap.timestampMs);
+    this.clock.advanceTo(swap);
     this.exposure.compute(this.positions, swap);
     this.pnl.marketMove(this.positions, this.exposure, this.prev, swap);
     return true;

@@ -1,14 +1,14 @@
 /**
  * Allocation in a fresh process started with --expose-gc, printed as one JSON line.
  *
- * `<mode> <dataDir>`: a steady-state window of that mode's run. The engine runs the full history eight times to let
- * the JIT settle, then three more times; in each, a full GC at 50 % empties the heap, and the heap used at 90 % (with
- * no GC in between, checked) is what the steps between allocated. The least of the three is reported. Then the
- * steps one by one: the kernel assembled as the backtest assembles it, with a tick observer that reads the heap
- * after every tick (eight runs to settle, then three measured), each tick classed by the events it recorded: quiet
- * (none), funding (funding settlements only) or other (decisions and their orders, transfers, rewards, fallbacks,
- * risk levels). Per class: its ticks, and the least over the three runs of the bytes they allocated and of the
- * ticks that allocated anything.
+ * `<mode> <dataDir>`: a steady-state window of that mode's run. The engine runs the full history eight times (and for
+ * two seconds at least) to let the JIT settle, then three more times; in each, a full GC at 50 % empties the heap,
+ * and the heap used at 90 % (with no GC in between, checked) is what the steps between allocated. The least of the
+ * three is reported. Then the steps one by one: the kernel assembled as the backtest assembles it, with a tick
+ * observer that reads the heap after every tick (the same warm-up, then three measured runs), each tick classed by
+ * the events it recorded: quiet (none), funding (funding settlements only) or other (decisions and their orders,
+ * transfers, rewards, fallbacks, risk levels). Per class: its ticks, and the least over the three runs of the bytes
+ * they allocated and of the ticks that allocated anything.
  *
  * `events`: the funding-settlement path of the event log alone: one reused deltas list, P&L and details object, recorded 200,000 times to warm up, then the least heap growth of three windows of 100,000 (each after a full GC).
  *
@@ -82,7 +82,16 @@ const cacheDir = config.paths.cacheDir === null ? null : path.resolve(PACKAGE_RO
 const timeline = await openHistoricalData({ dataDir, requirements: params.mode.dataRequirements, policy: config.data, stepMinutes: params.engine.stepMinutes, fundingHoursUtc: params.engine.fundingHoursUtc, cacheDir });
 const rewards = rewardScheduleFor(params, dataDir, config.data, cacheDir);
 const engine = (): EventDrivenStrategyEngine => new EventDrivenStrategyEngine(params, timeline, { costs: true, recordTimeseries: process.env['PROBE_TS'] !== '0', ...(rewards ? { rewards } : {}) });
-for (let k = 0; k < 8; k++) engine().runBacktest(0, timeline.length - 1);
+/**
+ * Eight runs and two seconds at least: V8 optimizes on background threads, and on a loaded machine (the test suite's
+ * other workers) eight runs of a fast mode (a few milliseconds each) can end before those compilations land, which
+ * would measure the interpreter's boxing instead of the engine's steady state.
+ */
+function warmUp(run: () => unknown): void {
+  const until = performance.now() + 2000;
+  for (let k = 0; k < 8 || performance.now() < until; k++) run();
+}
+warmUp(() => engine().runBacktest(0, timeline.length - 1));
 
 const gcs: PerformanceEntry[] = [];
 const observer = new PerformanceObserver((list) => void gcs.push(...list.getEntries()));
@@ -145,7 +154,7 @@ function perTick(): Record<TickClass, ClassFigures> {
   }
   return figures;
 }
-for (let k = 0; k < 8; k++) perTick();
+warmUp(perTick);
 const runs = [perTick(), perTick(), perTick()];
 const byClass = Object.fromEntries(
   (['quiet', 'funding', 'other'] as const).map((c) => {
