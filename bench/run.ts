@@ -42,7 +42,10 @@ interface EngineFigures {
   /** Garbage-collection pauses as a share of the measured runs' engine time. */
   gcShare: number;
   stepsPerSecWithTimeseries: number;
+  /** Fastest / slowest of a fixed reference loop as long as one run, timed after each run (bench/speed.js). */
+  hostSpread: number;
   spreadWithTimeseries: number;
+  hostSpreadWithTimeseries: number;
   gcShareWithTimeseries: number;
   peakRssMb: number;
   wholeRunMs: number;
@@ -86,7 +89,9 @@ for (const mode of modes) {
     spread: r2(plain.spread),
     gcShare: Math.round(plain.gcShare * 1000) / 1000,
     stepsPerSecWithTimeseries: Math.round(withTs.stepsPerSec),
+    hostSpread: r2(plain.hostSpread),
     spreadWithTimeseries: r2(withTs.spread),
+    hostSpreadWithTimeseries: r2(withTs.hostSpread),
     gcShareWithTimeseries: Math.round(withTs.gcShare * 1000) / 1000,
     peakRssMb: Math.round(mem.peakRssMb * 10) / 10,
     wholeRunMs: Math.round(whole * 10) / 10,
@@ -157,7 +162,7 @@ write(path.join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 const rows = Object.entries(engine).map(([m, e]) => {
-  return `| ${m} | ${e.steps.toLocaleString('en-US')} | ${e.stepsPerSec.toLocaleString('en-US')} | ${e.spread.toFixed(2)}× | ${pct(e.gcShare)} | ${e.stepsPerSecWithTimeseries.toLocaleString('en-US')} | ${e.spreadWithTimeseries.toFixed(2)}× | ${pct(e.gcShareWithTimeseries)} | ${e.peakRssMb} | ${e.wholeRunMs} |`;
+  return `| ${m} | ${e.steps.toLocaleString('en-US')} | ${e.stepsPerSec.toLocaleString('en-US')} | ${e.spread.toFixed(2)}× | ${e.hostSpread.toFixed(2)}× | ${pct(e.gcShare)} | ${e.stepsPerSecWithTimeseries.toLocaleString('en-US')} | ${e.spreadWithTimeseries.toFixed(2)}× | ${e.hostSpreadWithTimeseries.toFixed(2)}× | ${pct(e.gcShareWithTimeseries)} | ${e.peakRssMb} | ${e.wholeRunMs} |`;
 });
 const skippedNote = Object.keys(skipped).length > 0 ? `\nNot measured (could not load): ${Object.entries(skipped).map(([m, why]) => `${m} (${why})`).join('; ')}.\n` : '';
 const ms = (s: { median: number; min: number; max: number }): string => `${s.median} (${s.min}–${s.max})`;
@@ -183,13 +188,15 @@ mode in a process of its own on the compiled code (\`bench/speed.js\`) as the CL
 generation is collected before each run so that a run pays for its own short-lived garbage, the whole heap once
 before the measured runs (a full collection before every run evicts the caches the run then refills). Spread is the
 fastest of those runs over the slowest; GC is the garbage-collection pauses (PerformanceObserver \`gc\` entries) that
-start inside the measured runs, as a share of their time. The second group also records the per-step timeseries.
+start inside the measured runs, as a share of their time. Host is the spread of a fixed reference loop (a sequential
+sum over 4 MB, sized to last as long as one run) timed right after each measured run: what this machine's noise alone
+gives a run of that length at those moments. The second group also records the per-step timeseries.
 This machine is shared (2 cores, a virtual machine, other sessions may run tests at the same time): read medians and
 spreads, not single runs. Peak RSS is a fresh process running one full backtest and writing all five result files.
 Whole run is a fresh process: config load, data from the warm cache, engine, summary (median of 3).
 
-| mode | steps | steps/s | spread | GC | steps/s with timeseries | spread | GC | peak RSS (MB) | whole run (ms) |
-|---|---|---|---|---|---|---|---|---|---|
+| mode | steps | steps/s | spread | host | GC | steps/s with timeseries | spread | host | GC | peak RSS (MB) | whole run (ms) |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 ${skippedNote}
 Targets: ≥ 5,000,000 steps/s for pure_lending, ≥ 2,500,000 for btc_basis, ≥ 1,500,000 for usdt_market_neutral,

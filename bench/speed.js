@@ -5,7 +5,10 @@
 // collection happens once, before the measured runs. A full collection before every run (which this bench did until
 // 2026-11-30) walks the whole heap for about 10 ms, longer than the run it precedes, and leaves that run to refill
 // the processor's caches: it measured cold-cache runs, 10-15 % slower and twice as spread (bench/RESULTS.md).
-// Old-generation collections that land inside a measured run count in its GC share.
+// Old-generation collections that land inside a measured run count in its GC share. Host spread is the same figure for
+// a reference loop timed right after each measured run: a sequential sum over 4 MB (about what a run streams of its
+// timeline), sized during the warm-up to last as long as one run. It does the same work every time, so its fastest /
+// slowest is what this machine's noise alone gives a run of that length at those moments.
 // Usage: node --expose-gc bench/speed.js <mode> <dataDir> <warmup> <runs>   (prints one JSON line)
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,18 +36,46 @@ gcObserver.observe({ entryTypes: ['gc'] });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const reference = new Float64Array(1 << 19).map((_, i) => (i % 97) * 0.5);
+function referenceLoop(passes) {
+  let s = 0;
+  for (let p = 0; p < passes; p++) for (let i = 0; i < reference.length; i++) s += reference[i] * 1.0000001;
+  return s;
+}
+/** Passes of the reference loop that last about `ms`. */
+function referencePasses(ms) {
+  for (let k = 0; k < 20; k++) referenceLoop(1);
+  const t = [];
+  for (let k = 0; k < 9; k++) {
+    const t0 = performance.now();
+    referenceLoop(1);
+    t.push(performance.now() - t0);
+  }
+  return Math.max(1, Math.round(ms / median(t)));
+}
+
 async function speed(recordTimeseries) {
   const rates = [];
   const windows = [];
+  const warmMs = [];
+  const referenceMs = [];
+  let passes = 0;
   for (let k = 0; k < WARMUP + RUNS; k++) {
-    if (k === WARMUP) globalThis.gc();
+    if (k === WARMUP) {
+      passes = referencePasses(median(warmMs.slice(-10)));
+      globalThis.gc();
+    }
     globalThis.gc({ type: 'minor' });
     const e = new EventDrivenStrategyEngine(params, timeline, { costs: true, recordTimeseries, ...(rewards ? { rewards } : {}) });
     const t0 = performance.now();
     const r = e.runBacktest(0, timeline.length - 1);
-    if (k >= WARMUP) {
+    if (k < WARMUP) warmMs.push(r.runMs);
+    else {
       windows.push([t0, performance.now()]);
       rates.push(r.steps / (r.runMs / 1000));
+      const t1 = performance.now();
+      referenceLoop(passes);
+      referenceMs.push(performance.now() - t1);
     }
   }
   await settle();
@@ -55,7 +86,7 @@ async function speed(recordTimeseries) {
     // The collections asked for between runs are not the engine's.
     for (const g of gcPauses) if (g.startTime >= a && g.startTime < b) gcMs += g.duration;
   }
-  return { steps: timeline.length, stepsPerSec: median(rates), spread: Math.max(...rates) / Math.min(...rates), gcShare: gcMs / runMs };
+  return { steps: timeline.length, stepsPerSec: median(rates), spread: Math.max(...rates) / Math.min(...rates), gcShare: gcMs / runMs, hostSpread: Math.max(...referenceMs) / Math.min(...referenceMs) };
 }
 
 const plain = await speed(false);

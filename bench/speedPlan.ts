@@ -9,4 +9,6 @@ export interface SpeedFigures {
   readonly spread: number;
   /** Garbage-collection pauses as a share of the measured runs' engine time. */
   readonly gcShare: number;
+  /** Fastest / slowest of a fixed reference loop as long as one run, timed after each measured run: the host's noise. */
+  readonly hostSpread: number;
 }
