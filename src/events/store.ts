@@ -11,6 +11,11 @@ export interface EventSource {
   at(index: number): BasisEvent | undefined;
 }
 
+/** Every event of a source in order, each object built as it is read and dropped after: a writer holds one at a time. */
+export function* eachEvent(source: EventSource): Generator<BasisEvent> {
+  for (let i = 0; i < source.length; i++) yield source.at(i) as BasisEvent;
+}
+
 export type EventDetails = NonNullable<BasisEvent['details']>;
 export type InFlightView = NonNullable<BasisEvent['inFlight']>;
 

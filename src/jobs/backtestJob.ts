@@ -1,4 +1,5 @@
 import { BasisError } from '../errors/base.js';
+import { eachEvent } from '../events/store.js';
 import { redactOverride, runBacktest, runConfigDocument, writeBacktestResults, writeBacktestRun, type BacktestOutput, type BacktestRequest, type BacktestWriteOptions, type WrittenBacktest } from '../engine/backtest.js';
 import type { RunParams } from '../domain/params.js';
 import { currentBuild } from '../engine/runRecord.js';
@@ -92,7 +93,8 @@ export async function runStoredBacktest(store: RunStore, req: BacktestRequest, o
       data: { fingerprint: out.run.data.fingerprint, files: out.run.data.files, window: { start: out.summary.start, end: out.summary.end } },
       summary: { ...out.summary, integrity: written.integrity },
       frame: out.frame,
-      events: out.events,
+      // Built one at a time as the store writes them: the run's event objects all at once would be its memory peak.
+      events: eachEvent(out.engine.events),
       auditHash: written.integrity.eventsFinalHash,
       runDir: written.dir,
     });
