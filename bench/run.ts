@@ -51,6 +51,14 @@ interface EngineFigures {
   wholeRunMs: number;
 }
 const engine: Record<string, EngineFigures> = {};
+
+interface HostFigures {
+  randomLoadNs: number;
+  streamGBps: number;
+}
+/** The host's memory latency and streaming rate right now, in a process of its own (bench/host.js). */
+const hostNow = (): HostFigures => JSON.parse(execFileSync(process.execPath, [path.join(here, 'host.js')], { encoding: 'utf8' }).trim()) as HostFigures;
+const hostBefore = hostNow();
 const skipped: Record<string, string> = {};
 
 const child = (mode: string, kind: 'whole' | 'memory', set: readonly string[] = []): { wholeRunMs: number; peakRssMb: number; loadMs: number; steps: number } => {
@@ -131,8 +139,10 @@ const synthDir = mkdtempSync(path.join(os.tmpdir(), 'basis-bench-synth-'));
 const synthYearMs = best(() => void generateSynthetic({ seed: 1, outDir: synthDir, start: '2024-01-01', end: '2024-12-31' }));
 const cli = benchCli(root, dataDir);
 const cpu = os.cpus()[0]?.model ?? 'unknown';
+const hostAfter = hostNow();
 const results = {
   machine: { cpu, cores: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  host: { before: hostBefore, after: hostAfter },
   date: new Date().toISOString(),
   engine,
   ...(Object.keys(skipped).length > 0 ? { skipped } : {}),
@@ -170,6 +180,9 @@ const md = `# Benchmarks
 
 Measured by \`npm run bench\` on ${results.date.slice(0, 10)}: ${cpu}, ${results.machine.cores} cores, ${results.machine.memoryGb} GiB, Node ${process.version}.
 Machine-readable figures: \`bench/results.json\`.
+The host at the start and the end of this bench (\`bench/host.js\`): random loads over 64 MB took ${hostBefore.randomLoadNs} and
+${hostAfter.randomLoadNs} ns, a sequential sum over 4 MB ran at ${hostBefore.streamGBps} and ${hostAfter.streamGBps} GB/s. The machine is a shared virtual
+machine whose speed changes from day to day: compare bench runs with these figures beside them.
 
 ## What the user waits for (fresh processes, \`node bin/basis.js\`)
 

@@ -93,7 +93,7 @@ export async function runStoredBacktest(store: RunStore, req: BacktestRequest, o
       data: { fingerprint: out.run.data.fingerprint, files: out.run.data.files, window: { start: out.summary.start, end: out.summary.end } },
       summary: { ...out.summary, integrity: written.integrity },
       frame: out.frame,
-      // Built one at a time as the store writes them: the run's event objects all at once would be its memory peak.
+      // Built one at a time as the store writes them, not the array of every event object that out.events keeps.
       events: eachEvent(out.engine.events),
       auditHash: written.integrity.eventsFinalHash,
       runDir: written.dir,
