@@ -18,7 +18,7 @@ import { formatEventsJsonl } from '../src/events/hashChain.js';
 import { formatTimeseriesCsv, renderReportHtml } from '../src/report/index.js';
 import { generateSynthetic } from '../src/data/synth/index.js';
 import { engineInputs } from './engineInputs.js';
-import { RUNS, WARMUP, type SpeedFigures } from './speedPlan.js';
+import { RUNS, WARMUP, WARM_MS, type SpeedFigures } from './speedPlan.js';
 import { benchDataLoad } from './dataLoad.js';
 import { benchCli } from './cli.js';
 
@@ -70,7 +70,7 @@ const child = (mode: string, kind: 'whole' | 'memory', set: readonly string[] = 
 // Each mode's engine speed in a process of its own, as the CLI runs a backtest: in one process shared by every
 // mode, the type feedback the JIT keeps from the modes measured earlier slows the later ones.
 const speedOf = (mode: string): { plain: SpeedFigures; withTimeseries: SpeedFigures } => {
-  const line = execFileSync(process.execPath, ['--expose-gc', path.join(here, 'speed.js'), mode, dataDir, String(WARMUP), String(RUNS)], { cwd: root, encoding: 'utf8' });
+  const line = execFileSync(process.execPath, ['--expose-gc', path.join(here, 'speed.js'), mode, dataDir, String(WARMUP), String(RUNS), String(WARM_MS)], { cwd: root, encoding: 'utf8' });
   return JSON.parse(line.trim().split('\n').pop() as string) as { plain: SpeedFigures; withTimeseries: SpeedFigures };
 };
 
@@ -196,7 +196,8 @@ Parts of that backtest (medians, from its own \`time:\` line): ${Object.entries(
 
 ## Engine, full history per mode
 
-Steps/s is the median of ${RUNS} warm runs (after ${WARMUP} warm-ups) of the engine loop with events to memory, each
+Steps/s is the median of ${RUNS} warm runs (after ${WARMUP} warm-ups and ${WARM_MS / 1000} s at least, a full collection,
+and as many again for a third of the time) of the engine loop with events to memory, each
 mode in a process of its own on the compiled code (\`bench/speed.js\`) as the CLI runs a backtest. The young
 generation is collected before each run so that a run pays for its own short-lived garbage, the whole heap once
 before the measured runs (a full collection before every run evicts the caches the run then refills). Spread is the

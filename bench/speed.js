@@ -1,15 +1,19 @@
 // Engine speed of one mode in a process of its own, on the compiled code the CLI runs (dist/, built by npm run bench):
-// the median and spread of RUNS warm runs after WARMUP warm-ups, events to memory, with and without the per-step
-// timeseries, and the share of the measured runs' time spent in garbage-collection pauses. The young generation is
-// collected before each run, so a run pays for its own short-lived garbage, not for the previous run's; a full
-// collection happens once, before the measured runs. A full collection before every run (which this bench did until
-// 2026-11-30) walks the whole heap for about 10 ms, longer than the run it precedes, and leaves that run to refill
-// the processor's caches: it measured cold-cache runs, 10-15 % slower and twice as spread (bench/RESULTS.md).
+// the median and spread of RUNS warm runs, events to memory, with and without the per-step timeseries, and the share
+// of the measured runs' time spent in garbage-collection pauses. The warm-up is WARMUP runs and WARM_MS at least (a
+// run of a fast mode lasts a few milliseconds: 25 of them ended before V8's background compilations had landed, and
+// the measured runs then changed speed as they did), then a full collection, then WARMUP runs and a third of WARM_MS
+// more: the full collection frees the earlier runs' engines, and code V8 had specialised on them is compiled again
+// before anything is measured (the first runs after it were up to ten times slower). The young generation is
+// collected before each run, so a run pays for its own short-lived garbage, not for the previous run's. A full
+// collection before every run (which this bench did until 2026-11-30) walks the whole heap for about 10 ms, longer
+// than the run it precedes, and leaves that run to refill the processor's caches: it measured cold-cache runs,
+// 10-15 % slower and twice as spread (bench/RESULTS.md).
 // Old-generation collections that land inside a measured run count in its GC share. Host spread is the same figure for
 // a reference loop timed right after each measured run: a sequential sum over 4 MB (about what a run streams of its
 // timeline), sized during the warm-up to last as long as one run. It does the same work every time, so its fastest /
 // slowest is what this machine's noise alone gives a run of that length at those moments.
-// Usage: node --expose-gc bench/speed.js <mode> <dataDir> <warmup> <runs>   (prints one JSON line)
+// Usage: node --expose-gc bench/speed.js <mode> <dataDir> <warmup> <runs> [warmMs]   (prints one JSON line)
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -19,9 +23,10 @@ import { EventDrivenStrategyEngine } from '../dist/engine/engine.js';
 import { rewardScheduleFor } from '../dist/engine/backtest.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const [mode, dataDir, warmupArg = '5', runsArg = '15'] = process.argv.slice(2);
+const [mode, dataDir, warmupArg = '5', runsArg = '15', warmMsArg = '3000'] = process.argv.slice(2);
 const WARMUP = Number(warmupArg);
 const RUNS = Number(runsArg);
+const WARM_MS = Number(warmMsArg);
 if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc');
 const { config } = loadConfig({ dataDir });
 const params = resolveRunParams(config, mode);
@@ -60,23 +65,28 @@ async function speed(recordTimeseries) {
   const warmMs = [];
   const referenceMs = [];
   let passes = 0;
-  for (let k = 0; k < WARMUP + RUNS; k++) {
-    if (k === WARMUP) {
-      passes = referencePasses(median(warmMs.slice(-10)));
-      globalThis.gc();
-    }
+  const run = () => {
     globalThis.gc({ type: 'minor' });
     const e = new EventDrivenStrategyEngine(params, timeline, { costs: true, recordTimeseries, ...(rewards ? { rewards } : {}) });
     const t0 = performance.now();
     const r = e.runBacktest(0, timeline.length - 1);
-    if (k < WARMUP) warmMs.push(r.runMs);
-    else {
-      windows.push([t0, performance.now()]);
-      rates.push(r.steps / (r.runMs / 1000));
-      const t1 = performance.now();
-      referenceLoop(passes);
-      referenceMs.push(performance.now() - t1);
-    }
+    return { t0, t1: performance.now(), r };
+  };
+  const warmUp = (ms) => {
+    const until = performance.now() + ms;
+    for (let k = 0; k < WARMUP || performance.now() < until; k++) warmMs.push(run().r.runMs);
+  };
+  warmUp(WARM_MS);
+  globalThis.gc();
+  warmUp(WARM_MS / 3);
+  passes = referencePasses(median(warmMs.slice(-10)));
+  for (let k = 0; k < RUNS; k++) {
+    const { t0, t1, r } = run();
+    windows.push([t0, t1]);
+    rates.push(r.steps / (r.runMs / 1000));
+    const t2 = performance.now();
+    referenceLoop(passes);
+    referenceMs.push(performance.now() - t2);
   }
   await settle();
   let gcMs = 0;

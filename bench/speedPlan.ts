@@ -1,5 +1,7 @@
 /** How bench/speed.js measures a mode, and what it reports (bench/run.ts writes the tables). */
 export const WARMUP = 25;
+/** Milliseconds the warm-up lasts at least (bench/speed.js). */
+export const WARM_MS = 3000;
 export const RUNS = 15;
 
 export interface SpeedFigures {
