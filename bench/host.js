@@ -32,10 +32,12 @@ for (let r = 0; r < 7; r++) {
 }
 
 const stream = new Float64Array(1 << 19).map((_, i) => (i % 97) * 0.5);
+// The sums go somewhere the compiler cannot see through, so that the loop is never optimized away.
+let sink = 0;
 function sum() {
   let s = 0;
   for (let i = 0; i < stream.length; i++) s += stream[i] * 1.0000001;
-  return s;
+  sink += s;
 }
 for (let k = 0; k < 50; k++) sum();
 const gbps = [];
@@ -44,5 +46,5 @@ for (let r = 0; r < 7; r++) {
   for (let k = 0; k < 20; k++) sum();
   gbps.push((20 * stream.byteLength) / Number(process.hrtime.bigint() - t0));
 }
-if (p < 0) throw new Error('unreachable: keeps the chase from being optimized away');
+if (p < 0 || sink < 0) throw new Error('unreachable: keeps the chase and the sums from being optimized away');
 process.stdout.write(JSON.stringify({ randomLoadNs: Math.round(median(loadNs) * 10) / 10, streamGBps: Math.round(median(gbps) * 100) / 100 }) + '\n');

@@ -42,10 +42,12 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const reference = new Float64Array(1 << 19).map((_, i) => (i % 97) * 0.5);
+// The sums go somewhere the compiler cannot see through, so that the loop is never optimized away.
+let referenceSink = 0;
 function referenceLoop(passes) {
   let s = 0;
   for (let p = 0; p < passes; p++) for (let i = 0; i < reference.length; i++) s += reference[i] * 1.0000001;
-  return s;
+  referenceSink += s;
 }
 /** Passes of the reference loop that last about `ms`. */
 function referencePasses(ms) {
@@ -64,7 +66,6 @@ async function speed(recordTimeseries) {
   const windows = [];
   const warmMs = [];
   const referenceMs = [];
-  let passes = 0;
   const run = () => {
     globalThis.gc({ type: 'minor' });
     const e = new EventDrivenStrategyEngine(params, timeline, { costs: true, recordTimeseries, ...(rewards ? { rewards } : {}) });
@@ -79,7 +80,7 @@ async function speed(recordTimeseries) {
   warmUp(WARM_MS);
   globalThis.gc();
   warmUp(WARM_MS / 3);
-  passes = referencePasses(median(warmMs.slice(-10)));
+  const passes = referencePasses(median(warmMs.slice(-10)));
   for (let k = 0; k < RUNS; k++) {
     const { t0, t1, r } = run();
     windows.push([t0, t1]);
@@ -102,4 +103,4 @@ async function speed(recordTimeseries) {
 const plain = await speed(false);
 const withTimeseries = await speed(true);
 gcObserver.disconnect();
-process.stdout.write(JSON.stringify({ mode, plain, withTimeseries }) + '\n');
+process.stdout.write(JSON.stringify({ mode, plain, withTimeseries, referenceSink }) + '\n');
