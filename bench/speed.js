@@ -3,8 +3,9 @@
 // of the measured runs' time spent in garbage-collection pauses. The warm-up is WARMUP runs and WARM_MS at least (a
 // run of a fast mode lasts a few milliseconds: 25 of them ended before V8's background compilations had landed, and
 // the measured runs then changed speed as they did), then a full collection, then WARMUP runs and a third of WARM_MS
-// more: the full collection frees the earlier runs' engines, and code V8 had specialised on them is compiled again
-// before anything is measured (the first runs after it were up to ten times slower). The young generation is
+// more: the full collection frees the earlier runs' engines, and with them the hidden classes their code was compiled
+// for (optimized code holds them weakly), so most of the engine is deoptimized and is compiled again before anything
+// is measured (the first runs right after it were up to 23 times slower; docs/kernel.md, "Known limits"). The young generation is
 // collected before each run, so a run pays for its own short-lived garbage, not for the previous run's. A full
 // collection before every run (which this bench did until 2026-11-30) walks the whole heap for about 10 ms, longer
 // than the run it precedes, and leaves that run to refill the processor's caches: it measured cold-cache runs,
