@@ -103,12 +103,12 @@ export async function readSse(url: string, onEvent?: (e: SseEvent) => void): Pro
   return out;
 }
 
-/** Polls GET /backtests/:id until the run is final (the SSE stream is tested on its own). */
 /** Polls a run until it is running, for at most a minute (it may also have finished by then). */
 export async function waitRunning(url: string, id: string): Promise<void> {
   for (let k = 0; k < 600 && (await call<{ status: string }>(`${url}/api/v1/backtests/${id}`)).json.status !== 'running'; k++) await new Promise((ok) => setTimeout(ok, 100));
 }
 
+/** Polls GET /backtests/:id until the run is final (the SSE stream is tested on its own). */
 export async function waitFinal(url: string, id: string): Promise<Record<string, unknown>> {
   for (;;) {
     const r = await call(`${url}/api/v1/backtests/${id}`);

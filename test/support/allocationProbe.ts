@@ -10,7 +10,8 @@
  * transfers, rewards, fallbacks, risk levels). Per class: its ticks, and the least over the three runs of the bytes
  * they allocated and of the ticks that allocated anything.
  *
- * `events`: the funding-settlement path of the event log alone: one reused deltas list, P&L and details object, recorded 200,000 times to warm up, then the least heap growth of three windows of 100,000 (each after a full GC).
+ * `events`: the funding-settlement path of the event log alone: one reused move and detail row, recorded 200,000 times
+ * to warm up, then the least heap growth of three windows of 100,000 (each after a full GC).
  *
  * Usage: node --expose-gc --import tsx allocationProbe.ts <mode> <dataDir> | events
  */
