@@ -1,9 +1,10 @@
 // How fast this host is at the moment, for reading the engine figures of different bench runs side by side (the
 // machine is a shared virtual machine: the same code measured 3x apart on two days). Two probes, each the median of
 // seven: random loads over 64 MB (a pointer chase, so each load waits for the previous one: memory latency under the
-// host's cache contention), and a sequential sum over 4 MB (the reference loop of bench/speed.js: streaming rate).
+// host's cache contention), and the streaming rate of the reference loop bench/speed.js times beside each run
+// (bench/reference.js: a sequential sum over 4 MB).
 // Usage: node bench/host.js   (prints one JSON line)
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+import { median, REFERENCE_BYTES, referenceSink, referenceSum } from './reference.js';
 
 const N = 1 << 24;
 const next = new Int32Array(N);
@@ -31,20 +32,12 @@ for (let r = 0; r < 7; r++) {
   loadNs.push(Number(process.hrtime.bigint() - t0) / LOADS);
 }
 
-const stream = new Float64Array(1 << 19).map((_, i) => (i % 97) * 0.5);
-// The sums go somewhere the compiler cannot see through, so that the loop is never optimized away.
-let sink = 0;
-function sum() {
-  let s = 0;
-  for (let i = 0; i < stream.length; i++) s += stream[i] * 1.0000001;
-  sink += s;
-}
-for (let k = 0; k < 50; k++) sum();
+referenceSum(50);
 const gbps = [];
 for (let r = 0; r < 7; r++) {
   const t0 = process.hrtime.bigint();
-  for (let k = 0; k < 20; k++) sum();
-  gbps.push((20 * stream.byteLength) / Number(process.hrtime.bigint() - t0));
+  referenceSum(20);
+  gbps.push((20 * REFERENCE_BYTES) / Number(process.hrtime.bigint() - t0));
 }
-if (p < 0 || sink < 0) throw new Error('unreachable: keeps the chase and the sums from being optimized away');
+if (p < 0 || referenceSink() < 0) throw new Error('unreachable: keeps the chase and the sums from being optimized away');
 process.stdout.write(JSON.stringify({ randomLoadNs: Math.round(median(loadNs) * 10) / 10, streamGBps: Math.round(median(gbps) * 100) / 100 }) + '\n');

@@ -22,6 +22,7 @@ import { loadConfig, resolveRunParams } from '../dist/config/index.js';
 import { openHistoricalData } from '../dist/data/index.js';
 import { EventDrivenStrategyEngine } from '../dist/engine/engine.js';
 import { rewardScheduleFor } from '../dist/engine/backtest.js';
+import { median, referenceSink, referenceSum } from './reference.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [mode, dataDir, warmupArg = '5', runsArg = '15', warmMsArg = '3000'] = process.argv.slice(2);
@@ -40,23 +41,14 @@ const gcPauses = [];
 const gcObserver = new PerformanceObserver((list) => void gcPauses.push(...list.getEntries()));
 gcObserver.observe({ entryTypes: ['gc'] });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const reference = new Float64Array(1 << 19).map((_, i) => (i % 97) * 0.5);
-// The sums go somewhere the compiler cannot see through, so that the loop is never optimized away.
-let referenceSink = 0;
-function referenceLoop(passes) {
-  let s = 0;
-  for (let p = 0; p < passes; p++) for (let i = 0; i < reference.length; i++) s += reference[i] * 1.0000001;
-  referenceSink += s;
-}
 /** Passes of the reference loop that last about `ms`. */
 function referencePasses(ms) {
-  for (let k = 0; k < 20; k++) referenceLoop(1);
+  for (let k = 0; k < 20; k++) referenceSum(1);
   const t = [];
   for (let k = 0; k < 9; k++) {
     const t0 = performance.now();
-    referenceLoop(1);
+    referenceSum(1);
     t.push(performance.now() - t0);
   }
   return Math.max(1, Math.round(ms / median(t)));
@@ -87,7 +79,7 @@ async function speed(recordTimeseries) {
     windows.push([t0, t1]);
     rates.push(r.steps / (r.runMs / 1000));
     const t2 = performance.now();
-    referenceLoop(passes);
+    referenceSum(passes);
     referenceMs.push(performance.now() - t2);
   }
   await settle();
@@ -104,4 +96,4 @@ async function speed(recordTimeseries) {
 const plain = await speed(false);
 const withTimeseries = await speed(true);
 gcObserver.disconnect();
-process.stdout.write(JSON.stringify({ mode, plain, withTimeseries, referenceSink }) + '\n');
+process.stdout.write(JSON.stringify({ mode, plain, withTimeseries, referenceSink: referenceSink() }) + '\n');
